@@ -1,0 +1,132 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+// Versions are pinned deliberately:
+// - aws-cdk-lib: the newest 2.x that exists on BOTH npm and PyPI, because the generated
+//   Python package requires `aws-cdk-lib>=` this version and the Python parity test
+//   installs exactly the version the TypeScript side builds against.
+// - TypeScript stays below 7 (TypeScript 7 has no JavaScript API; ts-node and ts-jest break).
+const CDK_VERSION = '2.275.0';
+const CONSTRUCTS_VERSION = '10.5.1';
+const CDK_CLI_VERSION = '2.1148.1';
+// A current cfn-lint, installed by the build into its own virtual environment, because the
+// machine image's cfn-lint can lag the CloudFormation schemas aws-cdk-lib emits.
+const CFN_LINT_VERSION = '1.58.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'multi-az-failover-service',
+  packageName: 'multi-az-failover-service',
+  description:
+    'An AWS CDK L3 construct for a payment-grade HTTPS API that survives the loss of an instance, an Availability Zone or a whole load-balancer tier: two ALB tiers over per-AZ Auto Scaling groups with Route 53 failover.',
+  author: 'multi-az-failover-service maintainers',
+  authorAddress: 'maintainers@users.noreply.example',
+  repositoryUrl: 'https://github.com/multi-az-failover-service/multi-az-failover-service.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'construct', 'failover', 'multi-az', 'route53', 'alb', 'pci'],
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  // The classic layout the design card asks for: one dev tsconfig at the top level.
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: CONSTRUCTS_VERSION,
+  jsiiVersion: '~6.0.0',
+
+  publishToPypi: {
+    distName: 'multi-az-failover-service',
+    module: 'multi_az_failover_service',
+  },
+
+  devDeps: [
+    `aws-cdk@${CDK_CLI_VERSION}`,
+    'typescript@~6.0.3',
+    '@types/node@^20',
+    'cdk-nag@^3.0.2',
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
+    'fast-check@^4.3.0',
+  ],
+
+  prettier: true,
+  prettierOptions: {
+    settings: { singleQuote: true, printWidth: 120, trailingComma: javascript.TrailingComma.ALL },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'rosetta'],
+    // The build checks style; it never rewrites files. `npx projen eslint --fix` fixes on purpose.
+    commandOptions: { fix: false },
+  },
+
+  jestOptions: {
+    // Snapshots never update during `build`/`test`; `npx projen test:update` updates them on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+    },
+  },
+
+  depsUpgrade: false,
+  githubOptions: { mergify: false },
+  sampleCode: false,
+
+  gitignore: ['/cdk.out/', '/examples/**/cdk.out/', '/.venv*/', '/.pip-cache/', '/.jsii.tabl.json', '__pycache__/', '.pytest_cache/'],
+  npmignoreEnabled: true,
+});
+
+// ---------------------------------------------------------------------------------------
+// The npm tarball: only what a consumer needs. test/npm-package.test.ts checks the list.
+project.npmignore?.exclude(
+  '/examples/',
+  '/rosetta/',
+  '/docs/',
+  '/.ci/',
+  '/cdk.json',
+  '/cdk.out/',
+  '/tsconfig.dev.json',
+  '/.prettierrc.json',
+  '/.prettierignore',
+  '/.jsii.tabl.json',
+  '/.venv*/',
+  '/.pip-cache/',
+  '/python/',
+  '/test-reports/',
+);
+
+// ---------------------------------------------------------------------------------------
+// The bundled example app, synthesized offline by the real CDK CLI (README Quick start).
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    app: 'npx ts-node --prefer-ts-exts --project tsconfig.dev.json examples/typescript/app.ts',
+    output: 'cdk.out',
+    // Offline and credential-free: no notices, no telemetry, no version check.
+    notices: false,
+    context: {
+      'cli-telemetry': false,
+    },
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// Every TypeScript example in the README must compile (rosetta fixture in rosetta/).
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every TypeScript example in the README and docs (strict)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
+
+// ---------------------------------------------------------------------------------------
+// CI (`CI=true`) normally packages only JavaScript; we always build and check both packages.
+const packageAll = project.tasks.tryFind('package-all')!;
+project.packageTask.reset();
+project.packageTask.spawn(packageAll);
+
+project.addTask('synth:example', {
+  description: 'Synthesize the bundled TypeScript example app with the CDK CLI (offline)',
+  exec: 'cdk synth --quiet',
+});
+
+void CFN_LINT_VERSION;
+
+project.synth();
