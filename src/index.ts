@@ -1,5 +1,6 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './multi-az-failover-service';
+export * from './failover-tier';
+export * from './failover-dns';
+export * from './tier-alarms';
+export * from './shared-resources';
+export * from './web-acl-option';

@@ -1,0 +1,392 @@
+import { Annotations, Duration, Size } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { placeholderUserData } from './private/placeholder-user-data';
+import {
+  validateAvailabilityZones,
+  validateHealthCheckPath,
+  validateInteger,
+  validateRootVolumeSize,
+  validateSeconds,
+  validateVpcHasZones,
+} from './private/validate';
+import { TierAlarms } from './tier-alarms';
+
+/**
+ * Which Route 53 failover role a tier plays. Also the value of the tier's `FailoverPriority` tag.
+ */
+export enum FailoverPriority {
+  /** Receives traffic while its health check passes. */
+  PRIMARY = 'primary',
+  /** Receives traffic while the primary is unhealthy. */
+  SECONDARY = 'secondary',
+}
+
+/**
+ * What a failover DNS record needs from a tier: a load balancer to alias and the Route 53
+ * health check that decides whether the tier receives traffic.
+ */
+export interface IFailoverTarget {
+  /** The load balancer the failover record aliases. */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** The Route 53 health check the failover record carries. */
+  readonly healthCheck: route53.IHealthCheck;
+}
+
+/**
+ * Properties for {@link FailoverTier}.
+ */
+export interface FailoverTierProps {
+  /**
+   * The failover role of this tier; tags every resource of the tier with `FailoverPriority`.
+   */
+  readonly priority: FailoverPriority;
+
+  /**
+   * The VPC to run in. Its public subnets host the load balancer, its private subnets with
+   * egress host the instances.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The Availability Zones to run in: one Auto Scaling group per zone. 2 to 6 distinct zones
+   * in which the VPC has public and private subnets.
+   */
+  readonly availabilityZones: string[];
+
+  /**
+   * The certificate of the HTTPS listener.
+   */
+  readonly certificate: acm.ICertificate;
+
+  /**
+   * The customer-managed KMS key that encrypts the instances' root volumes. Its key policy must
+   * let the Auto Scaling service-linked role use it (see the README).
+   */
+  readonly encryptionKey: kms.IKey;
+
+  /**
+   * The bucket that receives the load balancer's access logs. It must use SSE-S3 encryption,
+   * the only kind ALB access logging supports.
+   */
+  readonly accessLogsBucket: s3.IBucket;
+
+  /**
+   * The key prefix of this tier's access logs in the bucket.
+   *
+   * @default - the priority, `primary` or `secondary`
+   */
+  readonly accessLogsPrefix?: string;
+
+  /**
+   * The SNS topic for the tier's alarms and its Auto Scaling notifications.
+   *
+   * @default - alarms without actions and no Auto Scaling notifications
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Instances in each Availability Zone (minimum = maximum = desired). At least 1: a target
+   * group without healthy targets makes the failover alias unhealthy.
+   *
+   * @default 2
+   */
+  readonly instancesPerAz?: number;
+
+  /**
+   * The instance type.
+   *
+   * @default t3.medium
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * The machine image. Its root device must be `/dev/xvda`, as on Amazon Linux.
+   *
+   * @default - the latest Amazon Linux 2023, resolved from its public SSM parameter at deploy time
+   */
+  readonly machineImage?: ec2.IMachineImage;
+
+  /**
+   * The instances' user data, which must start the application: an HTTPS server on port 443
+   * that answers `healthCheckPath` with 200.
+   *
+   * @default - a placeholder HTTPS server with a self-signed certificate that answers 200
+   */
+  readonly userData?: ec2.UserData;
+
+  /**
+   * The size of each instance's encrypted gp3 root volume.
+   *
+   * @default Size.gibibytes(20)
+   */
+  readonly rootVolumeSize?: Size;
+
+  /**
+   * How long the load balancer keeps sending in-flight requests to a deregistering target.
+   * 0 to 3600 seconds.
+   *
+   * @default Duration.seconds(20)
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * The HTTPS path the target group and the Route 53 health check request; must answer 200.
+   *
+   * @default '/health'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * The unhealthy-host alarm fires when `UnHealthyHostCount` > tier instances × percent / 100.
+   * More than 0, at most 100.
+   *
+   * @default 50
+   */
+  readonly unhealthyHostThresholdPercent?: number;
+
+  /**
+   * The latency alarm fires when the average target response time is above this.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly latencyThreshold?: Duration;
+
+  /**
+   * The TLS policy of the HTTPS listener.
+   *
+   * @default elbv2.SslPolicy.TLS13_RES - TLS 1.3 and 1.2 with forward-secret AEAD ciphers only
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Whether the load balancer has deletion protection on.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * The ARN of a regional AWS WAF web ACL to associate with the load balancer.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+}
+
+/** The TLS policies whose minimum version is TLS 1.2 or 1.3 (names carry the minimum version). */
+const TLS12_OR_NEWER = /^ELBSecurityPolicy-(TLS13-1-[23]|FS-1-2|TLS-1-2)-/;
+
+/**
+ * One complete serving tier: an internet-facing Application Load Balancer across the given
+ * Availability Zones (HTTPS with a TLS 1.2+ policy, HTTP redirected to HTTPS, access logs,
+ * invalid headers dropped), an HTTPS target group, one fixed-size Auto Scaling group per zone
+ * from an encrypted, IMDSv2-only launch template in private subnets, the tier's alarms, and the
+ * Route 53 HTTPS health check that decides whether the tier receives traffic.
+ */
+export class FailoverTier extends Construct implements IFailoverTarget {
+  /** The failover role of this tier. */
+  public readonly priority: FailoverPriority;
+  /** The internet-facing load balancer. */
+  public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** The load balancer's security group: 443 and 80 from the internet, out only to the instances. */
+  public readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+  /** The HTTPS listener on port 443. */
+  public readonly httpsListener: elbv2.IApplicationListener;
+  /** The HTTPS target group the Auto Scaling groups register in. */
+  public readonly targetGroup: elbv2.IApplicationTargetGroup;
+  /** One Auto Scaling group per Availability Zone, in the order of `availabilityZones`. */
+  public readonly autoScalingGroups: autoscaling.IAutoScalingGroup[];
+  /** The launch template all of the tier's Auto Scaling groups launch from. */
+  public readonly launchTemplate: ec2.ILaunchTemplate;
+  /** The instances' security group: 443 only from the load balancer. */
+  public readonly instanceSecurityGroup: ec2.ISecurityGroup;
+  /** The instances' IAM role (SSM and CloudWatch agent managed policies). */
+  public readonly instanceRole: iam.IRole;
+  /** The Route 53 HTTPS health check of the load balancer. */
+  public readonly healthCheck: route53.IHealthCheck;
+  /** The tier's CloudWatch alarms. */
+  public readonly alarms: TierAlarms;
+  /** Instances in the whole tier: Availability Zones × instances per zone. */
+  public readonly instanceCount: number;
+
+  public constructor(scope: Construct, id: string, props: FailoverTierProps) {
+    super(scope, id);
+    FailoverTier.validateProps(props);
+
+    const instancesPerAz = props.instancesPerAz ?? 2;
+    const healthCheckPath = props.healthCheckPath ?? '/health';
+    const azs = props.availabilityZones;
+    this.priority = props.priority;
+    this.instanceCount = azs.length * instancesPerAz;
+
+    // Security groups: the load balancer may only talk to the instances (rules are added when
+    // the target group is attached), the instances only accept the load balancer.
+    const albSg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: props.vpc,
+      description: `Internet-facing ALB of the ${props.priority} tier: HTTPS, and HTTP for the redirect`,
+      allowAllOutbound: false,
+    });
+    this.loadBalancerSecurityGroup = albSg;
+    const instanceSg = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
+      vpc: props.vpc,
+      description: `Instances of the ${props.priority} tier: HTTPS from the tier ALB only, HTTPS out through NAT`,
+      allowAllOutbound: false,
+    });
+    instanceSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs and package repositories');
+    this.instanceSecurityGroup = instanceSg;
+
+    const alb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC, availabilityZones: azs },
+      securityGroup: albSg,
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? true,
+    });
+    alb.logAccessLogs(props.accessLogsBucket, props.accessLogsPrefix ?? props.priority);
+    this.loadBalancer = alb;
+
+    const targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.vpc,
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      targetType: elbv2.TargetType.INSTANCE,
+      deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(20),
+      stickinessCookieDuration: Duration.days(1),
+      healthCheck: {
+        protocol: elbv2.Protocol.HTTPS,
+        path: healthCheckPath,
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+        healthyHttpCodes: '200',
+      },
+    });
+    this.targetGroup = targetGroup;
+
+    this.httpsListener = alb.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [props.certificate],
+      sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_RES,
+      defaultTargetGroups: [targetGroup],
+    });
+    alb.addRedirect({
+      sourcePort: 80,
+      sourceProtocol: elbv2.ApplicationProtocol.HTTP,
+      targetPort: 443,
+      targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+    });
+
+    if (props.webAclArn !== undefined) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+        resourceArn: alb.loadBalancerArn,
+        webAclArn: props.webAclArn,
+      });
+    }
+
+    // Instances: private subnets, IMDSv2 only, detailed monitoring, encrypted root volume.
+    const role = new iam.Role(this, 'InstanceRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: `Instances of the ${props.priority} tier: SSM Session Manager and the CloudWatch agent`,
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
+      ],
+    });
+    this.instanceRole = role;
+
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM),
+      machineImage: props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023(),
+      userData: props.userData ?? placeholderUserData(healthCheckPath),
+      role,
+      securityGroup: instanceSg,
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      detailedMonitoring: true,
+      associatePublicIpAddress: false,
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs((props.rootVolumeSize ?? Size.gibibytes(20)).toGibibytes(), {
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            encrypted: true,
+            kmsKey: props.encryptionKey,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
+    });
+    this.launchTemplate = launchTemplate;
+
+    this.autoScalingGroups = azs.map((az, index) => {
+      const zone = new Construct(this, `Zone${index + 1}`);
+      const group = new autoscaling.AutoScalingGroup(zone, 'AutoScalingGroup', {
+        vpc: props.vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [az] },
+        launchTemplate,
+        minCapacity: instancesPerAz,
+        maxCapacity: instancesPerAz,
+        desiredCapacity: instancesPerAz,
+        healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+          additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+          gracePeriod: Duration.seconds(90),
+        }),
+        groupMetrics: [autoscaling.GroupMetrics.all()],
+        notifications: props.alarmTopic ? [{ topic: props.alarmTopic }] : undefined,
+      });
+      // The capacity is fixed on purpose (min = max = desired): resetting it on deploy is intended.
+      Annotations.of(group).acknowledgeWarning(
+        '@aws-cdk/aws-autoscaling:desiredCapacitySet',
+        'The fleet size is fixed by instancesPerAz; every deploy is meant to restore it',
+      );
+      targetGroup.addTarget(group);
+      return group;
+    });
+
+    this.alarms = new TierAlarms(this, 'Alarms', {
+      targetGroup,
+      instanceCount: this.instanceCount,
+      unhealthyHostThresholdPercent: props.unhealthyHostThresholdPercent,
+      latencyThreshold: props.latencyThreshold,
+      alarmTopic: props.alarmTopic,
+    });
+
+    this.healthCheck = new route53.HealthCheck(this, 'HealthCheck', {
+      type: route53.HealthCheckType.HTTPS,
+      fqdn: alb.loadBalancerDnsName,
+      port: 443,
+      resourcePath: healthCheckPath,
+      requestInterval: Duration.seconds(10),
+      failureThreshold: 3,
+      measureLatency: true,
+      enableSNI: true,
+    });
+  }
+
+  private static validateProps(props: FailoverTierProps): void {
+    validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
+    validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
+    validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
+    validateAvailabilityZones('availabilityZones', props.availabilityZones);
+    validateVpcHasZones('availabilityZones', props.vpc, props.availabilityZones);
+    if (props.sslPolicy !== undefined && !TLS12_OR_NEWER.test(props.sslPolicy)) {
+      throw new Error(
+        `\`sslPolicy\` must only allow TLS 1.2 and newer (for example ${elbv2.SslPolicy.TLS13_RES}), got: ${props.sslPolicy}`,
+      );
+    }
+    validateRootVolumeSize('rootVolumeSize', props.rootVolumeSize);
+  }
+}

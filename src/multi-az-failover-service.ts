@@ -1,0 +1,386 @@
+import { Duration, Fn, Size, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { FailoverDns } from './failover-dns';
+import { FailoverPriority, FailoverTier, FailoverTierProps } from './failover-tier';
+import { SharedResources } from './shared-resources';
+import {
+  show,
+  validateAvailabilityZones,
+  validateDays,
+  validateEmails,
+  validateHealthCheckPath,
+  validateInteger,
+  validatePercent,
+  validatePositiveDuration,
+  validateRecordName,
+  validateRootVolumeSize,
+  validateSeconds,
+  validateTagValue,
+  validateVpcHasZones,
+} from './private/validate';
+import { WebAclOption } from './web-acl-option';
+
+/**
+ * Properties for {@link MultiAzFailoverService}.
+ */
+export interface MultiAzFailoverServiceProps {
+  /**
+   * The public hosted zone for the failover records (and the certificate's DNS validation).
+   * Import it with `HostedZone.fromHostedZoneAttributes`.
+   */
+  readonly hostedZone: route53.IHostedZone;
+
+  /**
+   * The record name relative to the zone: clients call `recordName.zoneName`.
+   *
+   * @default 'api'
+   */
+  readonly recordName?: string;
+
+  /**
+   * The certificate of both HTTPS listeners. It must cover `recordName.zoneName`.
+   *
+   * @default - a new ACM certificate for `recordName.zoneName`, DNS-validated in `hostedZone`
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * The VPC. It needs public subnets (load balancers) and private subnets with egress
+   * (instances) in every chosen Availability Zone.
+   *
+   * @default - a new VPC over the chosen Availability Zones with public and private subnets,
+   * one NAT gateway per zone and flow logs kept one year
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The Availability Zones to run in: 2 to 6 distinct names. Each tier has one Auto Scaling
+   * group per zone.
+   *
+   * @default - with a new VPC, the region's first three zones (resolved at deploy time); with
+   * `vpc`, its first three zones
+   */
+  readonly availabilityZones?: string[];
+
+  /**
+   * Instances per Availability Zone in the primary tier (minimum = maximum = desired). 1 to 100.
+   *
+   * @default 2
+   */
+  readonly instancesPerAz?: number;
+
+  /**
+   * Instances per Availability Zone in the secondary tier. At least 1: a target group without
+   * healthy targets makes the secondary alias unhealthy and failover impossible.
+   *
+   * @default - the same as `instancesPerAz`
+   */
+  readonly secondaryInstancesPerAz?: number;
+
+  /**
+   * The instance type of both tiers.
+   *
+   * @default t3.medium
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * The machine image of both tiers. Its root device must be `/dev/xvda`, as on Amazon Linux.
+   *
+   * @default - the latest Amazon Linux 2023, resolved from its public SSM parameter at deploy time
+   */
+  readonly machineImage?: ec2.IMachineImage;
+
+  /**
+   * The instances' user data: it must start an HTTPS server on port 443 that answers
+   * `healthCheckPath` with 200.
+   *
+   * @default - a placeholder HTTPS server with a self-signed certificate that answers 200
+   */
+  readonly userData?: ec2.UserData;
+
+  /**
+   * The size of each instance's encrypted gp3 root volume. 8 to 16384 GiB.
+   *
+   * @default Size.gibibytes(20)
+   */
+  readonly rootVolumeSize?: Size;
+
+  /**
+   * How long a load balancer keeps sending in-flight requests to a deregistering target.
+   * 0 to 3600 seconds.
+   *
+   * @default Duration.seconds(20)
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * The HTTPS path that the target groups and the Route 53 health checks request; the
+   * application must answer it with 200.
+   *
+   * @default '/health'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * Each tier's unhealthy-host alarm fires when `UnHealthyHostCount` is greater than
+   * tier instances × percent / 100. More than 0, at most 100.
+   *
+   * @default 50
+   */
+  readonly unhealthyHostThresholdPercent?: number;
+
+  /**
+   * Each tier's latency alarm fires when the average target response time is above this.
+   * More than 0, at most 3600 seconds.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly latencyThreshold?: Duration;
+
+  /**
+   * Email addresses subscribed to the alarm topic (each must confirm the subscription).
+   *
+   * @default - no email subscription
+   */
+  readonly notificationEmails?: string[];
+
+  /**
+   * The SNS topic for alarms and Auto Scaling notifications.
+   *
+   * @default - a new topic encrypted with `encryptionKey`
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * The customer-managed KMS key for root volumes, the alarm topic and the VPC flow logs.
+   * A key you pass must already allow the Auto Scaling service-linked role, CloudWatch and
+   * CloudWatch Logs (see the README); the construct can only add those statements to a key
+   * defined in the same app.
+   *
+   * @default - a new key with rotation and an alias
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The bucket for both load balancers' access logs (SSE-S3: ALB access logging supports no
+   * other encryption).
+   *
+   * @default - a new bucket: SSE-S3, SSL only, versioned, public access blocked, server access
+   * logging, objects kept `accessLogRetention`
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * How long the new access-log bucket keeps logs: in S3 Standard for 30 days, Standard-IA until
+   * day 90, then Glacier Flexible Retrieval. A whole number of days from 1 to 3650. Ignored
+   * (with an error) when `accessLogsBucket` is passed.
+   *
+   * @default Duration.days(365)
+   */
+  readonly accessLogRetention?: Duration;
+
+  /**
+   * The TLS policy of both HTTPS listeners. Policies that accept TLS 1.0 or 1.1 are rejected.
+   *
+   * @default elbv2.SslPolicy.TLS13_RES - TLS 1.3 and 1.2 with forward-secret AEAD ciphers only
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Whether the load balancers have deletion protection on. Turn it off to let
+   * `cdk destroy` remove a test environment.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * The AWS WAF web ACL of both load balancers.
+   *
+   * @default WebAclOption.managedRules()
+   */
+  readonly webAcl?: WebAclOption;
+
+  /**
+   * The value of the `Environment` tag on every resource.
+   *
+   * @default 'dev'
+   */
+  readonly environment?: string;
+
+  /**
+   * The value of the `CostCenter` tag on every resource.
+   *
+   * @default 'payments'
+   */
+  readonly costCenter?: string;
+}
+
+/**
+ * A payment-grade HTTPS API that survives the loss of an instance, an Availability Zone or a
+ * whole load-balancer tier: two complete tiers (primary and secondary), each an internet-facing
+ * Application Load Balancer over one Auto Scaling group per Availability Zone, behind Route 53
+ * failover records that send traffic to the primary while its HTTPS health check passes.
+ *
+ * Shared by both tiers: a KMS key, the access-log bucket, the alarm topic, the VPC, the
+ * certificate and the AWS WAF web ACL.
+ */
+export class MultiAzFailoverService extends Construct {
+  /** The tier that receives traffic while it is healthy. */
+  public readonly primary: FailoverTier;
+  /** The tier that receives traffic while the primary is unhealthy. */
+  public readonly secondary: FailoverTier;
+  /** The failover records. */
+  public readonly dns: FailoverDns;
+  /** The name clients call: `recordName.zoneName`. */
+  public readonly domainName: string;
+  /** The customer-managed key of volumes, topic and flow logs. */
+  public readonly encryptionKey: kms.IKey;
+  /** The bucket holding both load balancers' access logs. */
+  public readonly accessLogsBucket: s3.IBucket;
+  /** The topic of alarms and Auto Scaling notifications. */
+  public readonly alarmTopic: sns.ITopic;
+  /** The VPC both tiers run in. */
+  public readonly vpc: ec2.IVpc;
+  /** The certificate of both HTTPS listeners. */
+  public readonly certificate: acm.ICertificate;
+  /** The Availability Zones both tiers run in. */
+  public readonly availabilityZones: string[];
+  /**
+   * The ARN of the web ACL associated with both load balancers.
+   *
+   * @default - no web ACL (`WebAclOption.none()`)
+   */
+  public readonly webAclArn?: string;
+
+  public constructor(scope: Construct, id: string, props: MultiAzFailoverServiceProps) {
+    super(scope, id);
+    MultiAzFailoverService.validateProps(this, props);
+
+    if (props.vpc) {
+      this.availabilityZones = props.availabilityZones ?? props.vpc.availabilityZones.slice(0, 3);
+      validateAvailabilityZones('availabilityZones', this.availabilityZones);
+      validateVpcHasZones('availabilityZones', props.vpc, this.availabilityZones);
+    } else {
+      // Three zones even where Stack.availabilityZones only yields two tokens: Fn::GetAZs is
+      // resolved at deploy time in the stack's region, so no context lookup is needed.
+      this.availabilityZones = props.availabilityZones ?? [0, 1, 2].map((i) => Fn.select(i, Fn.getAzs()));
+    }
+
+    const shared = new SharedResources(this, 'Shared', {
+      vpc: props.vpc,
+      availabilityZones: this.availabilityZones,
+      encryptionKey: props.encryptionKey,
+      accessLogsBucket: props.accessLogsBucket,
+      accessLogRetention: props.accessLogRetention,
+      alarmTopic: props.alarmTopic,
+      notificationEmails: props.notificationEmails,
+      webAcl: props.webAcl,
+    });
+    this.vpc = shared.vpc;
+    this.encryptionKey = shared.encryptionKey;
+    this.accessLogsBucket = shared.accessLogsBucket;
+    this.alarmTopic = shared.alarmTopic;
+    this.webAclArn = shared.webAclArn;
+
+    const recordName = props.recordName ?? 'api';
+    this.domainName = `${recordName}.${props.hostedZone.zoneName}`;
+    this.certificate =
+      props.certificate ??
+      new acm.Certificate(this, 'Certificate', {
+        domainName: this.domainName,
+        validation: acm.CertificateValidation.fromDns(props.hostedZone),
+      });
+
+    const tierProps: Omit<FailoverTierProps, 'priority' | 'instancesPerAz'> = {
+      vpc: this.vpc,
+      availabilityZones: this.availabilityZones,
+      certificate: this.certificate,
+      encryptionKey: this.encryptionKey,
+      accessLogsBucket: this.accessLogsBucket,
+      alarmTopic: this.alarmTopic,
+      instanceType: props.instanceType,
+      machineImage: props.machineImage,
+      userData: props.userData,
+      rootVolumeSize: props.rootVolumeSize,
+      deregistrationDelay: props.deregistrationDelay,
+      healthCheckPath: props.healthCheckPath,
+      unhealthyHostThresholdPercent: props.unhealthyHostThresholdPercent,
+      latencyThreshold: props.latencyThreshold,
+      sslPolicy: props.sslPolicy,
+      deletionProtection: props.deletionProtection,
+      webAclArn: this.webAclArn,
+    };
+    this.primary = new FailoverTier(this, 'Primary', {
+      ...tierProps,
+      priority: FailoverPriority.PRIMARY,
+      instancesPerAz: props.instancesPerAz,
+    });
+    this.secondary = new FailoverTier(this, 'Secondary', {
+      ...tierProps,
+      priority: FailoverPriority.SECONDARY,
+      instancesPerAz: props.secondaryInstancesPerAz ?? props.instancesPerAz,
+    });
+
+    this.dns = new FailoverDns(this, 'Dns', {
+      hostedZone: props.hostedZone,
+      recordName,
+      primary: this.primary,
+      secondary: this.secondary,
+    });
+
+    Tags.of(this).add('Environment', props.environment ?? 'dev');
+    Tags.of(this).add('CostCenter', props.costCenter ?? 'payments');
+    for (const tier of [this.primary, this.secondary]) {
+      Tags.of(tier).add('FailoverPriority', tier.priority);
+    }
+  }
+
+  /** Checks every prop before anything is created, so that messages name this construct's props. */
+  private static validateProps(scope: Construct, props: MultiAzFailoverServiceProps): void {
+    const region = Stack.of(scope).region;
+    if (Token.isUnresolved(region)) {
+      throw new Error(
+        '`MultiAzFailoverService` needs a stack with a concrete `env.region` (ALB access logging names the ' +
+          "region's load-balancing account in the bucket policy), got: an unresolved region token",
+      );
+    }
+    validateRecordName('recordName', props.recordName ?? 'api');
+    if (props.availabilityZones !== undefined) {
+      validateAvailabilityZones('availabilityZones', props.availabilityZones);
+    }
+    validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
+    validateInteger('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 1, 100);
+    validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
+    validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
+    validatePercent('unhealthyHostThresholdPercent', props.unhealthyHostThresholdPercent);
+    validatePositiveDuration('latencyThreshold', props.latencyThreshold, 3600);
+    validateRootVolumeSize('rootVolumeSize', props.rootVolumeSize);
+    validateDays('accessLogRetention', props.accessLogRetention, 1, 3650);
+    if (props.accessLogRetention !== undefined && props.accessLogsBucket !== undefined) {
+      throw new Error(
+        '`accessLogRetention` only applies to the bucket this construct creates; set the lifecycle of your own ' +
+          `\`accessLogsBucket\` instead, got: ${props.accessLogRetention.toHumanString()} with an \`accessLogsBucket\``,
+      );
+    }
+    validateEmails('notificationEmails', props.notificationEmails);
+    validateTagValue('environment', props.environment);
+    validateTagValue('costCenter', props.costCenter);
+    if (props.vpc === undefined && props.availabilityZones === undefined) {
+      return;
+    }
+    if (props.vpc !== undefined && props.vpc.availabilityZones.length < 2 && props.availabilityZones === undefined) {
+      throw new Error(
+        `\`vpc\` must span at least 2 Availability Zones, got: ${show(props.vpc.availabilityZones)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+
+/**
+ * Synth-time validation helpers. Every message names the prop, the value received and
+ * what is allowed, in the shape `` `prop` must be ..., got: value ``. Values that are
+ * tokens are not range-checked: they are only known at deploy time.
+ */
+
+/** Throws unless `value` is an integer in [min, max]. Tokens and `undefined` pass. */
+export function validateInteger(prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`\`${prop}\` must be an integer from ${min} to ${max}, got: ${value}`);
+  }
+}
+
+/** Throws unless `value` is a number with min < value <= max. Tokens and `undefined` pass. */
+export function validatePercent(prop: string, value: number | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isFinite(value) || value <= 0 || value > 100) {
+    throw new Error(`\`${prop}\` must be a number greater than 0 and at most 100, got: ${value}`);
+  }
+}
+
+/**
+ * Throws unless `value` is a whole number of seconds in [minSeconds, maxSeconds].
+ * Tokens and `undefined` pass.
+ */
+export function validateSeconds(
+  prop: string,
+  value: Duration | undefined,
+  minSeconds: number,
+  maxSeconds: number,
+): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const ms = value.toMilliseconds({ integral: false });
+  if (ms % 1000 !== 0 || ms < minSeconds * 1000 || ms > maxSeconds * 1000) {
+    throw new Error(
+      `\`${prop}\` must be a whole number of seconds from ${minSeconds} to ${maxSeconds} seconds, got: ${value.toHumanString()}`,
+    );
+  }
+}
+
+/**
+ * Throws unless `value` is a positive duration in whole milliseconds, at most maxSeconds.
+ * Tokens and `undefined` pass.
+ */
+export function validatePositiveDuration(prop: string, value: Duration | undefined, maxSeconds: number): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const ms = value.toMilliseconds({ integral: false });
+  if (!Number.isInteger(ms) || ms <= 0 || ms > maxSeconds * 1000) {
+    throw new Error(
+      `\`${prop}\` must be a duration greater than 0 and at most ${maxSeconds} seconds, got: ${value.toHumanString()}`,
+    );
+  }
+}
+
+/** Throws unless `value` is a whole number of days in [minDays, maxDays]. Tokens and `undefined` pass. */
+export function validateDays(prop: string, value: Duration | undefined, minDays: number, maxDays: number): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const ms = value.toMilliseconds({ integral: false });
+  const days = ms / 86_400_000;
+  if (!Number.isInteger(days) || days < minDays || days > maxDays) {
+    throw new Error(
+      `\`${prop}\` must be a whole number of days from ${minDays} to ${maxDays} days, got: ${value.toHumanString()}`,
+    );
+  }
+}
+
+/** Renders a value for an error message: strings quoted, arrays as JSON. */
+export function show(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** `healthCheckPath`: an absolute HTTP path, at most 255 characters (the Route 53 limit). */
+export function validateHealthCheckPath(prop: string, path: string | undefined): void {
+  if (path === undefined || Token.isUnresolved(path)) {
+    return;
+  }
+  if (!/^\/[\x21-\x7e]*$/.test(path) || path.length > 255) {
+    throw new Error(
+      `\`${prop}\` must be an absolute path of 1 to 255 printable characters without spaces, starting with "/", got: ${show(path)}`,
+    );
+  }
+}
+
+/** 2 to 6 non-empty, distinct Availability Zone names (tokens are not compared). */
+export function validateAvailabilityZones(prop: string, azs: string[]): void {
+  if (Token.isUnresolved(azs)) {
+    throw new Error(`\`${prop}\` must be a list of 2 to 6 Availability Zone names, not a list token`);
+  }
+  if (azs.length < 2 || azs.length > 6) {
+    throw new Error(`\`${prop}\` must list 2 to 6 Availability Zones, got ${azs.length}: ${show(azs)}`);
+  }
+  for (const az of azs) {
+    if (!Token.isUnresolved(az) && !/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(az)) {
+      throw new Error(
+        `\`${prop}\` must contain Availability Zone names such as "us-east-1a", got: ${show(az)} in ${show(azs)}`,
+      );
+    }
+  }
+  const seen = new Set<string>();
+  for (const az of azs) {
+    if (seen.has(az)) {
+      throw new Error(`\`${prop}\` must not repeat an Availability Zone, got ${show(az)} twice in ${show(azs)}`);
+    }
+    seen.add(az);
+  }
+}
+
+/** Every concrete zone must hold one of the VPC's public and one of its private subnets with egress. */
+export function validateVpcHasZones(prop: string, vpc: ec2.IVpc, azs: string[]): void {
+  for (const [kind, subnets] of [
+    ['public', vpc.publicSubnets],
+    ['private', vpc.privateSubnets],
+  ] as const) {
+    for (const az of azs) {
+      if (Token.isUnresolved(az)) {
+        continue;
+      }
+      const zones = subnets.map((s) => s.availabilityZone);
+      if (!zones.includes(az) && !zones.some((z) => Token.isUnresolved(z))) {
+        throw new Error(
+          `\`${prop}\` must only name zones in which \`vpc\` has ${kind} subnets (${show(zones)}), got: ${show(az)}`,
+        );
+      }
+    }
+  }
+}
+
+/** A whole number of GiB from 8 to 16384 (the gp3 limits, and room for the AMI). */
+export function validateRootVolumeSize(prop: string, size: Size | undefined): void {
+  if (size === undefined || size.isUnresolved()) {
+    return;
+  }
+  const gib = size.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(gib) || gib < 8 || gib > 16384) {
+    throw new Error(`\`${prop}\` must be a whole number of GiB from 8 to 16384, got: ${gib} GiB`);
+  }
+}
+
+/** One or more DNS labels relative to the zone: letters, digits, hyphens, `*` as the first label. */
+export function validateRecordName(prop: string, name: string): void {
+  if (Token.isUnresolved(name)) {
+    return;
+  }
+  const label = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+  const pattern = new RegExp(`^(\\*|${label})(\\.${label})*$`, 'i');
+  if (!pattern.test(name) || name.length > 200) {
+    throw new Error(
+      `\`${prop}\` must be one or more DNS labels relative to the hosted zone (letters, digits and hyphens, such as "api" or "pay.eu"), got: ${show(name)}`,
+    );
+  }
+}
+
+/** Each entry a plausible email address (SNS confirms the real one). */
+export function validateEmails(prop: string, emails: string[] | undefined): void {
+  if (emails === undefined || Token.isUnresolved(emails)) {
+    return;
+  }
+  for (const email of emails) {
+    if (Token.isUnresolved(email)) {
+      continue;
+    }
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      throw new Error(`\`${prop}\` must contain email addresses such as "ops@example.com", got: ${show(email)}`);
+    }
+  }
+}
+
+/** An AWS tag value: 1 to 256 characters of letters, digits, spaces and `_ . : / = + - @`. */
+export function validateTagValue(prop: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u.test(value)) {
+    throw new Error(
+      `\`${prop}\` must be a tag value of 1 to 256 letters, digits, spaces and _ . : / = + - @, got: ${show(value)}`,
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { validateInteger, validatePercent, validatePositiveDuration } from './private/validate';
+
+/**
+ * Properties for {@link TierAlarms}.
+ */
+export interface TierAlarmsProps {
+  /**
+   * The target group whose hosts and response time are watched.
+   */
+  readonly targetGroup: elbv2.IApplicationTargetGroup;
+
+  /**
+   * How many instances the tier runs in total (all Availability Zones). The unhealthy-host
+   * threshold is derived from it.
+   */
+  readonly instanceCount: number;
+
+  /**
+   * The unhealthy-host alarm fires when `UnHealthyHostCount` is greater than
+   * `instanceCount × unhealthyHostThresholdPercent / 100`.
+   *
+   * @default 50
+   */
+  readonly unhealthyHostThresholdPercent?: number;
+
+  /**
+   * The latency alarm fires when the average `TargetResponseTime` is above this.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly latencyThreshold?: Duration;
+
+  /**
+   * Where alarm and OK notifications go.
+   *
+   * @default - the alarms have no actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * The CloudWatch alarms of one tier: unhealthy hosts above a share of the tier's instances,
+ * no healthy host at all, and target response time above a threshold. Each alarm notifies
+ * the topic when it fires and when it recovers.
+ */
+export class TierAlarms extends Construct {
+  /**
+   * The threshold of the unhealthy-host alarm: `instanceCount × unhealthyHostThresholdPercent / 100`.
+   */
+  public readonly unhealthyHostThreshold: number;
+
+  /** Fires when more than `unhealthyHostThreshold` targets are unhealthy. */
+  public readonly unhealthyHostsAlarm: cloudwatch.Alarm;
+
+  /** Fires when the target group has no healthy target: the tier cannot serve. */
+  public readonly noHealthyHostsAlarm: cloudwatch.Alarm;
+
+  /** Fires when the average target response time is above the latency threshold. */
+  public readonly latencyAlarm: cloudwatch.Alarm;
+
+  public constructor(scope: Construct, id: string, props: TierAlarmsProps) {
+    super(scope, id);
+    validateInteger('instanceCount', props.instanceCount, 1, 600);
+    validatePercent('unhealthyHostThresholdPercent', props.unhealthyHostThresholdPercent);
+    validatePositiveDuration('latencyThreshold', props.latencyThreshold, 3600);
+
+    const percent = props.unhealthyHostThresholdPercent ?? 50;
+    const latency = props.latencyThreshold ?? Duration.seconds(1);
+    this.unhealthyHostThreshold = (props.instanceCount * percent) / 100;
+    const period = Duration.minutes(1);
+
+    this.unhealthyHostsAlarm = new cloudwatch.Alarm(this, 'UnhealthyHosts', {
+      alarmDescription: `More than ${this.unhealthyHostThreshold} of ${props.instanceCount} targets (${percent}%) are unhealthy`,
+      metric: props.targetGroup.metrics.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: this.unhealthyHostThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.noHealthyHostsAlarm = new cloudwatch.Alarm(this, 'NoHealthyHosts', {
+      alarmDescription: 'The target group has no healthy target: this tier cannot serve traffic',
+      metric: props.targetGroup.metrics.healthyHostCount({ period, statistic: cloudwatch.Stats.MINIMUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+
+    this.latencyAlarm = new cloudwatch.Alarm(this, 'Latency', {
+      alarmDescription: `Average target response time above ${latency.toHumanString()}`,
+      metric: props.targetGroup.metrics.targetResponseTime({ period, statistic: cloudwatch.Stats.AVERAGE }),
+      threshold: latency.toSeconds({ integral: false }),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    if (props.alarmTopic) {
+      const action = new cw_actions.SnsAction(props.alarmTopic);
+      for (const alarm of [this.unhealthyHostsAlarm, this.noHealthyHostsAlarm, this.latencyAlarm]) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+  }
+}
