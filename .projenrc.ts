@@ -54,7 +54,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'rosetta'],
+    // One dev tsconfig (tsconfig.dev.json) covers src, test, examples and the projenrc.
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+    devdirs: ['test', 'examples'],
     // The build checks style; it never rewrites files. `npx projen eslint --fix` fixes on purpose.
     commandOptions: { fix: false },
   },
@@ -71,9 +74,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
   githubOptions: { mergify: false },
   sampleCode: false,
 
-  gitignore: ['/cdk.out/', '/examples/**/cdk.out/', '/.venv*/', '/.pip-cache/', '/.jsii.tabl.json', '__pycache__/', '.pytest_cache/'],
+  gitignore: [
+    '/cdk.out/',
+    '/examples/**/cdk.out/',
+    '/.venv*/',
+    '/.pip-cache/',
+    '/.jsii.tabl.json',
+    '__pycache__/',
+    '.pytest_cache/',
+  ],
   npmignoreEnabled: true,
 });
+
+project.tsconfigDev.addInclude('.projenrc.ts');
 
 // ---------------------------------------------------------------------------------------
 // The npm tarball: only what a consumer needs. test/npm-package.test.ts checks the list.

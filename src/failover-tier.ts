@@ -1,6 +1,6 @@
 import { Annotations, Duration, Size } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -221,7 +221,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
 
   public constructor(scope: Construct, id: string, props: FailoverTierProps) {
     super(scope, id);
-    FailoverTier.validateProps(props);
+    validateProps(props);
 
     const instancesPerAz = props.instancesPerAz ?? 2;
     const healthCheckPath = props.healthCheckPath ?? '/health';
@@ -375,18 +375,18 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       enableSNI: true,
     });
   }
+}
 
-  private static validateProps(props: FailoverTierProps): void {
-    validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
-    validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
-    validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
-    validateAvailabilityZones('availabilityZones', props.availabilityZones);
-    validateVpcHasZones('availabilityZones', props.vpc, props.availabilityZones);
-    if (props.sslPolicy !== undefined && !TLS12_OR_NEWER.test(props.sslPolicy)) {
-      throw new Error(
-        `\`sslPolicy\` must only allow TLS 1.2 and newer (for example ${elbv2.SslPolicy.TLS13_RES}), got: ${props.sslPolicy}`,
-      );
-    }
-    validateRootVolumeSize('rootVolumeSize', props.rootVolumeSize);
+function validateProps(props: FailoverTierProps): void {
+  validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
+  validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
+  validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
+  validateAvailabilityZones('availabilityZones', props.availabilityZones);
+  validateVpcHasZones('availabilityZones', props.vpc, props.availabilityZones);
+  if (props.sslPolicy !== undefined && !TLS12_OR_NEWER.test(props.sslPolicy)) {
+    throw new Error(
+      `\`sslPolicy\` must only allow TLS 1.2 and newer (for example ${elbv2.SslPolicy.TLS13_RES}), got: ${props.sslPolicy}`,
+    );
   }
+  validateRootVolumeSize('rootVolumeSize', props.rootVolumeSize);
 }

@@ -9,7 +9,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FailoverDns } from './failover-dns';
 import { FailoverPriority, FailoverTier, FailoverTierProps } from './failover-tier';
-import { SharedResources } from './shared-resources';
 import {
   show,
   validateAvailabilityZones,
@@ -25,6 +24,7 @@ import {
   validateTagValue,
   validateVpcHasZones,
 } from './private/validate';
+import { SharedResources } from './shared-resources';
 import { WebAclOption } from './web-acl-option';
 
 /**
@@ -263,7 +263,7 @@ export class MultiAzFailoverService extends Construct {
 
   public constructor(scope: Construct, id: string, props: MultiAzFailoverServiceProps) {
     super(scope, id);
-    MultiAzFailoverService.validateProps(this, props);
+    validateProps(this, props);
 
     if (props.vpc) {
       this.availabilityZones = props.availabilityZones ?? props.vpc.availabilityZones.slice(0, 3);
@@ -345,42 +345,41 @@ export class MultiAzFailoverService extends Construct {
   }
 
   /** Checks every prop before anything is created, so that messages name this construct's props. */
-  private static validateProps(scope: Construct, props: MultiAzFailoverServiceProps): void {
-    const region = Stack.of(scope).region;
-    if (Token.isUnresolved(region)) {
-      throw new Error(
-        '`MultiAzFailoverService` needs a stack with a concrete `env.region` (ALB access logging names the ' +
-          "region's load-balancing account in the bucket policy), got: an unresolved region token",
-      );
-    }
-    validateRecordName('recordName', props.recordName ?? 'api');
-    if (props.availabilityZones !== undefined) {
-      validateAvailabilityZones('availabilityZones', props.availabilityZones);
-    }
-    validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
-    validateInteger('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 1, 100);
-    validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
-    validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
-    validatePercent('unhealthyHostThresholdPercent', props.unhealthyHostThresholdPercent);
-    validatePositiveDuration('latencyThreshold', props.latencyThreshold, 3600);
-    validateRootVolumeSize('rootVolumeSize', props.rootVolumeSize);
-    validateDays('accessLogRetention', props.accessLogRetention, 1, 3650);
-    if (props.accessLogRetention !== undefined && props.accessLogsBucket !== undefined) {
-      throw new Error(
-        '`accessLogRetention` only applies to the bucket this construct creates; set the lifecycle of your own ' +
-          `\`accessLogsBucket\` instead, got: ${props.accessLogRetention.toHumanString()} with an \`accessLogsBucket\``,
-      );
-    }
-    validateEmails('notificationEmails', props.notificationEmails);
-    validateTagValue('environment', props.environment);
-    validateTagValue('costCenter', props.costCenter);
-    if (props.vpc === undefined && props.availabilityZones === undefined) {
-      return;
-    }
-    if (props.vpc !== undefined && props.vpc.availabilityZones.length < 2 && props.availabilityZones === undefined) {
-      throw new Error(
-        `\`vpc\` must span at least 2 Availability Zones, got: ${show(props.vpc.availabilityZones)}`,
-      );
-    }
+}
+
+function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): void {
+  const region = Stack.of(scope).region;
+  if (Token.isUnresolved(region)) {
+    throw new Error(
+      '`MultiAzFailoverService` needs a stack with a concrete `env.region` (ALB access logging names the ' +
+        "region's load-balancing account in the bucket policy), got: an unresolved region token",
+    );
+  }
+  validateRecordName('recordName', props.recordName ?? 'api');
+  if (props.availabilityZones !== undefined) {
+    validateAvailabilityZones('availabilityZones', props.availabilityZones);
+  }
+  validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
+  validateInteger('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 1, 100);
+  validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
+  validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
+  validatePercent('unhealthyHostThresholdPercent', props.unhealthyHostThresholdPercent);
+  validatePositiveDuration('latencyThreshold', props.latencyThreshold, 3600);
+  validateRootVolumeSize('rootVolumeSize', props.rootVolumeSize);
+  validateDays('accessLogRetention', props.accessLogRetention, 1, 3650);
+  if (props.accessLogRetention !== undefined && props.accessLogsBucket !== undefined) {
+    throw new Error(
+      '`accessLogRetention` only applies to the bucket this construct creates; set the lifecycle of your own ' +
+        `\`accessLogsBucket\` instead, got: ${props.accessLogRetention.toHumanString()} with an \`accessLogsBucket\``,
+    );
+  }
+  validateEmails('notificationEmails', props.notificationEmails);
+  validateTagValue('environment', props.environment);
+  validateTagValue('costCenter', props.costCenter);
+  if (props.vpc === undefined && props.availabilityZones === undefined) {
+    return;
+  }
+  if (props.vpc !== undefined && props.vpc.availabilityZones.length < 2 && props.availabilityZones === undefined) {
+    throw new Error(`\`vpc\` must span at least 2 Availability Zones, got: ${show(props.vpc.availabilityZones)}`);
   }
 }
