@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
 import { placeholderUserData } from './private/placeholder-user-data';
 import {
   validateAvailabilityZones,
@@ -237,6 +238,11 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       allowAllOutbound: false,
     });
     this.loadBalancerSecurityGroup = albSg;
+    acknowledge(
+      albSg.node.defaultChild!,
+      [awsSolutions('EC23')],
+      'This is a public payment API: its load balancer accepts HTTPS (and HTTP, only redirected to HTTPS) from the internet, behind AWS WAF',
+    );
     const instanceSg = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
       vpc: props.vpc,
       description: `Instances of the ${props.priority} tier: HTTPS from the tier ALB only, HTTPS out through NAT`,
@@ -282,12 +288,17 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_RES,
       defaultTargetGroups: [targetGroup],
     });
-    alb.addRedirect({
+    const redirect = alb.addRedirect({
       sourcePort: 80,
       sourceProtocol: elbv2.ApplicationProtocol.HTTP,
       targetPort: 443,
       targetProtocol: elbv2.ApplicationProtocol.HTTPS,
     });
+    acknowledge(
+      redirect.node.defaultChild!,
+      compliancePacks('ELBv2ACMCertificateRequired'),
+      'The port-80 listener serves nothing: it only answers 301 redirects to HTTPS on 443, which uses the ACM certificate',
+    );
 
     if (props.webAclArn !== undefined) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
@@ -306,6 +317,14 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       ],
     });
     this.instanceRole = role;
+    acknowledge(
+      role.node.defaultChild!,
+      [
+        awsSolutions('IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]'),
+        awsSolutions('IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]'),
+      ],
+      'AWS maintains these two policies for Session Manager access (no SSH, no bastion) and the CloudWatch agent; they grant no access to application data',
+    );
 
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM),
@@ -353,6 +372,16 @@ export class FailoverTier extends Construct implements IFailoverTarget {
         'The fleet size is fixed by instancesPerAz; every deploy is meant to restore it',
       );
       targetGroup.addTarget(group);
+      acknowledge(
+        group.node.defaultChild!,
+        [controlTower('autoscaling_multiple_az_check')],
+        'One group per Availability Zone by design, so that each zone keeps its fixed capacity; the tier spans all zones through its target group',
+      );
+      acknowledge(
+        group.node.defaultChild!,
+        [controlTower('autoscaling_mixed_instances_policy_multiple_instance_types_check')],
+        'The fleet is a fixed, tested instance type (instanceType) with fixed capacity per zone: a payment API is sized and load-tested for one type',
+      );
       return group;
     });
 

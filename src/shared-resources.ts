@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { acknowledge, compliancePacks, controlTower } from './private/acknowledge';
 import { validateDays, validateEmails } from './private/validate';
 import { WebAclOption } from './web-acl-option';
 
@@ -100,19 +101,40 @@ export class SharedResources extends Construct {
    */
   public readonly webAclArn?: string;
 
+  private logsMayUseKey = false;
+
   public constructor(scope: Construct, id: string, props: SharedResourcesProps) {
     super(scope, id);
+    // S3 server access logs are delivered under a bucket policy, never the legacy log-delivery
+    // ACL, whatever the app's feature flags: the target bucket can then disable ACLs.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     validateDays('accessLogRetention', props.accessLogRetention, 1, 3650);
     validateEmails('notificationEmails', props.notificationEmails);
     const stack = Stack.of(this);
 
-    this.encryptionKey =
-      props.encryptionKey ??
-      new kms.Key(this, 'EncryptionKey', {
-        description: `Volumes, alarm topic and flow logs of ${this.node.path}`,
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const key = new kms.Key(this, 'EncryptionKey', {
+        description: `Volumes, alarm topic and logs of ${this.node.path}`,
         enableKeyRotation: true,
         alias: `alias/multi-az-failover/${this.node.addr}`,
       });
+      // Grants only for AWS resources (EBS volumes launched by Auto Scaling), never ad hoc.
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyGrantsNotForAwsResources',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['kms:CreateGrant'],
+          resources: ['*'],
+          conditions: {
+            BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+          },
+        }),
+      );
+      this.encryptionKey = key;
+    }
     // AWS's required key policy for encrypted volumes launched by Auto Scaling: the service-linked
     // role uses the key and creates grants for the EC2 instances it launches.
     const autoScalingRole = new iam.ArnPrincipal(
@@ -209,17 +231,54 @@ export class SharedResources extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules,
     };
-    // Object ownership is left to aws-cdk-lib here: it picks what S3 server access logging needs
-    // (a bucket policy, or the log-delivery ACL in apps without the serverAccessLogsUseBucketPolicy flag).
-    const serverAccessLogs = new s3.Bucket(this, 'ServerAccessLogsBucket', { ...hardened, objectOwnership: undefined });
-    return new s3.Bucket(this, 'AccessLogsBucket', {
+    const serverAccessLogs = new s3.Bucket(this, 'ServerAccessLogsBucket', hardened);
+    const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
       ...hardened,
       serverAccessLogsBucket: serverAccessLogs,
       serverAccessLogsPrefix: 'access-logs-bucket/',
     });
+    for (const bucket of [accessLogs, serverAccessLogs]) {
+      const resource = bucket.node.defaultChild!;
+      acknowledge(
+        resource,
+        [...compliancePacks('S3DefaultEncryptionKMS'), controlTower('s3_bucket_default_encryption_kms_check')],
+        'ALB access logging and S3 server access logging only deliver to buckets encrypted with SSE-S3 (AES-256); SSE-KMS is not supported for these log destinations',
+      );
+      acknowledge(
+        resource,
+        compliancePacks('S3BucketReplicationEnabled'),
+        'The construct is single-region; cross-region replication needs a destination bucket in another region. Pass your own accessLogsBucket with replication to meet it',
+      );
+      acknowledge(
+        resource,
+        [controlTower('s3_bucket_object_lock_enabled_check')],
+        'Object Lock default retention is not supported on S3 server access logging target buckets and is left to the owner of the log archive; logs are versioned, TLS-only and kept by lifecycle. Pass your own accessLogsBucket with Object Lock to meet it',
+      );
+    }
+    acknowledge(
+      accessLogs.node.defaultChild!,
+      [controlTower('s3_event_notifications_enabled_check')],
+      'Only AWS log delivery writes here. S3 event notifications in CDK need a Lambda-backed custom resource, which this construct avoids; the log archive owner can add them on their own bucket',
+    );
+    acknowledge(
+      serverAccessLogs.node.defaultChild!,
+      [controlTower('s3_event_notifications_enabled_check')],
+      'Only S3 server access log delivery writes here; see the access-log bucket',
+    );
+    acknowledge(
+      serverAccessLogs.node.defaultChild!,
+      [controlTower('s3_bucket_logging_enabled_check')],
+      'This bucket is the server access logging target of the access-log bucket; logging it into itself would loop',
+    );
+    return accessLogs;
   }
 
-  private createVpc(availabilityZones: string[]): ec2.IVpc {
+  /** Lets CloudWatch Logs in this region encrypt this account's log groups with the key (once). */
+  private allowLogsToUseKey(): void {
+    if (this.logsMayUseKey) {
+      return;
+    }
+    this.logsMayUseKey = true;
     const stack = Stack.of(this);
     this.addKeyStatement(
       new iam.PolicyStatement({
@@ -239,11 +298,30 @@ export class SharedResources extends Construct {
         },
       }),
     );
+  }
+
+  private createVpc(availabilityZones: string[]): ec2.IVpc {
+    this.allowLogsToUseKey();
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
       retention: logs.RetentionDays.ONE_YEAR,
       encryptionKey: this.encryptionKey,
     });
-    return new ec2.Vpc(this, 'Vpc', {
+    // The delivery role gets a customer-managed policy scoped to this log group, not an inline one.
+    const flowLogsRole = new iam.Role(this, 'FlowLogsRole', {
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
+      description: 'Delivers VPC flow logs to their encrypted log group',
+    });
+    new iam.ManagedPolicy(this, 'FlowLogsPolicy', {
+      description: 'Write VPC flow logs to their log group',
+      roles: [flowLogsRole],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          resources: [flowLogs.logGroupArn],
+        }),
+      ],
+    });
+    const vpc = new ec2.Vpc(this, 'Vpc', {
       availabilityZones,
       natGateways: availabilityZones.length,
       restrictDefaultSecurityGroup: false,
@@ -253,11 +331,27 @@ export class SharedResources extends Construct {
       ],
       flowLogs: {
         All: {
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs, flowLogsRole.withoutPolicyUpdates()),
           trafficType: ec2.FlowLogTrafficType.ALL,
         },
       },
     });
+    acknowledge(
+      vpc.node.defaultChild!,
+      compliancePacks('VPCDefaultSecurityGroupClosed'),
+      'No resource of this construct uses the default security group: the load balancers and instances have their own least-privilege groups. Closing it needs a Lambda-backed custom resource, which this construct avoids',
+    );
+    for (const subnet of vpc.publicSubnets) {
+      const route = subnet.node.tryFindChild('DefaultRoute');
+      if (route) {
+        acknowledge(
+          route,
+          compliancePacks('VPCNoUnrestrictedRouteToIGW'),
+          'Public subnets hold only the internet-facing load balancers and the NAT gateways, which need a default route to the internet gateway; instances run in private subnets',
+        );
+      }
+    }
+    return vpc;
   }
 
   private createWebAcl(): wafv2.CfnWebACL {
@@ -266,7 +360,7 @@ export class SharedResources extends Construct {
       sampledRequestsEnabled: true,
       metricName,
     });
-    return new wafv2.CfnWebACL(this, 'WebAcl', {
+    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('PaymentApiWebAcl'),
@@ -278,5 +372,30 @@ export class SharedResources extends Construct {
         visibilityConfig: visibility(name),
       })),
     });
+
+    // WAF logs go to an encrypted log group kept one year; WAF requires the aws-waf-logs- prefix,
+    // so this log group has a physical name derived from the construct's unique address.
+    this.allowLogsToUseKey();
+    const logGroupName = `aws-waf-logs-${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`;
+    const wafLogs = new logs.LogGroup(this, 'WebAclLogs', {
+      logGroupName,
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: this.encryptionKey,
+    });
+    const logging = new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
+      resourceArn: webAcl.attrArn,
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      // Card-holder requests carry credentials: keep them out of the logs.
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+    });
+    logging.node.addDependency(wafLogs);
+    return webAcl;
   }
 }

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""The bundled example app, in Python: the same stack as examples/typescript/app.ts.
+
+A realistic production configuration of MultiAzFailoverService, synthesized offline (no AWS
+account, no credentials, no context lookups):
+
+    pip install multi-az-failover-service aws-cdk-lib constructs
+    npx cdk synth --app "python examples/python/app.py"
+
+test/python/test_python_package.py synthesizes it from the published wheel and checks that its
+CloudFormation template equals the TypeScript example's.
+"""
+from aws_cdk import App, Environment, Stack
+from aws_cdk import aws_route53 as route53
+from multi_az_failover_service import MultiAzFailoverService
+
+# App() writes to the output directory the CDK CLI passes in CDK_OUTDIR (cdk.out by default).
+app = App()
+stack = Stack(
+    app,
+    "PaymentApiFailover",
+    env=Environment(region="eu-west-1"),
+    description="Payment API: two ALB tiers over per-AZ Auto Scaling groups with Route 53 failover",
+)
+
+hosted_zone = route53.HostedZone.from_hosted_zone_attributes(
+    stack,
+    "Zone",
+    hosted_zone_id="Z0123456789EXAMPLEABC",
+    zone_name="payments.example.com",
+)
+
+MultiAzFailoverService(
+    stack,
+    "PaymentApi",
+    hosted_zone=hosted_zone,
+    record_name="api",
+    availability_zones=["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    instances_per_az=2,
+    notification_emails=["payments-oncall@example.com"],
+    environment="production",
+    cost_center="payments",
+)
+
+app.synth()

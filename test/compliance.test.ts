@@ -1,0 +1,146 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
+import { MultiAzFailoverService } from '../src';
+
+// The compliance gate: cdk-nag (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 rev 5, HIPAA Security)
+// and the AWS Control Tower proactive controls (cfn-guard) run as CDK validation plugins while
+// the app synthesizes. The gate is zero unacknowledged findings, errors and warnings alike.
+// Every synthesized template is also written to test-reports/cfn-templates for cfn-lint.
+
+const TEMPLATES_DIR = path.join(__dirname, '..', 'test-reports', 'cfn-templates');
+const PLUGINS = ['AwsSolutions', 'PCI.DSS.321', 'NIST.800.53.R5', 'HIPAA.Security', 'cdk-validator-cfnguard'];
+
+interface Finding {
+  readonly plugin: string;
+  readonly rule: string;
+  readonly severity: string;
+  readonly paths: string[];
+}
+
+/** Synthesizes `build`'s stack with every scanner plugged in and returns the unacknowledged findings. */
+function scan(name: string, build: (stack: Stack) => void): Finding[] {
+  const outdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'compliance-'));
+  const app = new App({ outdir });
+  // Registered before synthesis, so they see the finished construct tree and template.
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new PCIDSS321Checks(app),
+    new NIST80053R5Checks(app),
+    new HIPAASecurityChecks(app),
+    new CfnGuardValidator({}),
+  );
+  const stack = new Stack(app, name, { env: { region: 'eu-west-1' } });
+  build(stack);
+  try {
+    app.synth();
+  } catch (e) {
+    // Findings fail the synthesis; anything that is not the scanners' report is a real error.
+    if (!fs.existsSync(path.join(outdir, 'validation-report.json'))) {
+      throw e;
+    }
+  }
+  fs.mkdirSync(TEMPLATES_DIR, { recursive: true });
+  fs.copyFileSync(path.join(outdir, `${name}.template.json`), path.join(TEMPLATES_DIR, `${name}.template.json`));
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf-8'));
+  const pluginNames = report.pluginReports.map((r: { pluginName: string }) => r.pluginName);
+  for (const plugin of PLUGINS) {
+    // A scanner that did not run would pass silently: make sure each one reported.
+    expect(pluginNames).toContain(plugin);
+  }
+  return report.pluginReports.flatMap((r: any) =>
+    r.violations.map((v: any) => ({
+      plugin: r.pluginName,
+      rule: v.ruleName,
+      severity: v.severity,
+      paths: v.violatingConstructs.map((c: any) => c.constructPath),
+    })),
+  );
+}
+
+function zone(stack: Stack): route53.IHostedZone {
+  return route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+    hostedZoneId: 'Z0123456789EXAMPLEABC',
+    zoneName: 'payments.example.com',
+  });
+}
+
+function defaultStack(stack: Stack): MultiAzFailoverService {
+  return new MultiAzFailoverService(stack, 'Service', {
+    hostedZone: zone(stack),
+    notificationEmails: ['payments-oncall@example.com'],
+  });
+}
+
+function bringYourOwnStack(stack: Stack): MultiAzFailoverService {
+  const azs = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: azs,
+    publicSubnetIds: ['subnet-0a000000000000001', 'subnet-0a000000000000002', 'subnet-0a000000000000003'],
+    privateSubnetIds: ['subnet-0b000000000000001', 'subnet-0b000000000000002', 'subnet-0b000000000000003'],
+  });
+  return new MultiAzFailoverService(stack, 'Service', {
+    hostedZone: zone(stack),
+    vpc,
+    encryptionKey: kms.Key.fromKeyArn(
+      stack,
+      'Key',
+      'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ),
+    alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:payments-alarms'),
+    accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'payments-alb-logs-111122223333'),
+    certificate: acm.Certificate.fromCertificateArn(
+      stack,
+      'Certificate',
+      'arn:aws:acm:eu-west-1:111122223333:certificate/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ),
+  });
+}
+
+describe('compliance scanners', () => {
+  test('the default stack has no unacknowledged finding', () => {
+    expect(scan('ComplianceDefault', defaultStack)).toEqual([]);
+  });
+
+  test('a stack that brings its own VPC, key, topic, bucket and certificate has no unacknowledged finding', () => {
+    expect(scan('ComplianceBringYourOwn', bringYourOwnStack)).toEqual([]);
+  });
+
+  // The gate must be able to fail: remove secure defaults through escape hatches and the
+  // scanners must report exactly those.
+  test('the gate fails when a secure default is removed', () => {
+    // WHEN
+    const findings = scan('ComplianceBroken', (stack) => {
+      const service = defaultStack(stack);
+      const alb = service.primary.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer;
+      alb.loadBalancerAttributes = [{ key: 'routing.http.drop_invalid_header_fields.enabled', value: 'false' }];
+      const key = service.encryptionKey.node.defaultChild as kms.CfnKey;
+      key.enableKeyRotation = false;
+    });
+
+    // THEN
+    const rules = findings.map((f) => f.rule);
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        'AwsSolutions-KMS5',
+        'AwsSolutions-ELB2', // access logs are gone with the replaced attributes
+        'PCI.DSS.321-ALBHttpDropInvalidHeaderEnabled',
+        'HIPAA.Security-ALBHttpDropInvalidHeaderEnabled',
+        'NIST.800.53.R5-KMSBackingKeyRotationEnabled',
+        'alb_http_drop_invalid_header_enabled_check',
+        'kms_key_rotation_enabled_check',
+      ]),
+    );
+    expect(findings.every((f) => f.paths.some((p) => p.includes('/Service/')))).toBe(true);
+  });
+});

@@ -1,0 +1,1212 @@
+import { App, CfnParameter, Duration, Fn, Lazy, Size, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { MultiAzFailoverService, MultiAzFailoverServiceProps, WebAclOption } from '../src';
+import { AZS, importedVpc, importedZone, logicalIdOf, newStack, privateSubnetId, publicSubnetId, ZONE_ID } from './util';
+
+type ExtraProps = Partial<MultiAzFailoverServiceProps>;
+
+/** Builds the service with the test hosted zone and `props` (which may create constructs in the stack). */
+function newService(props: (stack: Stack) => ExtraProps = () => ({}), stack: Stack = newStack()) {
+  const hostedZone = importedZone(stack);
+  const service = new MultiAzFailoverService(stack, 'PaymentApi', { hostedZone, ...props(stack) });
+  return { stack, service, template: Template.fromStack(stack) };
+}
+
+const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:payment-alarms';
+const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666';
+const WEB_ACL_ARN = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/payments/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+
+const AUTOSCALING_ROLE = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':iam::',
+      { Ref: 'AWS::AccountId' },
+      ':role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+    ],
+  ],
+};
+
+const tag = (key: string, value: string) => ({ Key: key, Value: value });
+
+describe('with default props', () => {
+  let stack: Stack;
+  let service: MultiAzFailoverService;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN: one synthesis shared by the read-only assertions below
+    ({ stack, service, template } = newService());
+  });
+
+  test.each([
+    ['AWS::ElasticLoadBalancingV2::LoadBalancer', 2],
+    ['AWS::ElasticLoadBalancingV2::TargetGroup', 2],
+    ['AWS::ElasticLoadBalancingV2::Listener', 4],
+    ['AWS::AutoScaling::AutoScalingGroup', 6],
+    ['AWS::EC2::LaunchTemplate', 2],
+    ['AWS::KMS::Key', 1],
+    ['AWS::SNS::Topic', 1],
+    ['AWS::SNS::Subscription', 0],
+    // 3 per tier: unhealthy hosts, no healthy host, latency
+    ['AWS::CloudWatch::Alarm', 6],
+    ['AWS::Route53::HealthCheck', 2],
+    ['AWS::Route53::RecordSet', 2],
+    ['AWS::CertificateManager::Certificate', 1],
+    ['AWS::WAFv2::WebACL', 1],
+    ['AWS::WAFv2::WebACLAssociation', 2],
+    ['AWS::EC2::VPC', 1],
+    ['AWS::EC2::NatGateway', 3],
+    ['AWS::EC2::FlowLog', 1],
+    // the access-log bucket and the bucket of its server access logs
+    ['AWS::S3::Bucket', 2],
+  ])('creates %s × %d', (type, count) => {
+    // THEN
+    template.resourceCountIs(type, count);
+  });
+
+  test('every Auto Scaling group has a fixed size of 2 (min = max = desired)', () => {
+    // THEN
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '2',
+      MaxSize: '2',
+      DesiredCapacity: '2',
+    });
+  });
+
+  test('each Auto Scaling group runs in exactly one private subnet, a different one per zone', () => {
+    // THEN
+    for (const tier of [service.primary, service.secondary]) {
+      const subnets = tier.autoScalingGroups.map((group) => {
+        const zoneIdentifier = template.toJSON().Resources[logicalIdOf(group)].Properties.VPCZoneIdentifier;
+        expect(zoneIdentifier).toHaveLength(1);
+        return JSON.stringify(zoneIdentifier[0]);
+      });
+      expect(new Set(subnets).size).toBe(3);
+    }
+  });
+
+  test('the Auto Scaling groups replace instances that fail the load balancer health check', () => {
+    // THEN
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      HealthCheckType: 'ELB',
+      HealthCheckGracePeriod: 90,
+      NotificationConfigurations: [Match.objectLike({ TopicARN: stack.resolve(service.alarmTopic.topicArn) })],
+    });
+  });
+
+  test('the KMS key rotates', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('the access-log bucket expires logs after 365 days, moving them to STANDARD_IA at 30 and GLACIER at 90', () => {
+    // THEN
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: Match.anyValue(),
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            ExpirationInDays: 365,
+            Transitions: [
+              { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+              { StorageClass: 'GLACIER', TransitionInDays: 90 },
+            ],
+          }),
+        ],
+      },
+    });
+  });
+
+  test('each tier has an HTTPS Route 53 health check on /health every 10 s, 3 failures, with latency', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::Route53::HealthCheck',
+      {
+        HealthCheckConfig: {
+          Type: 'HTTPS',
+          Port: 443,
+          ResourcePath: '/health',
+          RequestInterval: 10,
+          FailureThreshold: 3,
+          MeasureLatency: true,
+          EnableSNI: true,
+        },
+      },
+      2,
+    );
+  });
+
+  test.each([
+    ['PRIMARY', 'primary'],
+    ['SECONDARY', 'secondary'],
+  ] as const)('a %s failover alias A record points at its tier, with its health check', (failover, tierName) => {
+    // GIVEN
+    const tier = tierName === 'primary' ? service.primary : service.secondary;
+
+    // THEN
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: ZONE_ID,
+      Name: 'api.payments.example.com.',
+      Type: 'A',
+      Failover: failover,
+      SetIdentifier: tierName,
+      HealthCheckId: stack.resolve(tier.healthCheck.healthCheckId),
+      AliasTarget: {
+        EvaluateTargetHealth: true,
+        HostedZoneId: stack.resolve(tier.loadBalancer.loadBalancerCanonicalHostedZoneId),
+      },
+    });
+  });
+
+  test('the certificate covers the record name and is validated through DNS in the hosted zone', () => {
+    // THEN
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'api.payments.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'api.payments.example.com', HostedZoneId: ZONE_ID }],
+    });
+  });
+
+  test('both HTTPS listeners use the certificate and the TLS 1.3/1.2 restricted policy', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::Listener',
+      {
+        Port: 443,
+        Protocol: 'HTTPS',
+        SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+        Certificates: [{ CertificateArn: stack.resolve(service.certificate.certificateArn) }],
+      },
+      2,
+    );
+  });
+
+  test('both load balancers redirect HTTP on port 80 to HTTPS on 443', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::Listener',
+      {
+        Port: 80,
+        Protocol: 'HTTP',
+        DefaultActions: [
+          { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } },
+        ],
+      },
+      2,
+    );
+  });
+
+  test('the target groups use HTTPS with a 20 s deregistration delay and one-day lb_cookie stickiness', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::TargetGroup',
+      {
+        Port: 443,
+        Protocol: 'HTTPS',
+        TargetType: 'instance',
+        TargetGroupAttributes: Match.arrayWith([
+          { Key: 'deregistration_delay.timeout_seconds', Value: '20' },
+          { Key: 'stickiness.enabled', Value: 'true' },
+          { Key: 'stickiness.type', Value: 'lb_cookie' },
+          { Key: 'stickiness.lb_cookie.duration_seconds', Value: '86400' },
+        ]),
+      },
+      2,
+    );
+  });
+
+  test('the target groups health-check /health over HTTPS every 10 s and expect 200', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::TargetGroup',
+      {
+        HealthCheckProtocol: 'HTTPS',
+        HealthCheckPath: '/health',
+        HealthCheckIntervalSeconds: 10,
+        HealthCheckTimeoutSeconds: 5,
+        HealthyThresholdCount: 2,
+        UnhealthyThresholdCount: 3,
+        Matcher: { HttpCode: '200' },
+      },
+      2,
+    );
+  });
+
+  test('the key policy lets the Auto Scaling service-linked role use the key', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { AWS: AUTOSCALING_ROLE },
+            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+            Resource: '*',
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the key policy lets the Auto Scaling service-linked role create grants for AWS resources only', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { AWS: AUTOSCALING_ROLE },
+            Action: 'kms:CreateGrant',
+            Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the key policy lets CloudWatch alarms of this account publish to the encrypted topic', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the launch templates require IMDSv2, enable detailed monitoring and encrypt a 20 GiB gp3 root volume', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::EC2::LaunchTemplate',
+      {
+        LaunchTemplateData: {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+          Monitoring: { Enabled: true },
+          BlockDeviceMappings: [
+            {
+              DeviceName: '/dev/xvda',
+              Ebs: {
+                VolumeSize: 20,
+                VolumeType: 'gp3',
+                Encrypted: true,
+                DeleteOnTermination: true,
+                KmsKeyId: stack.resolve(service.encryptionKey.keyArn),
+              },
+            },
+          ],
+          NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: false })],
+        },
+      },
+      2,
+    );
+  });
+
+  test.each(['primary', 'secondary'] as const)(
+    'the %s instances accept traffic only from their load balancer, on 443',
+    (tierName) => {
+      // GIVEN
+      const tier = tierName === 'primary' ? service.primary : service.secondary;
+      const instanceGroupId = stack.resolve(tier.instanceSecurityGroup.securityGroupId);
+
+      // THEN
+      const ingress = Object.values(
+        template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { GroupId: instanceGroupId } }),
+      );
+      expect(ingress.map((rule) => rule.Properties)).toEqual([
+        expect.objectContaining({
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+          SourceSecurityGroupId: stack.resolve(tier.loadBalancerSecurityGroup.securityGroupId),
+        }),
+      ]);
+      const group = template.toJSON().Resources[logicalIdOf(tier.instanceSecurityGroup)];
+      expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    },
+  );
+
+  test('no security group ingress rule opens the instances to 0.0.0.0/0', () => {
+    // THEN
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { CidrIp: Match.anyValue() }, 0);
+    template.resourcePropertiesCountIs(
+      'AWS::EC2::SecurityGroup',
+      {
+        GroupDescription: Match.stringLikeRegexp('^Instances of the'),
+        SecurityGroupIngress: Match.absent(),
+      },
+      2,
+    );
+  });
+
+  test.each(['primary', 'secondary'] as const)(
+    'the %s load balancer is internet-facing, protected, drops invalid headers and logs under its prefix',
+    (tierName) => {
+      // THEN
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        Scheme: 'internet-facing',
+        LoadBalancerAttributes: Match.arrayWith([
+          { Key: 'deletion_protection.enabled', Value: 'true' },
+          { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+          { Key: 'access_logs.s3.enabled', Value: 'true' },
+          { Key: 'access_logs.s3.bucket', Value: stack.resolve(service.accessLogsBucket.bucketName) },
+          { Key: 'access_logs.s3.prefix', Value: tierName },
+        ]),
+        Tags: Match.arrayWith([tag('FailoverPriority', tierName)]),
+      });
+    },
+  );
+
+  test('the web ACL has the four AWS managed rule groups, in priority order', () => {
+    // THEN
+    const rule = (name: string, priority: number) =>
+      Match.objectLike({
+        Name: name,
+        Priority: priority,
+        OverrideAction: { None: {} },
+        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } },
+      });
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        rule('AWSManagedRulesAmazonIpReputationList', 0),
+        rule('AWSManagedRulesCommonRuleSet', 1),
+        rule('AWSManagedRulesKnownBadInputsRuleSet', 2),
+        rule('AWSManagedRulesSQLiRuleSet', 3),
+      ],
+    });
+  });
+
+  test.each(['primary', 'secondary'] as const)('the web ACL is associated with the %s load balancer', (tierName) => {
+    // GIVEN
+    const tier = tierName === 'primary' ? service.primary : service.secondary;
+
+    // THEN
+    expect(service.webAclArn).toBeDefined();
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: stack.resolve(tier.loadBalancer.loadBalancerArn),
+      WebACLArn: stack.resolve(service.webAclArn),
+    });
+  });
+
+  test.each([
+    ['AWS::KMS::Key', 'Tags'],
+    ['AWS::S3::Bucket', 'Tags'],
+    ['AWS::SNS::Topic', 'Tags'],
+    ['AWS::EC2::VPC', 'Tags'],
+    ['AWS::WAFv2::WebACL', 'Tags'],
+    ['AWS::CertificateManager::Certificate', 'Tags'],
+    ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'Tags'],
+    ['AWS::CloudWatch::Alarm', 'Tags'],
+    ['AWS::Route53::HealthCheck', 'HealthCheckTags'],
+  ])('every %s carries the default Environment and CostCenter tags', (type, tagsProperty) => {
+    // THEN
+    template.allResourcesProperties(type, {
+      [tagsProperty]: Match.arrayWith([tag('CostCenter', 'payments'), tag('Environment', 'dev')]),
+    });
+  });
+
+  test.each(['primary', 'secondary'])(
+    'the %s Auto Scaling groups propagate all tags, FailoverPriority included, to their instances',
+    (tierName) => {
+      // THEN
+      template.resourcePropertiesCountIs(
+        'AWS::AutoScaling::AutoScalingGroup',
+        {
+          Tags: [
+            { Key: 'CostCenter', Value: 'payments', PropagateAtLaunch: true },
+            { Key: 'Environment', Value: 'dev', PropagateAtLaunch: true },
+            { Key: 'FailoverPriority', Value: tierName, PropagateAtLaunch: true },
+          ],
+        },
+        3,
+      );
+    },
+  );
+
+  test('shared resources carry no FailoverPriority tag', () => {
+    // THEN
+    for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::SNS::Topic', 'AWS::EC2::VPC', 'AWS::WAFv2::WebACL']) {
+      template.resourcePropertiesCountIs(
+        type,
+        { Tags: Match.arrayWith([Match.objectLike({ Key: 'FailoverPriority' })]) },
+        0,
+      );
+    }
+  });
+
+  test('the fixed-capacity warning of the Auto Scaling groups is acknowledged: no warning remains', () => {
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('domainName is the record name in the hosted zone', () => {
+    // THEN
+    expect(service.domainName).toBe('api.payments.example.com');
+    expect(service.dns.domainName).toBe('api.payments.example.com');
+  });
+
+  test('each tier exposes one Auto Scaling group per zone', () => {
+    // THEN
+    expect(service.availabilityZones).toHaveLength(3);
+    expect(service.primary.autoScalingGroups).toHaveLength(3);
+    expect(service.secondary.autoScalingGroups).toHaveLength(3);
+    expect(service.primary.instanceCount).toBe(6);
+  });
+
+  test.each<[string, (s: MultiAzFailoverService) => string | undefined, string]>([
+    ['primary.loadBalancer', (s) => s.primary.loadBalancer.loadBalancerArn, 'AWS::ElasticLoadBalancingV2::LoadBalancer'],
+    ['secondary.loadBalancer', (s) => s.secondary.loadBalancer.loadBalancerArn, 'AWS::ElasticLoadBalancingV2::LoadBalancer'],
+    ['primary.targetGroup', (s) => s.primary.targetGroup.targetGroupArn, 'AWS::ElasticLoadBalancingV2::TargetGroup'],
+    ['primary.httpsListener', (s) => s.primary.httpsListener.listenerArn, 'AWS::ElasticLoadBalancingV2::Listener'],
+    ['primary.healthCheck', (s) => s.primary.healthCheck.healthCheckId, 'AWS::Route53::HealthCheck'],
+    ['primary.launchTemplate', (s) => s.primary.launchTemplate.launchTemplateId, 'AWS::EC2::LaunchTemplate'],
+    ['primary.instanceRole', (s) => s.primary.instanceRole.roleArn, 'AWS::IAM::Role'],
+    ['alarmTopic', (s) => s.alarmTopic.topicArn, 'AWS::SNS::Topic'],
+    ['encryptionKey', (s) => s.encryptionKey.keyArn, 'AWS::KMS::Key'],
+    ['accessLogsBucket', (s) => s.accessLogsBucket.bucketName, 'AWS::S3::Bucket'],
+    ['certificate', (s) => s.certificate.certificateArn, 'AWS::CertificateManager::Certificate'],
+    ['vpc', (s) => s.vpc.vpcId, 'AWS::EC2::VPC'],
+    ['webAclArn', (s) => s.webAclArn, 'AWS::WAFv2::WebACL'],
+    ['dns.primaryRecord', (s) => s.dns.primaryRecord.domainName, 'AWS::Route53::RecordSet'],
+  ])('%s refers to a resource of type %s', (_member, read, type) => {
+    // WHEN
+    const reference = stack.resolve(read(service));
+
+    // THEN
+    const logicalId = reference.Ref ?? reference['Fn::GetAtt'][0];
+    expect(template.toJSON().Resources[logicalId].Type).toBe(type);
+  });
+
+  test('the two tiers have distinct load balancers, target groups and health checks', () => {
+    // THEN
+    expect(stack.resolve(service.primary.loadBalancer.loadBalancerArn)).not.toEqual(
+      stack.resolve(service.secondary.loadBalancer.loadBalancerArn),
+    );
+    expect(stack.resolve(service.primary.targetGroup.targetGroupArn)).not.toEqual(
+      stack.resolve(service.secondary.targetGroup.targetGroupArn),
+    );
+    expect(stack.resolve(service.primary.healthCheck.healthCheckId)).not.toEqual(
+      stack.resolve(service.secondary.healthCheck.healthCheckId),
+    );
+  });
+
+  test('the new VPC spans three zones resolved at deploy time (no context lookup)', () => {
+    // THEN
+    template.hasResourceProperties('AWS::EC2::Subnet', {
+      AvailabilityZone: { 'Fn::Select': [2, { 'Fn::GetAZs': '' }] },
+    });
+    expect((stack.node.root as App).synth().manifest.missing).toBeUndefined();
+  });
+});
+
+describe('resource counts per prop combination', () => {
+  test.each<[string, ExtraProps, number, string, string, number]>([
+    ['2 AZs × 3 instances', { availabilityZones: ['eu-west-1a', 'eu-west-1b'], instancesPerAz: 3 }, 4, '3', '3', 2],
+    ['3 AZs, secondary smaller than primary', { instancesPerAz: 4, secondaryInstancesPerAz: 1 }, 6, '4', '1', 3],
+    ['3 AZs, secondary larger than primary', { instancesPerAz: 1, secondaryInstancesPerAz: 2 }, 6, '1', '2', 3],
+    [
+      '4 AZs × 1 instance',
+      { availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'], instancesPerAz: 1 },
+      8,
+      '1',
+      '1',
+      4,
+    ],
+    [
+      '6 AZs (the maximum)',
+      { availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d', 'eu-west-1e', 'eu-west-1f'] },
+      12,
+      '2',
+      '2',
+      6,
+    ],
+  ])('%s', (_name, props, groups, primarySize, secondarySize, zones) => {
+    // WHEN
+    const { template } = newService(() => props);
+
+    // THEN
+    template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', groups);
+    template.resourceCountIs('AWS::EC2::NatGateway', zones);
+    template.resourceCountIs('AWS::EC2::Subnet', zones * 2);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
+    template.resourceCountIs('AWS::EC2::LaunchTemplate', 2);
+    for (const [priority, size] of [
+      ['primary', primarySize],
+      ['secondary', secondarySize],
+    ]) {
+      template.resourcePropertiesCountIs(
+        'AWS::AutoScaling::AutoScalingGroup',
+        {
+          MinSize: size,
+          MaxSize: size,
+          DesiredCapacity: size,
+          Tags: Match.arrayWith([Match.objectLike(tag('FailoverPriority', priority))]),
+        },
+        groups / 2,
+      );
+    }
+  });
+});
+
+describe('unhealthy-host alarm threshold', () => {
+  test.each<[string, ExtraProps, number, number]>([
+    ['3 AZs × 2 instances at 50% (defaults)', {}, 3, 3],
+    [
+      '2 AZs × 1 instance at 75%',
+      { availabilityZones: ['eu-west-1a', 'eu-west-1b'], instancesPerAz: 1, unhealthyHostThresholdPercent: 75 },
+      1.5,
+      1.5,
+    ],
+    ['3 AZs × 4 instances at 25%', { instancesPerAz: 4, unhealthyHostThresholdPercent: 25 }, 3, 3],
+    ['3 AZs × 2 at 100%', { unhealthyHostThresholdPercent: 100 }, 6, 6],
+    ['secondary sized on its own: 3 × 2 and 3 × 4 at 50%', { secondaryInstancesPerAz: 4 }, 3, 6],
+  ])('%s', (_name, props, primaryThreshold, secondaryThreshold) => {
+    // WHEN
+    const { service, template } = newService(() => props);
+
+    // THEN
+    expect(service.primary.alarms.unhealthyHostThreshold).toBe(primaryThreshold);
+    expect(service.secondary.alarms.unhealthyHostThreshold).toBe(secondaryThreshold);
+    for (const [priority, threshold] of [
+      ['primary', primaryThreshold],
+      ['secondary', secondaryThreshold],
+    ] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'UnHealthyHostCount',
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: threshold,
+        Tags: Match.arrayWith([tag('FailoverPriority', priority)]),
+      });
+    }
+  });
+});
+
+describe('options', () => {
+  test('deletionProtection: false turns deletion protection off on both load balancers', () => {
+    // WHEN
+    const { template } = newService(() => ({ deletionProtection: false }));
+
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      { LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]) },
+      2,
+    );
+  });
+
+  test.each([elbv2.SslPolicy.TLS12, elbv2.SslPolicy.TLS13_13, elbv2.SslPolicy.FORWARD_SECRECY_TLS12_RES_GCM])(
+    'sslPolicy %s (TLS 1.2 or newer) is used by both HTTPS listeners',
+    (sslPolicy) => {
+      // WHEN
+      const { template } = newService(() => ({ sslPolicy }));
+
+      // THEN
+      template.resourcePropertiesCountIs(
+        'AWS::ElasticLoadBalancingV2::Listener',
+        { Protocol: 'HTTPS', SslPolicy: sslPolicy },
+        2,
+      );
+    },
+  );
+
+  test('recordName and healthCheckPath flow to the records, certificate, target groups and health checks', () => {
+    // WHEN
+    const { service, template } = newService(() => ({ recordName: 'pay.eu', healthCheckPath: '/ready' }));
+
+    // THEN
+    expect(service.domainName).toBe('pay.eu.payments.example.com');
+    template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Name: 'pay.eu.payments.example.com.' }, 2);
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'pay.eu.payments.example.com',
+    });
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/ready' }, 2);
+    template.resourcePropertiesCountIs(
+      'AWS::Route53::HealthCheck',
+      { HealthCheckConfig: Match.objectLike({ ResourcePath: '/ready' }) },
+      2,
+    );
+  });
+
+  test('rootVolumeSize, deregistrationDelay and latencyThreshold reach both tiers', () => {
+    // WHEN
+    const { template } = newService(() => ({
+      rootVolumeSize: Size.gibibytes(64),
+      deregistrationDelay: Duration.seconds(0),
+      latencyThreshold: Duration.millis(250),
+    }));
+
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::EC2::LaunchTemplate',
+      { LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 64 }) })] }) },
+      2,
+    );
+    template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::TargetGroup',
+      { TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }]) },
+      2,
+    );
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { MetricName: 'TargetResponseTime', Threshold: 0.25 },
+      2,
+    );
+  });
+
+  test('accessLogRetention sets the expiration of the new bucket', () => {
+    // WHEN
+    const { template } = newService(() => ({ accessLogRetention: Duration.days(90) }));
+
+    // THEN
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: Match.anyValue(),
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            ExpirationInDays: 90,
+            Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+          }),
+        ],
+      },
+    });
+  });
+
+  test('environment and costCenter set the tags of shared and tier resources', () => {
+    // WHEN
+    const { template } = newService(() => ({ environment: 'production', costCenter: 'payments-eu' }));
+
+    // THEN
+    for (const type of ['AWS::KMS::Key', 'AWS::ElasticLoadBalancingV2::LoadBalancer']) {
+      template.allResourcesProperties(type, {
+        Tags: Match.arrayWith([tag('CostCenter', 'payments-eu'), tag('Environment', 'production')]),
+      });
+    }
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      Tags: Match.arrayWith([
+        { Key: 'CostCenter', Value: 'payments-eu', PropagateAtLaunch: true },
+        { Key: 'Environment', Value: 'production', PropagateAtLaunch: true },
+      ]),
+    });
+  });
+
+  test('notificationEmails subscribe each address to the alarm topic by email', () => {
+    // WHEN
+    const { stack, service, template } = newService(() => ({
+      notificationEmails: ['oncall@example.com', 'payments-team@example.com'],
+    }));
+
+    // THEN
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    for (const endpoint of ['oncall@example.com', 'payments-team@example.com']) {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: endpoint,
+        TopicArn: stack.resolve(service.alarmTopic.topicArn),
+      });
+    }
+  });
+
+  test('WebAclOption.fromWebAclArn associates that web ACL and creates none', () => {
+    // WHEN
+    const { service, template } = newService(() => ({ webAcl: WebAclOption.fromWebAclArn(WEB_ACL_ARN) }));
+
+    // THEN
+    expect(service.webAclArn).toBe(WEB_ACL_ARN);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    template.resourcePropertiesCountIs('AWS::WAFv2::WebACLAssociation', { WebACLArn: WEB_ACL_ARN }, 2);
+  });
+
+  test('WebAclOption.none() creates and associates no web ACL', () => {
+    // WHEN
+    const { service, template } = newService(() => ({ webAcl: WebAclOption.none() }));
+
+    // THEN
+    expect(service.webAclArn).toBeUndefined();
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  });
+});
+
+describe('with your own VPC, key, topic, bucket and certificate', () => {
+  let stack: Stack;
+  let service: MultiAzFailoverService;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    ({ stack, service, template } = newService((s) => ({
+      vpc: importedVpc(s),
+      encryptionKey: kms.Key.fromKeyArn(s, 'Key', KEY_ARN),
+      alarmTopic: sns.Topic.fromTopicArn(s, 'Topic', TOPIC_ARN),
+      accessLogsBucket: s3.Bucket.fromBucketName(s, 'Bucket', 'payment-alb-logs'),
+      certificate: acm.Certificate.fromCertificateArn(s, 'Certificate', CERTIFICATE_ARN),
+    })));
+  });
+
+  test.each([
+    'AWS::EC2::VPC',
+    'AWS::EC2::Subnet',
+    'AWS::EC2::NatGateway',
+    'AWS::EC2::FlowLog',
+    'AWS::KMS::Key',
+    'AWS::KMS::Alias',
+    'AWS::SNS::Topic',
+    'AWS::S3::Bucket',
+    'AWS::CertificateManager::Certificate',
+  ])('creates no %s', (type) => {
+    // THEN
+    template.resourceCountIs(type, 0);
+  });
+
+  test('the tiers still exist in full', () => {
+    // THEN
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
+    template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 6);
+    template.resourceCountIs('AWS::Route53::RecordSet', 2);
+  });
+
+  test('the members are the resources passed in', () => {
+    // THEN
+    expect(service.encryptionKey.keyArn).toBe(KEY_ARN);
+    expect(service.alarmTopic.topicArn).toBe(TOPIC_ARN);
+    expect(service.accessLogsBucket.bucketName).toBe('payment-alb-logs');
+    expect(service.certificate.certificateArn).toBe(CERTIFICATE_ARN);
+    expect(service.vpc.vpcId).toBe('vpc-0123456789abcdef0');
+    expect(service.availabilityZones).toEqual(AZS);
+  });
+
+  test('the launch templates encrypt with the key, the listeners use the certificate', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::EC2::LaunchTemplate',
+      {
+        LaunchTemplateData: Match.objectLike({
+          BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ KmsKeyId: KEY_ARN }) })],
+        }),
+      },
+      2,
+    );
+    template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::Listener',
+      { Certificates: [{ CertificateArn: CERTIFICATE_ARN }] },
+      2,
+    );
+  });
+
+  test('the load balancers log to the bucket and the groups notify the topic', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      { LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.bucket', Value: 'payment-alb-logs' }]) },
+      2,
+    );
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      NotificationConfigurations: [Match.objectLike({ TopicARN: TOPIC_ARN })],
+    });
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [TOPIC_ARN], OKActions: [TOPIC_ARN] });
+  });
+
+  test('the load balancers use the public subnets and each group one private subnet of the VPC', () => {
+    // THEN
+    template.allResourcesProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Subnets: AZS.map(publicSubnetId),
+    });
+    for (const az of AZS) {
+      template.resourcePropertiesCountIs(
+        'AWS::AutoScaling::AutoScalingGroup',
+        { VPCZoneIdentifier: [privateSubnetId(az)] },
+        2,
+      );
+    }
+  });
+
+  test('a warning names each statement the imported key must already have', () => {
+    // THEN
+    const annotations = Annotations.fromStack(stack);
+    for (const sid of [
+      'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
+      'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
+    ]) {
+      annotations.hasWarning(
+        '/TestStack/PaymentApi/Shared',
+        `The key policy of the imported \`encryptionKey\` cannot be changed here; make sure it has the statement ${sid} [ack: multi-az-failover-service:importedKeyPolicy]`,
+      );
+    }
+  });
+});
+
+describe('with your own VPC', () => {
+  test('availabilityZones default to its first three zones', () => {
+    // GIVEN
+    const zones = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'];
+
+    // WHEN
+    const { service, template } = newService((s) => ({ vpc: importedVpc(s, zones) }));
+
+    // THEN
+    expect(service.availabilityZones).toEqual(AZS);
+    template.allResourcesProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Subnets: AZS.map(publicSubnetId),
+    });
+  });
+
+  test('availabilityZones may pick a subset of its zones', () => {
+    // WHEN
+    const { template } = newService((s) => ({
+      vpc: importedVpc(s),
+      availabilityZones: ['eu-west-1a', 'eu-west-1c'],
+    }));
+
+    // THEN
+    template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', 4);
+    template.allResourcesProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Subnets: [publicSubnetId('eu-west-1a'), publicSubnetId('eu-west-1c')],
+    });
+    template.resourcePropertiesCountIs(
+      'AWS::AutoScaling::AutoScalingGroup',
+      { VPCZoneIdentifier: [privateSubnetId('eu-west-1b')] },
+      0,
+    );
+  });
+
+  test('a key defined in the same app gets the statements and no warning is raised', () => {
+    // GIVEN
+    const stack = newStack();
+    const key = new kms.Key(stack, 'OwnKey');
+
+    // WHEN
+    const { template } = newService((s) => ({ vpc: importedVpc(s), encryptionKey: key }), stack);
+
+    // THEN
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'AllowAutoScalingServiceLinkedRoleUseOfTheKey' }),
+          Match.objectLike({ Sid: 'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources' }),
+          Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic' }),
+        ]),
+      },
+    });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('validation', () => {
+  const attempt = (props: (stack: Stack) => ExtraProps) => () => newService(props);
+  const sevenZones = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((letter) => `eu-west-1${letter}`);
+
+  test.each<[string, (stack: Stack) => ExtraProps, string]>([
+    ['instancesPerAz 0', () => ({ instancesPerAz: 0 }), '`instancesPerAz` must be an integer from 1 to 100, got: 0'],
+    ['instancesPerAz 1.5', () => ({ instancesPerAz: 1.5 }), '`instancesPerAz` must be an integer from 1 to 100, got: 1.5'],
+    ['instancesPerAz 101', () => ({ instancesPerAz: 101 }), '`instancesPerAz` must be an integer from 1 to 100, got: 101'],
+    [
+      'secondaryInstancesPerAz 0',
+      () => ({ secondaryInstancesPerAz: 0 }),
+      '`secondaryInstancesPerAz` must be an integer from 1 to 100, got: 0',
+    ],
+    [
+      'secondaryInstancesPerAz 101',
+      () => ({ secondaryInstancesPerAz: 101 }),
+      '`secondaryInstancesPerAz` must be an integer from 1 to 100, got: 101',
+    ],
+    [
+      'deregistrationDelay 3601 s',
+      () => ({ deregistrationDelay: Duration.seconds(3601) }),
+      '`deregistrationDelay` must be a whole number of seconds from 0 to 3600 seconds, got: 1 hour 1 second',
+    ],
+    [
+      'deregistrationDelay 1500 ms',
+      () => ({ deregistrationDelay: Duration.millis(1500) }),
+      '`deregistrationDelay` must be a whole number of seconds from 0 to 3600 seconds, got: 1 second 500 millis',
+    ],
+    [
+      'healthCheckPath without a leading slash',
+      () => ({ healthCheckPath: 'health' }),
+      '`healthCheckPath` must be an absolute path of 1 to 255 printable characters without spaces, starting with "/", got: "health"',
+    ],
+    [
+      'healthCheckPath "has space"',
+      () => ({ healthCheckPath: 'has space' }),
+      '`healthCheckPath` must be an absolute path of 1 to 255 printable characters without spaces, starting with "/", got: "has space"',
+    ],
+    [
+      'healthCheckPath "/has space"',
+      () => ({ healthCheckPath: '/has space' }),
+      '`healthCheckPath` must be an absolute path of 1 to 255 printable characters without spaces, starting with "/", got: "/has space"',
+    ],
+    [
+      'healthCheckPath of 256 characters',
+      () => ({ healthCheckPath: `/${'a'.repeat(255)}` }),
+      `\`healthCheckPath\` must be an absolute path of 1 to 255 printable characters without spaces, starting with "/", got: "/${'a'.repeat(255)}"`,
+    ],
+    [
+      'unhealthyHostThresholdPercent 0',
+      () => ({ unhealthyHostThresholdPercent: 0 }),
+      '`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: 0',
+    ],
+    [
+      'unhealthyHostThresholdPercent 101',
+      () => ({ unhealthyHostThresholdPercent: 101 }),
+      '`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: 101',
+    ],
+    [
+      'unhealthyHostThresholdPercent -5',
+      () => ({ unhealthyHostThresholdPercent: -5 }),
+      '`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: -5',
+    ],
+    [
+      'latencyThreshold 0 s',
+      () => ({ latencyThreshold: Duration.seconds(0) }),
+      '`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 0 seconds',
+    ],
+    [
+      'latencyThreshold 2 h',
+      () => ({ latencyThreshold: Duration.hours(2) }),
+      '`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 2 hours',
+    ],
+    [
+      'rootVolumeSize 4 GiB',
+      () => ({ rootVolumeSize: Size.gibibytes(4) }),
+      '`rootVolumeSize` must be a whole number of GiB from 8 to 16384, got: 4 GiB',
+    ],
+    [
+      'rootVolumeSize 17 TiB',
+      () => ({ rootVolumeSize: Size.tebibytes(17) }),
+      '`rootVolumeSize` must be a whole number of GiB from 8 to 16384, got: 17408 GiB',
+    ],
+    [
+      'rootVolumeSize not a whole number of GiB',
+      () => ({ rootVolumeSize: Size.mebibytes(10240 + 512) }),
+      '`rootVolumeSize` must be a whole number of GiB from 8 to 16384, got: 10.5 GiB',
+    ],
+    [
+      'accessLogRetention 36 h',
+      () => ({ accessLogRetention: Duration.hours(36) }),
+      '`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 1 day 12 hours',
+    ],
+    [
+      'accessLogRetention 0 days',
+      () => ({ accessLogRetention: Duration.days(0) }),
+      '`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 0 days',
+    ],
+    [
+      'accessLogRetention 0 minutes',
+      () => ({ accessLogRetention: Duration.minutes(0) }),
+      '`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 0 minutes',
+    ],
+    [
+      'accessLogRetention 4000 days',
+      () => ({ accessLogRetention: Duration.days(4000) }),
+      '`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 4000 days',
+    ],
+    [
+      'accessLogRetention together with accessLogsBucket',
+      (stack) => ({
+        accessLogRetention: Duration.days(30),
+        accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Bucket', 'payment-alb-logs'),
+      }),
+      '`accessLogRetention` only applies to the bucket this construct creates; set the lifecycle of your own `accessLogsBucket` instead, got: 30 days with an `accessLogsBucket`',
+    ],
+    [
+      'a single Availability Zone',
+      () => ({ availabilityZones: ['eu-west-1a'] }),
+      '`availabilityZones` must list 2 to 6 Availability Zones, got 1: ["eu-west-1a"]',
+    ],
+    [
+      'seven Availability Zones',
+      () => ({ availabilityZones: sevenZones }),
+      `\`availabilityZones\` must list 2 to 6 Availability Zones, got 7: ${JSON.stringify(sevenZones)}`,
+    ],
+    [
+      'an empty list of Availability Zones',
+      () => ({ availabilityZones: [] }),
+      '`availabilityZones` must list 2 to 6 Availability Zones, got 0: []',
+    ],
+    [
+      'a repeated Availability Zone',
+      () => ({ availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1a'] }),
+      '`availabilityZones` must not repeat an Availability Zone, got "eu-west-1a" twice in ["eu-west-1a","eu-west-1b","eu-west-1a"]',
+    ],
+    [
+      'a region name instead of a zone name',
+      () => ({ availabilityZones: ['eu-west-1', 'eu-west-1b'] }),
+      '`availabilityZones` must contain Availability Zone names such as "us-east-1a", got: "eu-west-1" in ["eu-west-1","eu-west-1b"]',
+    ],
+    [
+      'a list token as availabilityZones',
+      () => ({ availabilityZones: Fn.getAzs() }),
+      '`availabilityZones` must be a list of 2 to 6 Availability Zone names, not a list token',
+    ],
+    [
+      'a zone the VPC has no subnets in',
+      (stack) => ({ vpc: importedVpc(stack), availabilityZones: ['eu-west-1a', 'eu-west-1d'] }),
+      '`availabilityZones` must only name zones in which `vpc` has public subnets (["eu-west-1a","eu-west-1b","eu-west-1c"]), got: "eu-west-1d"',
+    ],
+    [
+      'a VPC with a single zone',
+      (stack) => ({ vpc: importedVpc(stack, ['eu-west-1a']) }),
+      '`vpc` must span at least 2 Availability Zones, got: ["eu-west-1a"]',
+    ],
+    [
+      'sslPolicy LEGACY (TLS 1.0)',
+      () => ({ sslPolicy: elbv2.SslPolicy.LEGACY }),
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-TLS-1-0-2015-04',
+    ],
+    [
+      'sslPolicy TLS13_11 (TLS 1.1)',
+      () => ({ sslPolicy: elbv2.SslPolicy.TLS13_11 }),
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-TLS13-1-1-2021-06',
+    ],
+    [
+      'sslPolicy RECOMMENDED (TLS 1.0)',
+      () => ({ sslPolicy: elbv2.SslPolicy.RECOMMENDED }),
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-2016-08',
+    ],
+    [
+      'sslPolicy FORWARD_SECRECY_TLS11',
+      () => ({ sslPolicy: elbv2.SslPolicy.FORWARD_SECRECY_TLS11 }),
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-FS-1-1-2019-08',
+    ],
+    [
+      'recordName "bad_name!"',
+      () => ({ recordName: 'bad_name!' }),
+      '`recordName` must be one or more DNS labels relative to the hosted zone (letters, digits and hyphens, such as "api" or "pay.eu"), got: "bad_name!"',
+    ],
+    [
+      'an empty recordName',
+      () => ({ recordName: '' }),
+      '`recordName` must be one or more DNS labels relative to the hosted zone (letters, digits and hyphens, such as "api" or "pay.eu"), got: ""',
+    ],
+    [
+      'an invalid notification email',
+      () => ({ notificationEmails: ['oncall@example.com', 'not-an-email'] }),
+      '`notificationEmails` must contain email addresses such as "ops@example.com", got: "not-an-email"',
+    ],
+    [
+      'an empty environment',
+      () => ({ environment: '' }),
+      '`environment` must be a tag value of 1 to 256 letters, digits, spaces and _ . : / = + - @, got: ""',
+    ],
+    [
+      'an environment with "#"',
+      () => ({ environment: 'a#b' }),
+      '`environment` must be a tag value of 1 to 256 letters, digits, spaces and _ . : / = + - @, got: "a#b"',
+    ],
+    [
+      'an empty costCenter',
+      () => ({ costCenter: '' }),
+      '`costCenter` must be a tag value of 1 to 256 letters, digits, spaces and _ . : / = + - @, got: ""',
+    ],
+    [
+      'a costCenter with "#"',
+      () => ({ costCenter: 'a#b' }),
+      '`costCenter` must be a tag value of 1 to 256 letters, digits, spaces and _ . : / = + - @, got: "a#b"',
+    ],
+  ])('rejects %s', (_name, props, message) => {
+    // WHEN / THEN
+    expect(attempt(props)).toThrow(message);
+  });
+
+  test('rejects a stack without a concrete region', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'NoEnv');
+
+    // WHEN / THEN
+    expect(() => newService(() => ({}), stack)).toThrow(
+      "`MultiAzFailoverService` needs a stack with a concrete `env.region` (ALB access logging names the region's load-balancing account in the bucket policy), got: an unresolved region token",
+    );
+  });
+
+  test.each<[string, (stack: Stack) => ExtraProps]>([
+    ['instancesPerAz 1 and 100', () => ({ instancesPerAz: 1, secondaryInstancesPerAz: 100 })],
+    ['deregistrationDelay 3600 s', () => ({ deregistrationDelay: Duration.seconds(3600) })],
+    ['unhealthyHostThresholdPercent 0.5', () => ({ unhealthyHostThresholdPercent: 0.5 })],
+    ['latencyThreshold 1 ms', () => ({ latencyThreshold: Duration.millis(1) })],
+    ['latencyThreshold 3600 s', () => ({ latencyThreshold: Duration.hours(1) })],
+    ['rootVolumeSize 8 GiB', () => ({ rootVolumeSize: Size.gibibytes(8) })],
+    ['rootVolumeSize 16 TiB', () => ({ rootVolumeSize: Size.tebibytes(16) })],
+    ['accessLogRetention of 48 hours (2 whole days)', () => ({ accessLogRetention: Duration.hours(48) })],
+    ['accessLogRetention of 3650 days', () => ({ accessLogRetention: Duration.days(3650) })],
+    ['a wildcard recordName', () => ({ recordName: '*' })],
+    ['an environment with spaces and : / = + - @', () => ({ environment: 'Prod EU: a/b=c+d-e@f' })],
+  ])('accepts the boundary value %s', (_name, props) => {
+    // WHEN / THEN
+    expect(attempt(props)).not.toThrow();
+  });
+
+  test.each<[string, (stack: Stack) => ExtraProps, string, Record<string, unknown>]>([
+    [
+      'deregistrationDelay from a CfnParameter',
+      (stack) => ({ deregistrationDelay: Duration.seconds(new CfnParameter(stack, 'Delay', { type: 'Number' }).valueAsNumber) }),
+      'AWS::ElasticLoadBalancingV2::TargetGroup',
+      { TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: { Ref: 'Delay' } }]) },
+    ],
+    [
+      'rootVolumeSize from a Lazy number below the minimum',
+      () => ({ rootVolumeSize: Size.gibibytes(Token.asNumber(Lazy.number({ produce: () => 4 }))) }),
+      'AWS::EC2::LaunchTemplate',
+      {
+        LaunchTemplateData: Match.objectLike({
+          BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 4 }) })],
+        }),
+      },
+    ],
+    [
+      'latencyThreshold from a CfnParameter',
+      (stack) => ({ latencyThreshold: Duration.seconds(new CfnParameter(stack, 'Latency', { type: 'Number' }).valueAsNumber) }),
+      'AWS::CloudWatch::Alarm',
+      { MetricName: 'TargetResponseTime', Threshold: { Ref: 'Latency' } },
+    ],
+    [
+      'accessLogRetention from a CfnParameter',
+      (stack) => ({ accessLogRetention: Duration.days(new CfnParameter(stack, 'Retention', { type: 'Number' }).valueAsNumber) }),
+      'AWS::S3::Bucket',
+      { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: { Ref: 'Retention' } })] } },
+    ],
+    [
+      'healthCheckPath from a CfnParameter',
+      (stack) => ({ healthCheckPath: new CfnParameter(stack, 'Path').valueAsString }),
+      'AWS::ElasticLoadBalancingV2::TargetGroup',
+      { HealthCheckPath: { Ref: 'Path' } },
+    ],
+    [
+      'recordName from a CfnParameter',
+      (stack) => ({ recordName: new CfnParameter(stack, 'Name').valueAsString }),
+      'AWS::Route53::RecordSet',
+      { Name: { 'Fn::Join': ['', [{ Ref: 'Name' }, '.payments.example.com.']] } },
+    ],
+    [
+      'environment from a CfnParameter',
+      (stack) => ({ environment: new CfnParameter(stack, 'Env').valueAsString }),
+      'AWS::KMS::Key',
+      { Tags: Match.arrayWith([{ Key: 'Environment', Value: { Ref: 'Env' } }]) },
+    ],
+    [
+      'a notification email from a CfnParameter',
+      (stack) => ({ notificationEmails: [new CfnParameter(stack, 'Email').valueAsString] }),
+      'AWS::SNS::Subscription',
+      { Protocol: 'email', Endpoint: { Ref: 'Email' } },
+    ],
+  ])('does not range-check %s', (_name, props, type, expected) => {
+    // WHEN
+    const { template } = newService(props);
+
+    // THEN
+    template.hasResourceProperties(type, expected);
+  });
+});

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The Python end-to-end test: install the freshly built wheel from dist/python into a new virtual
+# environment, as a Python user would (dependencies from PyPI, nothing from this source tree), and
+# run test/python/test_python_package.py against it.
+#
+#   npx projen compile && npx projen package:python   # builds dist/python/*.whl
+#   bash test/python/run.sh [pytest args...]
+#
+# The virtual environment (.venv-pytest) is deleted and recreated on every run; pip's cache
+# (.pip-cache) is kept, so only the first run downloads aws-cdk-lib. Both are git-ignored.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+VENV="$ROOT/.venv-pytest"
+export PIP_CACHE_DIR="$ROOT/.pip-cache"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+# Nothing from the source tree or the user's site-packages may leak into the test interpreter.
+unset PYTHONPATH
+export PYTHONNOUSERSITE=1
+
+fail() {
+  echo "test/python/run.sh: $*" >&2
+  exit 1
+}
+
+# --- 1. The single wheel in dist/python ------------------------------------------------------
+shopt -s nullglob
+wheels=(dist/python/*.whl)
+shopt -u nullglob
+if [ "${#wheels[@]}" -eq 0 ]; then
+  fail "no wheel in dist/python; build it first: npx projen compile && npx projen package:python"
+fi
+if [ "${#wheels[@]}" -gt 1 ]; then
+  fail "expected one wheel in dist/python, found ${#wheels[@]}: ${wheels[*]}; delete dist/python and run npx projen package:python"
+fi
+WHEEL="$ROOT/${wheels[0]}"
+
+# --- 2. The wheel must be built from the current source ---------------------------------------
+# The TypeScript side of the parity test runs src/ through ts-node, the Python side runs the
+# JavaScript bundled in the wheel. Both must come from the same source, so that a change in src/
+# (a new default, say) is never compared against itself on one side and an old build on the other,
+# and never hidden because both sides are equally old:
+#   src/**/*.ts  -- older than -->  .jsii and lib/   (mtime: lib/ is compiled from src/)
+#   .jsii, lib/  -- byte-equal to --> the npm tarball embedded in the wheel
+#   package.json version == the version of that tarball
+python3 - "$WHEEL" <<'PY' || fail "dist/python holds a stale wheel; rebuild it: npx projen compile && npx projen package:python"
+import io, json, pathlib, sys, tarfile, zipfile
+
+wheel = pathlib.Path(sys.argv[1])
+root = pathlib.Path.cwd()
+version = json.loads((root / "package.json").read_text())["version"]
+name = json.loads((root / "package.json").read_text())["name"]
+problems = []
+
+compiled = [root / ".jsii", *sorted((root / "lib").rglob("*.js"))]
+if not (root / ".jsii").exists():
+    sys.exit("no .jsii: run npx projen compile")
+oldest_build = min(p.stat().st_mtime for p in compiled)
+newer_src = [str(p.relative_to(root)) for p in (root / "src").rglob("*.ts") if p.stat().st_mtime > oldest_build]
+if newer_src:
+    problems.append(f"src/ changed after the last compile: {', '.join(sorted(newer_src))}")
+
+with zipfile.ZipFile(wheel) as zf:
+    tgz_name = f"multi_az_failover_service/_jsii/{name}@{version}.jsii.tgz"
+    if tgz_name not in zf.namelist():
+        found = [n for n in zf.namelist() if n.endswith(".jsii.tgz")]
+        sys.exit(f"{wheel.name} does not embed {tgz_name} (package.json version {version}); found: {found}")
+    with tarfile.open(fileobj=io.BytesIO(zf.read(tgz_name))) as tar:
+        embedded = {m.name.removeprefix("package/"): tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+
+local = {str(p.relative_to(root)): p.read_bytes() for p in compiled}
+for path, content in local.items():
+    if path not in embedded:
+        problems.append(f"{path} is not in the wheel")
+    elif embedded[path] != content:
+        problems.append(f"{path} differs from the wheel's copy")
+for path in embedded:
+    if path.startswith("lib/") and path.endswith(".js") and path not in local:
+        problems.append(f"the wheel has {path}, which lib/ no longer has")
+
+if problems:
+    print(f"{wheel.name} is not built from the current source:", *problems, sep="\n  ", file=sys.stderr)
+    sys.exit(1)
+print(f"{wheel.name}: built from the current lib/ and .jsii (version {version})")
+PY
+
+# --- 3. A fresh virtual environment with the wheel and its dependencies from PyPI -------------
+# aws-cdk-lib and constructs are pinned to the versions the TypeScript side builds with, so both
+# sides of the parity test synthesize with the same library.
+CDK_VERSION="$(node -p "require('./node_modules/aws-cdk-lib/package.json').version")"
+CONSTRUCTS_VERSION="$(node -p "require('./node_modules/constructs/package.json').version")"
+PYTEST_VERSION="9.2.0"
+
+rm -rf "$VENV"
+python3 -m venv "$VENV"
+# --no-index is not used: dependencies come from PyPI (through the cache), the package only from
+# the wheel file. cwd is the venv so that nothing in the source tree can be picked up as a package.
+(cd "$VENV" && "$VENV/bin/python" -m pip install --quiet --no-input \
+  "$WHEEL" \
+  "aws-cdk-lib==$CDK_VERSION" \
+  "constructs==$CONSTRUCTS_VERSION" \
+  "pytest==$PYTEST_VERSION")
+
+# --- 4. The TypeScript example, synthesized by the CDK CLI for the parity test ----------------
+SYNTH_DIR="$VENV/synth"
+mkdir -p "$SYNTH_DIR"
+echo "Synthesizing examples/typescript/app.ts into $SYNTH_DIR/typescript"
+npx cdk synth --quiet -o "$SYNTH_DIR/typescript" >/dev/null
+
+# --- 5. pytest with the virtual environment's interpreter ------------------------------------
+export MAFS_TS_SYNTH_DIR="$SYNTH_DIR/typescript"
+export MAFS_PY_SYNTH_DIR="$SYNTH_DIR/python"
+export MAFS_EXPECTED_CDK_VERSION="$CDK_VERSION"
+export MAFS_EXPECTED_CONSTRUCTS_VERSION="$CONSTRUCTS_VERSION"
+exec "$VENV/bin/python" -m pytest test/python -ra -p no:cacheprovider "$@"

@@ -1,0 +1,566 @@
+"""End-to-end test of the published Python package `multi-az-failover-service`.
+
+Run it with `bash test/python/run.sh`: the driver installs the freshly built wheel from dist/python
+into a new virtual environment (dependencies from PyPI, nothing from the source tree), synthesizes
+the TypeScript example with the CDK CLI and runs this file with that environment's interpreter.
+
+  (a) examples/python/app.py synthesizes the same CloudFormation as examples/typescript/app.ts;
+  (b) the API as Python users write it: keyword arguments, Duration/Size, enums, static factories,
+      exposed members;
+  (c) invalid props raise in Python with the library's exact messages;
+  (d) the wheel's metadata: name, version, dependencies, license, long description.
+"""
+
+import difflib
+import importlib.metadata
+import json
+import os
+import pathlib
+import re
+import shlex
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import pytest
+from aws_cdk import App, Duration, Environment, Size, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Match, Template
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+import multi_az_failover_service
+from multi_az_failover_service import FailoverPriority, MultiAzFailoverService, WebAclOption
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+DIST_NAME = "multi-az-failover-service"
+STACK_ID = "PaymentApiFailover"
+ZONE_ID = "Z0123456789EXAMPLEABC"
+ZONE_NAME = "payments.example.com"
+AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+
+
+def required_env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: run this file through `bash test/python/run.sh`")
+    return value
+
+
+def new_stack(stack_id: str = "TestStack", region: str = "eu-west-1"):
+    """GIVEN a stack with an explicit region and an imported hosted zone."""
+    app = App()
+    stack = Stack(app, stack_id, env=Environment(region=region))
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        stack, "Zone", hosted_zone_id=ZONE_ID, zone_name=ZONE_NAME
+    )
+    return stack, zone
+
+
+def logical_ids(template: Template, resource_type: str) -> set:
+    return set(template.find_resources(resource_type))
+
+
+def test_the_package_under_test_is_the_installed_wheel():
+    # Nothing from the source tree: the module comes from the virtual environment's site-packages.
+    module_file = pathlib.Path(multi_az_failover_service.__file__).resolve()
+    assert pathlib.Path(sys.prefix).resolve() in module_file.parents
+    assert ROOT / "src" not in module_file.parents
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) The Python example synthesizes the TypeScript example's template.
+# ---------------------------------------------------------------------------------------------
+
+
+def synth_python_example(out_dir: pathlib.Path) -> None:
+    # The CDK CLI runs both examples from the repository root, so both see the same cdk.json
+    # context and the same CLI-provided context (path metadata, version reporting, ...).
+    app = f"{shlex.quote(sys.executable)} examples/python/app.py"
+    result = subprocess.run(
+        ["npx", "cdk", "synth", "--quiet", "--app", app, "-o", str(out_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, f"cdk synth of examples/python/app.py failed:\n{result.stderr[-4000:]}"
+
+
+def comparable_template(path: pathlib.Path) -> dict:
+    """The template without what legitimately differs between a TypeScript and a Python app.
+
+    Removed, and nothing else:
+    - the `CDKMetadata` resource (`AWS::CDK::Metadata`): its `Analytics` property is a compressed
+      report of the app's language runtime (node.js vs jsii-runtime.Python/3.x) and of the
+      construct libraries in use, so it differs by construction and describes no infrastructure;
+    - the `CDKMetadataAvailable` condition that guards that resource, if present (it appears only
+      for stacks whose region is unknown at synth time, so not for this example's).
+    Everything else, including every `Metadata.aws:cdk:path` (the construct tree) and the logical
+    ids, must be identical. The example has no file assets, so there are no asset hashes to remove.
+    """
+    template = json.loads(path.read_text())
+    template.get("Resources", {}).pop("CDKMetadata", None)
+    conditions = template.get("Conditions", {})
+    conditions.pop("CDKMetadataAvailable", None)
+    if "Conditions" in template and not conditions:
+        del template["Conditions"]
+    return template
+
+
+def comparable_annotations(path: pathlib.Path) -> dict:
+    """The stack's metadata (logical ids, warnings, acknowledgements) without the creation stack
+    traces (`aws:cdk:creationStack`), which name JavaScript or Python source files by language."""
+    metadata = json.loads(path.read_text())
+    kept = {
+        construct_path: [entry for entry in entries if entry["type"] != "aws:cdk:creationStack"]
+        for construct_path, entries in metadata.items()
+    }
+    return {construct_path: entries for construct_path, entries in kept.items() if entries}
+
+
+def short_diff(expected, actual, expected_name: str, actual_name: str, max_lines: int = 80) -> str:
+    lines = list(
+        difflib.unified_diff(
+            json.dumps(expected, indent=1, sort_keys=True).splitlines(),
+            json.dumps(actual, indent=1, sort_keys=True).splitlines(),
+            fromfile=expected_name,
+            tofile=actual_name,
+            lineterm="",
+        )
+    )
+    more = f"\n... {len(lines) - max_lines} more diff lines" if len(lines) > max_lines else ""
+    return "\n".join(lines[:max_lines]) + more
+
+
+@pytest.fixture(scope="module")
+def example_outputs():
+    ts_dir = pathlib.Path(required_env("MAFS_TS_SYNTH_DIR"))
+    py_dir = pathlib.Path(required_env("MAFS_PY_SYNTH_DIR"))
+    assert (ts_dir / "manifest.json").exists(), f"no TypeScript synth output in {ts_dir}"
+    synth_python_example(py_dir)
+    return SimpleNamespace(ts=ts_dir, py=py_dir)
+
+
+def test_python_example_synthesizes_the_same_stacks_as_the_typescript_example(example_outputs):
+    ts_templates = sorted(p.name for p in example_outputs.ts.glob("*.template.json"))
+    py_templates = sorted(p.name for p in example_outputs.py.glob("*.template.json"))
+    assert ts_templates == [f"{STACK_ID}.template.json"]
+    assert py_templates == ts_templates
+    ts_stack = json.loads((example_outputs.ts / "manifest.json").read_text())["artifacts"][STACK_ID]
+    py_stack = json.loads((example_outputs.py / "manifest.json").read_text())["artifacts"][STACK_ID]
+    assert py_stack["environment"] == ts_stack["environment"] == "aws://unknown-account/eu-west-1"
+
+
+def test_python_example_template_equals_the_typescript_example_template(example_outputs):
+    name = f"{STACK_ID}.template.json"
+    expected = comparable_template(example_outputs.ts / name)
+    actual = comparable_template(example_outputs.py / name)
+    assert len(expected["Resources"]) > 50  # the real stack, not an empty one
+    if actual != expected:
+        pytest.fail(
+            "examples/python/app.py and examples/typescript/app.ts synthesize different templates:\n"
+            + short_diff(expected, actual, f"typescript/{name}", f"python/{name}")
+        )
+
+
+def test_python_example_has_the_typescript_example_annotations(example_outputs):
+    name = f"{STACK_ID}.metadata.json"
+    expected = comparable_annotations(example_outputs.ts / name)
+    actual = comparable_annotations(example_outputs.py / name)
+    if actual != expected:
+        pytest.fail(
+            "the examples' stacks carry different metadata (warnings, acknowledgements, logical ids):\n"
+            + short_diff(expected, actual, f"typescript/{name}", f"python/{name}")
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) The API as Python users write it.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def custom():
+    """GIVEN a service with non-default props, passed as Python keyword arguments."""
+    stack, zone = new_stack("CustomStack")
+    service = MultiAzFailoverService(
+        stack,
+        "Service",
+        hosted_zone=zone,
+        record_name="pay",
+        availability_zones=["eu-west-1a", "eu-west-1b"],
+        instances_per_az=3,
+        secondary_instances_per_az=1,
+        instance_type=ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.LARGE),
+        root_volume_size=Size.gibibytes(50),
+        deregistration_delay=Duration.seconds(45),
+        health_check_path="/ready",
+        unhealthy_host_threshold_percent=50,
+        latency_threshold=Duration.millis(500),
+        ssl_policy=elbv2.SslPolicy.TLS13_13,
+        deletion_protection=False,
+        web_acl=WebAclOption.none(),
+        access_log_retention=Duration.days(90),
+        environment="staging",
+        cost_center="payments-eu",
+    )
+    return SimpleNamespace(stack=stack, service=service, template=Template.from_stack(stack))
+
+
+def test_instances_per_az_sets_each_tier_size(custom):
+    groups = custom.template.find_resources("AWS::AutoScaling::AutoScalingGroup")
+    sizes = sorted(
+        (g["Properties"]["MinSize"], g["Properties"]["MaxSize"], g["Properties"]["DesiredCapacity"])
+        for g in groups.values()
+    )
+    # Two zones: the primary tier runs 3 per zone, the secondary 1 per zone.
+    assert sizes == [("1", "1", "1")] * 2 + [("3", "3", "3")] * 2
+
+
+def test_instance_type_and_root_volume_size_reach_the_launch_templates(custom):
+    custom.template.resource_count_is("AWS::EC2::LaunchTemplate", 2)
+    custom.template.all_resources_properties(
+        "AWS::EC2::LaunchTemplate",
+        {
+            "LaunchTemplateData": Match.object_like(
+                {
+                    "InstanceType": "t3.large",
+                    "BlockDeviceMappings": [Match.object_like({"Ebs": Match.object_like({"VolumeSize": 50})})],
+                }
+            )
+        },
+    )
+
+
+def test_health_check_path_and_deregistration_delay_reach_target_groups_and_health_checks(custom):
+    custom.template.all_resources_properties(
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        {
+            "HealthCheckPath": "/ready",
+            "TargetGroupAttributes": Match.array_with(
+                [{"Key": "deregistration_delay.timeout_seconds", "Value": "45"}]
+            ),
+        },
+    )
+    custom.template.all_resources_properties(
+        "AWS::Route53::HealthCheck",
+        {"HealthCheckConfig": Match.object_like({"ResourcePath": "/ready"})},
+    )
+
+
+def test_ssl_policy_enum_reaches_both_https_listeners(custom):
+    listeners = custom.template.find_resources(
+        "AWS::ElasticLoadBalancingV2::Listener", {"Properties": {"Protocol": "HTTPS"}}
+    )
+    assert len(listeners) == 2
+    assert {l["Properties"]["SslPolicy"] for l in listeners.values()} == {"ELBSecurityPolicy-TLS13-1-3-2021-06"}
+
+
+def test_web_acl_option_none_creates_and_associates_no_web_acl(custom):
+    custom.template.resource_count_is("AWS::WAFv2::WebACL", 0)
+    custom.template.resource_count_is("AWS::WAFv2::WebACLAssociation", 0)
+    assert custom.service.web_acl_arn is None
+
+
+def test_deletion_protection_false_reaches_both_load_balancers(custom):
+    custom.template.resource_count_is("AWS::ElasticLoadBalancingV2::LoadBalancer", 2)
+    custom.template.all_resources_properties(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        {
+            "LoadBalancerAttributes": Match.array_with(
+                [{"Key": "deletion_protection.enabled", "Value": "false"}]
+            )
+        },
+    )
+
+
+def test_access_log_retention_sets_the_log_buckets_expiration(custom):
+    custom.template.all_resources_properties(
+        "AWS::S3::Bucket",
+        {
+            "LifecycleConfiguration": {
+                "Rules": Match.array_with([Match.object_like({"ExpirationInDays": 90})])
+            }
+        },
+    )
+
+
+def test_alarm_thresholds_follow_percent_and_latency(custom):
+    # 2 zones x 3 instances x 50 % = 3; 2 zones x 1 instance x 50 % = 1.
+    assert custom.service.primary.alarms.unhealthy_host_threshold == 3
+    assert custom.service.secondary.alarms.unhealthy_host_threshold == 1
+    custom.template.has_resource_properties(
+        "AWS::CloudWatch::Alarm", {"MetricName": "UnHealthyHostCount", "Threshold": 3}
+    )
+    custom.template.has_resource_properties(
+        "AWS::CloudWatch::Alarm", {"MetricName": "TargetResponseTime", "Threshold": 0.5}
+    )
+
+
+def test_record_name_makes_the_domain_name_and_the_failover_records(custom):
+    assert custom.service.domain_name == f"pay.{ZONE_NAME}"
+    for failover in ("PRIMARY", "SECONDARY"):
+        custom.template.has_resource_properties(
+            "AWS::Route53::RecordSet",
+            {"Name": f"pay.{ZONE_NAME}.", "Type": "A", "Failover": failover, "HostedZoneId": ZONE_ID},
+        )
+
+
+def test_environment_and_cost_center_tag_the_resources(custom):
+    custom.template.all_resources_properties(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        {
+            "Tags": Match.array_with(
+                [{"Key": "CostCenter", "Value": "payments-eu"}, {"Key": "Environment", "Value": "staging"}]
+            )
+        },
+    )
+
+
+def test_exposed_members_are_the_created_resources(custom):
+    stack, service, template = custom.stack, custom.service, custom.template
+
+    assert service.primary.priority == FailoverPriority.PRIMARY
+    assert service.secondary.priority == FailoverPriority.SECONDARY
+    assert service.availability_zones == ["eu-west-1a", "eu-west-1b"]
+
+    load_balancers = logical_ids(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+    primary_lb = stack.resolve(service.primary.load_balancer.load_balancer_arn)
+    secondary_lb = stack.resolve(service.secondary.load_balancer.load_balancer_arn)
+    assert {primary_lb["Ref"], secondary_lb["Ref"]} == load_balancers
+
+    groups = logical_ids(template, "AWS::AutoScaling::AutoScalingGroup")
+    primary_groups = {stack.resolve(g.auto_scaling_group_name)["Ref"] for g in service.primary.auto_scaling_groups}
+    secondary_groups = {
+        stack.resolve(g.auto_scaling_group_name)["Ref"] for g in service.secondary.auto_scaling_groups
+    }
+    assert len(service.secondary.auto_scaling_groups) == 2  # one per zone
+    assert primary_groups | secondary_groups == groups
+    assert not primary_groups & secondary_groups
+
+    assert stack.resolve(service.alarm_topic.topic_arn) == {"Ref": logical_ids(template, "AWS::SNS::Topic").pop()}
+    assert stack.resolve(service.encryption_key.key_arn) == {
+        "Fn::GetAtt": [logical_ids(template, "AWS::KMS::Key").pop(), "Arn"]
+    }
+
+
+def test_users_can_attach_to_exposed_members():
+    # GIVEN a service with defaults
+    stack, zone = new_stack("AttachStack")
+    service = MultiAzFailoverService(stack, "Service", hosted_zone=zone, web_acl=WebAclOption.none())
+
+    # WHEN an alarm on the exposed load balancer notifies the exposed topic
+    alarm = cloudwatch.Alarm(
+        stack,
+        "Elb5xx",
+        metric=service.primary.load_balancer.metrics.http_code_elb(elbv2.HttpCodeElb.ELB_5XX_COUNT),
+        threshold=10,
+        evaluation_periods=1,
+    )
+    alarm.add_alarm_action(cw_actions.SnsAction(service.alarm_topic))
+
+    # THEN the alarm watches the primary load balancer and notifies the service's topic
+    template = Template.from_stack(stack)
+    topic = logical_ids(template, "AWS::SNS::Topic").pop()
+    primary_lb = stack.resolve(service.primary.load_balancer.load_balancer_arn)["Ref"]
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {
+            "MetricName": "HTTPCode_ELB_5XX_Count",
+            "Threshold": 10,
+            "AlarmActions": [{"Ref": topic}],
+            "Dimensions": [
+                {"Name": "LoadBalancer", "Value": {"Fn::GetAtt": [primary_lb, "LoadBalancerFullName"]}}
+            ],
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# (c) Invalid props raise in Python with the messages of src/private/validate.ts.
+# ---------------------------------------------------------------------------------------------
+
+INVALID_PROPS = [
+    ({"instances_per_az": 0}, "`instancesPerAz` must be an integer from 1 to 100, got: 0"),
+    ({"instances_per_az": 1.5}, "`instancesPerAz` must be an integer from 1 to 100, got: 1.5"),
+    ({"secondary_instances_per_az": 101}, "`secondaryInstancesPerAz` must be an integer from 1 to 100, got: 101"),
+    (
+        {"deregistration_delay": Duration.seconds(3601)},
+        "`deregistrationDelay` must be a whole number of seconds from 0 to 3600 seconds, got: 1 hour 1 second",
+    ),
+    (
+        {"latency_threshold": Duration.hours(2)},
+        "`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 2 hours",
+    ),
+    (
+        {"health_check_path": "health"},
+        '`healthCheckPath` must be an absolute path of 1 to 255 printable characters without spaces, '
+        'starting with "/", got: "health"',
+    ),
+    (
+        {"availability_zones": ["eu-west-1a"]},
+        '`availabilityZones` must list 2 to 6 Availability Zones, got 1: ["eu-west-1a"]',
+    ),
+    (
+        {"availability_zones": ["eu-west-1a", "eu-west-1a"]},
+        '`availabilityZones` must not repeat an Availability Zone, got "eu-west-1a" twice in '
+        '["eu-west-1a","eu-west-1a"]',
+    ),
+    (
+        {"notification_emails": ["payments-oncall"]},
+        '`notificationEmails` must contain email addresses such as "ops@example.com", got: "payments-oncall"',
+    ),
+    (
+        {"unhealthy_host_threshold_percent": 0},
+        "`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: 0",
+    ),
+    ({"root_volume_size": Size.gibibytes(4)}, "`rootVolumeSize` must be a whole number of GiB from 8 to 16384, got: 4 GiB"),
+    (
+        {"record_name": "api_v1"},
+        "`recordName` must be one or more DNS labels relative to the hosted zone (letters, digits and hyphens, "
+        'such as "api" or "pay.eu"), got: "api_v1"',
+    ),
+    (
+        {"environment": "prod!"},
+        '`environment` must be a tag value of 1 to 256 letters, digits, spaces and _ . : / = + - @, got: "prod!"',
+    ),
+    (
+        {"access_log_retention": Duration.hours(36)},
+        "`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 1 day 12 hours",
+    ),
+    (
+        {"ssl_policy": elbv2.SslPolicy.LEGACY},
+        "`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), "
+        "got: ELBSecurityPolicy-TLS-1-0-2015-04",
+    ),
+]
+
+
+def assert_raises_with_message(message: str, build) -> None:
+    # jsii re-raises the JavaScript `Error` in Python as a RuntimeError (jsii.errors.JSIIError in
+    # older runtimes) whose text is the JavaScript message.
+    with pytest.raises(Exception) as raised:
+        build()
+    assert isinstance(raised.value, RuntimeError) or type(raised.value).__name__ == "JSIIError", repr(raised.value)
+    assert message in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "props, message", INVALID_PROPS, ids=[next(iter(props)) + "=" + repr(v) for props, _ in INVALID_PROPS for v in props.values()]
+)
+def test_invalid_prop_raises_with_a_message_naming_it(props, message):
+    stack, zone = new_stack()
+    assert_raises_with_message(message, lambda: MultiAzFailoverService(stack, "Service", hosted_zone=zone, **props))
+
+
+def test_access_log_retention_with_an_own_bucket_raises():
+    stack, zone = new_stack()
+    bucket = s3.Bucket(stack, "Logs")
+    assert_raises_with_message(
+        "`accessLogRetention` only applies to the bucket this construct creates; set the lifecycle of your own "
+        "`accessLogsBucket` instead, got: 30 days with an `accessLogsBucket`",
+        lambda: MultiAzFailoverService(
+            stack, "Service", hosted_zone=zone, access_logs_bucket=bucket, access_log_retention=Duration.days(30)
+        ),
+    )
+
+
+def test_a_stack_without_a_region_raises():
+    app = App()
+    stack = Stack(app, "NoRegion")
+    zone = route53.HostedZone.from_hosted_zone_attributes(stack, "Zone", hosted_zone_id=ZONE_ID, zone_name=ZONE_NAME)
+    assert_raises_with_message(
+        "`MultiAzFailoverService` needs a stack with a concrete `env.region` (ALB access logging names the "
+        "region's load-balancing account in the bucket policy), got: an unresolved region token",
+        lambda: MultiAzFailoverService(stack, "Service", hosted_zone=zone),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# (d) The wheel's metadata.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def metadata():
+    return importlib.metadata.metadata(DIST_NAME)
+
+
+@pytest.fixture(scope="module")
+def package_json():
+    return json.loads((ROOT / "package.json").read_text())
+
+
+def requirement(metadata, name: str) -> Requirement:
+    matches = [Requirement(r) for r in metadata.get_all("Requires-Dist") or [] if Requirement(r).name == name]
+    assert len(matches) == 1, f"Requires-Dist names {name} {len(matches)} times: {metadata.get_all('Requires-Dist')}"
+    return matches[0]
+
+
+def test_name_and_version_match_package_json(metadata, package_json):
+    assert metadata["Name"] == DIST_NAME
+    assert package_json["name"] == DIST_NAME
+    # PEP 440 normalizes npm prereleases (1.0.0-rc.1 -> 1.0.0rc1).
+    assert Version(metadata["Version"]) == Version(package_json["version"])
+
+
+def test_requires_aws_cdk_lib_from_the_built_against_version_below_3(metadata, package_json):
+    cdk = requirement(metadata, "aws-cdk-lib")
+    built_against = package_json["devDependencies"]["aws-cdk-lib"]
+    assert built_against == "2.275.0"
+    assert cdk.specifier.contains(built_against)
+    assert not cdk.specifier.contains("2.274.0")
+    assert cdk.specifier.contains("2.999.0")
+    assert not cdk.specifier.contains("3.0.0")
+
+
+def test_requires_constructs_and_jsii(metadata, package_json):
+    constructs = requirement(metadata, "constructs")
+    assert constructs.specifier.contains(package_json["devDependencies"]["constructs"])
+    assert not constructs.specifier.contains("11.0.0")
+    jsii = requirement(metadata, "jsii")
+    assert jsii.specifier.contains(importlib.metadata.version("jsii"))
+    assert not jsii.specifier.contains("2.0.0")
+
+
+def test_the_environment_has_the_libraries_the_typescript_side_builds_with():
+    # run.sh pins these to node_modules/aws-cdk-lib and node_modules/constructs, so the parity
+    # test compares two synths of the same aws-cdk-lib.
+    assert importlib.metadata.version("aws-cdk-lib") == required_env("MAFS_EXPECTED_CDK_VERSION")
+    assert importlib.metadata.version("constructs") == required_env("MAFS_EXPECTED_CONSTRUCTS_VERSION")
+
+
+def test_requires_python_admits_this_interpreter(metadata):
+    from packaging.specifiers import SpecifierSet
+
+    requires_python = metadata["Requires-Python"]
+    assert requires_python
+    assert SpecifierSet(requires_python).contains(".".join(map(str, sys.version_info[:3])))
+
+
+def test_license_is_apache_2(metadata, package_json):
+    assert package_json["license"] == "Apache-2.0"
+    assert metadata["License"] == "Apache-2.0" or metadata["License-Expression"] == "Apache-2.0"
+
+
+def headings_outside_code(markdown: str) -> list:
+    without_code = re.sub(r"^```.*?^```[ \t]*$", "", markdown, flags=re.S | re.M)
+    return [line for line in without_code.splitlines() if re.match(r"#{1,6} ", line)]
+
+
+def test_long_description_is_the_readme(metadata):
+    # jsii-pacmak renders the README for Python (rosetta translates its TypeScript examples, list
+    # markers may change), so the text is not byte-equal; its headings and title are.
+    readme = (ROOT / "README.md").read_text()
+    description = metadata.get_payload()
+    assert metadata["Description-Content-Type"] == "text/markdown"
+    first_heading = headings_outside_code(readme)[0]
+    assert first_heading == f"# {DIST_NAME}"
+    assert description.lstrip().startswith(first_heading + "\n")
+    assert headings_outside_code(description) == headings_outside_code(readme)

@@ -1,0 +1,55 @@
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { IConstruct } from 'constructs';
+
+/** The region of every test stack. */
+export const REGION = 'eu-west-1';
+
+/** The Availability Zones of the imported test VPC. */
+export const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+
+/** The hosted zone every test imports. */
+export const ZONE_ID = 'Z0123456789EXAMPLEABC';
+export const ZONE_NAME = 'payments.example.com';
+
+/** A stack with an explicit region, in a new app. */
+export function newStack(id = 'TestStack'): Stack {
+  return new Stack(new App(), id, { env: { region: REGION } });
+}
+
+/** The test hosted zone, imported by attributes (no lookup). Creates the child `Zone`. */
+export function importedZone(scope: Stack): route53.IHostedZone {
+  return route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { hostedZoneId: ZONE_ID, zoneName: ZONE_NAME });
+}
+
+/** The id of the public subnet in a zone: `eu-west-1b` gives `subnet-0000000000000b001`. */
+export function publicSubnetId(az: string): string {
+  return `subnet-0000000000000${az.slice(-1)}001`;
+}
+
+/** The id of the private subnet in a zone: `eu-west-1b` gives `subnet-0000000000000b002`. */
+export function privateSubnetId(az: string): string {
+  return `subnet-0000000000000${az.slice(-1)}002`;
+}
+
+/**
+ * A VPC imported by attributes (no lookup) with one public and one private subnet in each of
+ * `availabilityZones`, whose ids come from {@link publicSubnetId} and {@link privateSubnetId}.
+ * Creates the child `Vpc`.
+ */
+export function importedVpc(scope: Stack, availabilityZones: string[] = AZS): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones,
+    publicSubnetIds: availabilityZones.map(publicSubnetId),
+    privateSubnetIds: availabilityZones.map(privateSubnetId),
+    publicSubnetRouteTableIds: availabilityZones.map((az) => `rtb-0000000000000${az.slice(-1)}001`),
+    privateSubnetRouteTableIds: availabilityZones.map((az) => `rtb-0000000000000${az.slice(-1)}002`),
+  });
+}
+
+/** The logical id of a construct's CloudFormation resource. */
+export function logicalIdOf(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
