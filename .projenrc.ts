@@ -135,11 +135,30 @@ const packageAll = project.tasks.tryFind('package-all')!;
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);
 
-project.addTask('synth:example', {
+// After the packages: synthesize the example app with the CDK CLI, lint every synthesized
+// template with cfn-lint, and test the freshly built wheel as a Python user would.
+const synthExample = project.addTask('synth:example', {
   description: 'Synthesize the bundled TypeScript example app with the CDK CLI (offline)',
   exec: 'cdk synth --quiet',
 });
+const cfnLint = project.addTask('lint:cfn', {
+  description: 'cfn-lint over the example app and the compliance test stacks (zero errors, zero warnings)',
+  env: { CFN_LINT_VERSION },
+  exec: 'bash build-tools/cfn-lint.sh',
+});
+const testPython = project.addTask('test:python', {
+  description: 'Install the built wheel in a fresh virtualenv from PyPI and compare its synth with TypeScript',
+  exec: 'bash test/python/run.sh',
+});
+// `build` is locked by projen; its last step is `package`, so the checks that need the packages
+// run in `post-package`, spawned at the end of `package`.
+const postPackage = project.addTask('post-package', {
+  description: 'Checks that need the built packages: example synth, cfn-lint, Python end-to-end test',
+});
+postPackage.spawn(synthExample);
+postPackage.spawn(cfnLint);
+postPackage.spawn(testPython);
+project.packageTask.spawn(postPackage);
 
-void CFN_LINT_VERSION;
 
 project.synth();

@@ -1,0 +1,136 @@
+import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { FailoverDns, FailoverDnsProps, IFailoverTarget } from '../src';
+import { importedZone, newStack, ZONE_ID } from './util';
+
+/** The canonical hosted zone of Application Load Balancers in eu-west-1. */
+const ALB_ZONE_ID = 'Z32O12XQLNTSW2';
+
+/** A failover target made of an imported load balancer and an imported health check. */
+function importedTarget(stack: Stack, name: string): IFailoverTarget {
+  return {
+    loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, `${name}LoadBalancer`, {
+      loadBalancerArn: `arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/${name}/50dc6c495c0c9188`,
+      securityGroupId: 'sg-0123456789abcdef0',
+      loadBalancerDnsName: `${name}-123456789.eu-west-1.elb.amazonaws.com`,
+      loadBalancerCanonicalHostedZoneId: ALB_ZONE_ID,
+    }),
+    healthCheck: route53.HealthCheck.fromHealthCheckId(stack, `${name}HealthCheck`, `hc-${name}`),
+  };
+}
+
+function newDns(props: Partial<FailoverDnsProps> = {}, stack: Stack = newStack()) {
+  const dns = new FailoverDns(stack, 'Dns', {
+    hostedZone: importedZone(stack),
+    primary: importedTarget(stack, 'primary'),
+    secondary: importedTarget(stack, 'secondary'),
+    ...props,
+  });
+  return { stack, dns, template: Template.fromStack(stack) };
+}
+
+describe('with default props', () => {
+  let dns: FailoverDns;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    ({ dns, template } = newDns());
+  });
+
+  test('creates exactly two records and nothing else', () => {
+    // THEN
+    template.resourceCountIs('AWS::Route53::RecordSet', 2);
+    expect(Object.keys(template.toJSON().Resources)).toHaveLength(2);
+  });
+
+  test.each([
+    ['PRIMARY', 'primary'],
+    ['SECONDARY', 'secondary'],
+  ])('the %s record aliases its load balancer, evaluates target health and carries its health check', (failover, name) => {
+    // THEN
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: ZONE_ID,
+      Name: 'api.payments.example.com.',
+      Type: 'A',
+      Failover: failover,
+      SetIdentifier: name,
+      HealthCheckId: `hc-${name}`,
+      AliasTarget: {
+        DNSName: `dualstack.${name}-123456789.eu-west-1.elb.amazonaws.com`,
+        HostedZoneId: ALB_ZONE_ID,
+        EvaluateTargetHealth: true,
+      },
+    });
+  });
+
+  test('domainName defaults to api in the zone', () => {
+    // THEN
+    expect(dns.domainName).toBe('api.payments.example.com');
+  });
+
+  test('the records are exposed', () => {
+    // THEN
+    expect(dns.primaryRecord.domainName).toBeDefined();
+    expect(dns.secondaryRecord.domainName).toBeDefined();
+    expect(dns.primaryRecord).not.toBe(dns.secondaryRecord);
+  });
+});
+
+describe('recordName', () => {
+  test.each([
+    ['pay', 'pay.payments.example.com'],
+    ['pay.eu', 'pay.eu.payments.example.com'],
+    ['API-2', 'API-2.payments.example.com'],
+    ['*', '*.payments.example.com'],
+    ['*.eu', '*.eu.payments.example.com'],
+    ['a'.repeat(63), `${'a'.repeat(63)}.payments.example.com`],
+  ])('"%s" gives %s', (recordName, domainName) => {
+    // WHEN
+    const { dns, template } = newDns({ recordName });
+
+    // THEN
+    expect(dns.domainName).toBe(domainName);
+    template.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Name: `${domainName}.` }, 2);
+  });
+
+  test('a token is not checked', () => {
+    // GIVEN
+    const stack = newStack();
+    const recordName = new CfnParameter(stack, 'RecordName').valueAsString;
+
+    // WHEN
+    const { template } = newDns({ recordName }, stack);
+
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::Route53::RecordSet',
+      { Name: { 'Fn::Join': ['', [{ Ref: 'RecordName' }, '.payments.example.com.']] } },
+      2,
+    );
+  });
+
+  const message = (value: string) =>
+    `\`recordName\` must be one or more DNS labels relative to the hosted zone (letters, digits and hyphens, such as "api" or "pay.eu"), got: ${JSON.stringify(value)}`;
+
+  test.each([
+    ['bad_name!', 'an underscore and an exclamation mark'],
+    ['', 'an empty name'],
+    ['api.', 'a trailing dot'],
+    ['.api', 'a leading dot'],
+    ['-api', 'a label starting with a hyphen'],
+    ['api-', 'a label ending with a hyphen'],
+    ['pay..eu', 'an empty label'],
+    ['pay.*', 'a wildcard that is not the first label'],
+    ['api.payments.example.com ', 'a trailing space'],
+    ['a'.repeat(64), 'a label of 64 characters'],
+    [Array(4).fill('a'.repeat(50)).join('.'), 'a name of more than 200 characters'],
+  ])('"%s" (%s) is rejected', (recordName) => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expect(() => newDns({ recordName }, stack)).toThrow(message(recordName));
+  });
+});

@@ -1,0 +1,535 @@
+import { Duration, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { FailoverPriority, FailoverTier, FailoverTierProps, IFailoverTarget } from '../src';
+import { AZS, importedVpc, logicalIdOf, newStack, privateSubnetId, publicSubnetId } from './util';
+
+const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666';
+const WEB_ACL_ARN = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/payments/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+
+type ExtraProps = Partial<FailoverTierProps>;
+
+/** A primary tier over the imported test VPC with its required dependencies; `props` may override any of them. */
+function newTier(props: (stack: Stack) => ExtraProps = () => ({}), stack: Stack = newStack()) {
+  const tier = new FailoverTier(stack, 'Tier', {
+    priority: FailoverPriority.PRIMARY,
+    vpc: importedVpc(stack),
+    availabilityZones: AZS,
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
+    encryptionKey: new kms.Key(stack, 'Key'),
+    accessLogsBucket: new s3.Bucket(stack, 'Bucket'),
+    ...props(stack),
+  });
+  return { stack, tier, template: Template.fromStack(stack) };
+}
+
+describe('with default props', () => {
+  let stack: Stack;
+  let tier: FailoverTier;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    ({ stack, tier, template } = newTier());
+  });
+
+  test.each([
+    ['AWS::ElasticLoadBalancingV2::LoadBalancer', 1],
+    ['AWS::ElasticLoadBalancingV2::TargetGroup', 1],
+    ['AWS::ElasticLoadBalancingV2::Listener', 2],
+    ['AWS::AutoScaling::AutoScalingGroup', 3],
+    ['AWS::EC2::LaunchTemplate', 1],
+    ['AWS::CloudWatch::Alarm', 3],
+    ['AWS::Route53::HealthCheck', 1],
+    ['AWS::WAFv2::WebACLAssociation', 0],
+    ['AWS::Route53::RecordSet', 0],
+  ])('creates %s × %d', (type, count) => {
+    // THEN
+    template.resourceCountIs(type, count);
+  });
+
+  test('instanceCount is zones × instances per zone', () => {
+    // THEN
+    expect(tier.instanceCount).toBe(6);
+    expect(tier.priority).toBe(FailoverPriority.PRIMARY);
+  });
+
+  test.each(AZS.map((az, index) => [index, az]))(
+    'autoScalingGroups[%d] runs 2 instances in the private subnet of %s',
+    (index, az) => {
+      // THEN
+      const group = template.toJSON().Resources[logicalIdOf(tier.autoScalingGroups[index])];
+      expect(group.Properties).toEqual(
+        expect.objectContaining({
+          VPCZoneIdentifier: [privateSubnetId(az)],
+          MinSize: '2',
+          MaxSize: '2',
+          DesiredCapacity: '2',
+        }),
+      );
+    },
+  );
+
+  test('the Auto Scaling groups register in the target group and use the ELB health check with a 90 s grace', () => {
+    // THEN
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      TargetGroupARNs: [stack.resolve(tier.targetGroup.targetGroupArn)],
+      HealthCheckType: 'ELB',
+      HealthCheckGracePeriod: 90,
+      MetricsCollection: [{ Granularity: '1Minute' }],
+      LaunchTemplate: Match.objectLike({ LaunchTemplateId: stack.resolve(tier.launchTemplate.launchTemplateId) }),
+    });
+  });
+
+  test('without alarmTopic the groups send no notifications and the alarms have no actions', () => {
+    // THEN
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      NotificationConfigurations: Match.absent(),
+    });
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: Match.absent(),
+      OKActions: Match.absent(),
+    });
+  });
+
+  test('the load balancer is internet-facing in the public subnets of the zones', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      Subnets: AZS.map(publicSubnetId),
+      SecurityGroups: [stack.resolve(tier.loadBalancerSecurityGroup.securityGroupId)],
+    });
+  });
+
+  test('the load balancer logs to the bucket under the priority as prefix', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.bucket', Value: { Ref: Match.stringLikeRegexp('^Bucket') } },
+        { Key: 'access_logs.s3.prefix', Value: 'primary' },
+      ]),
+    });
+  });
+
+  test('the load balancer security group accepts 443 and 80 from anywhere', () => {
+    // THEN
+    const group = template.toJSON().Resources[logicalIdOf(tier.loadBalancerSecurityGroup)];
+    expect(group.Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }),
+    ]);
+  });
+
+  test('the load balancer may only send traffic to the instances, on 443', () => {
+    // THEN
+    const group = template.toJSON().Resources[logicalIdOf(tier.loadBalancerSecurityGroup)];
+    expect(group.Properties.SecurityGroupEgress).toBeUndefined();
+    template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: stack.resolve(tier.loadBalancerSecurityGroup.securityGroupId),
+      DestinationSecurityGroupId: stack.resolve(tier.instanceSecurityGroup.securityGroupId),
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+    });
+  });
+
+  test('the instances accept only the load balancer on 443 and send only HTTPS out', () => {
+    // THEN
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: stack.resolve(tier.instanceSecurityGroup.securityGroupId),
+      SourceSecurityGroupId: stack.resolve(tier.loadBalancerSecurityGroup.securityGroupId),
+      IpProtocol: 'tcp',
+      FromPort: 443,
+      ToPort: 443,
+    });
+    const group = template.toJSON().Resources[logicalIdOf(tier.instanceSecurityGroup)];
+    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(group.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+    ]);
+  });
+
+  test('the launch template has no public IP, IMDSv2 with hop limit 1 and the instance role', () => {
+    // THEN
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: {
+        InstanceType: 't3.medium',
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        Monitoring: { Enabled: true },
+        NetworkInterfaces: [
+          Match.objectLike({
+            AssociatePublicIpAddress: false,
+            Groups: [stack.resolve(tier.instanceSecurityGroup.securityGroupId)],
+          }),
+        ],
+        IamInstanceProfile: Match.anyValue(),
+      },
+    });
+  });
+
+  test('the root volume is a 20 GiB gp3 volume encrypted with the key', () => {
+    // THEN
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: {
+        BlockDeviceMappings: [
+          {
+            DeviceName: '/dev/xvda',
+            Ebs: {
+              VolumeSize: 20,
+              VolumeType: 'gp3',
+              Encrypted: true,
+              DeleteOnTermination: true,
+              KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  test('the default machine image is the latest Amazon Linux 2023 from its public SSM parameter', () => {
+    // THEN
+    template.hasParameter('*', {
+      Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
+      Default: Match.stringLikeRegexp('^/aws/service/ami-amazon-linux-latest/al2023-ami-'),
+    });
+  });
+
+  test('the placeholder user data starts an HTTPS server on 443 that answers /health', () => {
+    // THEN
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        UserData: {
+          'Fn::Base64': Match.stringLikeRegexp(
+            'HEALTH_PATH = "/health"[\\s\\S]*ThreadingHTTPServer\\(\\(\'0\\.0\\.0\\.0\', 443\\)',
+          ),
+        },
+      }),
+    });
+  });
+
+  test('the instance role has only the SSM and CloudWatch agent managed policies', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
+      }),
+      ManagedPolicyArns: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/CloudWatchAgentServerPolicy']] },
+      ],
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('the HTTPS listener forwards to the target group with the certificate', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: CERTIFICATE_ARN }],
+      SslPolicy: elbv2.SslPolicy.TLS13_RES,
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: stack.resolve(tier.targetGroup.targetGroupArn) }],
+    });
+    expect(stack.resolve(tier.httpsListener.listenerArn)).toEqual({ Ref: logicalIdOf(tier.httpsListener) });
+  });
+
+  test('the Route 53 health check requests the load balancer over HTTPS with SNI', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: {
+        Type: 'HTTPS',
+        FullyQualifiedDomainName: stack.resolve(tier.loadBalancer.loadBalancerDnsName),
+        Port: 443,
+        ResourcePath: '/health',
+        RequestInterval: 10,
+        FailureThreshold: 3,
+        MeasureLatency: true,
+        EnableSNI: true,
+      },
+    });
+  });
+
+  test('it is the failover target of its own load balancer and health check', () => {
+    // WHEN
+    const target: IFailoverTarget = tier;
+
+    // THEN
+    expect(target.loadBalancer).toBe(tier.loadBalancer);
+    expect(stack.resolve(target.healthCheck.healthCheckId)).toEqual({ Ref: logicalIdOf(tier.healthCheck) });
+  });
+
+  test('the fixed-capacity warning is acknowledged: no warning remains', () => {
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('options', () => {
+  test('availabilityZones may be a subset of the VPC zones', () => {
+    // WHEN
+    const { tier, template } = newTier(() => ({ availabilityZones: ['eu-west-1a', 'eu-west-1c'] }));
+
+    // THEN
+    expect(tier.autoScalingGroups).toHaveLength(2);
+    expect(tier.instanceCount).toBe(4);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Subnets: [publicSubnetId('eu-west-1a'), publicSubnetId('eu-west-1c')],
+    });
+    for (const az of ['eu-west-1a', 'eu-west-1c']) {
+      template.resourcePropertiesCountIs(
+        'AWS::AutoScaling::AutoScalingGroup',
+        { VPCZoneIdentifier: [privateSubnetId(az)] },
+        1,
+      );
+    }
+  });
+
+  test('zones that are tokens (a new VPC in an environment-agnostic account) are accepted', () => {
+    // GIVEN
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'NewVpc', { maxAzs: 2 });
+
+    // WHEN
+    const { tier } = newTier(() => ({ vpc, availabilityZones: vpc.availabilityZones }), stack);
+
+    // THEN
+    expect(tier.autoScalingGroups).toHaveLength(2);
+  });
+
+  test('instancesPerAz sizes every group', () => {
+    // WHEN
+    const { template } = newTier(() => ({ instancesPerAz: 5 }));
+
+    // THEN
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '5',
+      MaxSize: '5',
+      DesiredCapacity: '5',
+    });
+  });
+
+  test('a secondary tier describes itself as secondary and logs under "secondary"', () => {
+    // WHEN
+    const { template } = newTier(() => ({ priority: FailoverPriority.SECONDARY }));
+
+    // THEN
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Internet-facing ALB of the secondary tier: HTTPS, and HTTP for the redirect',
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Instances of the secondary tier: HTTPS from the tier ALB only, HTTPS out through NAT',
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.prefix', Value: 'secondary' }]),
+    });
+  });
+
+  test('accessLogsPrefix overrides the log prefix', () => {
+    // WHEN
+    const { template } = newTier(() => ({ accessLogsPrefix: 'payments/eu' }));
+
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.prefix', Value: 'payments/eu' }]),
+    });
+  });
+
+  test('alarmTopic receives the Auto Scaling notifications and the alarm and OK actions', () => {
+    // WHEN
+    const { stack, tier, template } = newTier((s) => ({ alarmTopic: new sns.Topic(s, 'Topic') }));
+
+    // THEN
+    const topic = { Ref: Match.stringLikeRegexp('^Topic') };
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      NotificationConfigurations: [
+        {
+          TopicARN: topic,
+          NotificationTypes: [
+            'autoscaling:EC2_INSTANCE_LAUNCH',
+            'autoscaling:EC2_INSTANCE_LAUNCH_ERROR',
+            'autoscaling:EC2_INSTANCE_TERMINATE',
+            'autoscaling:EC2_INSTANCE_TERMINATE_ERROR',
+          ],
+        },
+      ],
+    });
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] });
+    expect(stack.resolve(tier.alarms.latencyAlarm.alarmArn)).toBeDefined();
+  });
+
+  test('webAclArn associates the web ACL with the load balancer', () => {
+    // WHEN
+    const { stack, tier, template } = newTier(() => ({ webAclArn: WEB_ACL_ARN }));
+
+    // THEN
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: stack.resolve(tier.loadBalancer.loadBalancerArn),
+      WebACLArn: WEB_ACL_ARN,
+    });
+  });
+
+  test('deletionProtection: false turns it off', () => {
+    // WHEN
+    const { template } = newTier(() => ({ deletionProtection: false }));
+
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
+    });
+  });
+
+  test('instanceType, machineImage and rootVolumeSize reach the launch template', () => {
+    // WHEN
+    const { template } = newTier(() => ({
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
+      machineImage: ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-0123456789abcdef0' }),
+      rootVolumeSize: Size.gibibytes(100),
+    }));
+
+    // THEN
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        InstanceType: 'm5.large',
+        ImageId: 'ami-0123456789abcdef0',
+        BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 100 }) })],
+      }),
+    });
+  });
+
+  test('healthCheckPath reaches the target group, the health check and the placeholder server', () => {
+    // WHEN
+    const { template } = newTier(() => ({ healthCheckPath: '/ready' }));
+
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/ready' });
+    template.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({ ResourcePath: '/ready' }),
+    });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        UserData: { 'Fn::Base64': Match.stringLikeRegexp('HEALTH_PATH = "/ready"') },
+      }),
+    });
+  });
+
+  test('userData replaces the placeholder server', () => {
+    // GIVEN
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands('systemctl start payment-api');
+
+    // WHEN
+    const { template } = newTier(() => ({ userData }));
+
+    // THEN
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        UserData: { 'Fn::Base64': '#!/bin/bash\nsystemctl start payment-api' },
+      }),
+    });
+  });
+
+  test('deregistrationDelay, unhealthyHostThresholdPercent and latencyThreshold are applied', () => {
+    // WHEN
+    const { tier, template } = newTier(() => ({
+      deregistrationDelay: Duration.seconds(120),
+      unhealthyHostThresholdPercent: 25,
+      latencyThreshold: Duration.millis(500),
+    }));
+
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '120' }]),
+    });
+    expect(tier.alarms.unhealthyHostThreshold).toBe(1.5);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UnHealthyHostCount', Threshold: 1.5 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', Threshold: 0.5 });
+  });
+
+  test('sslPolicy sets the HTTPS listener policy', () => {
+    // WHEN
+    const { template } = newTier(() => ({ sslPolicy: elbv2.SslPolicy.FIPS_TLS13_12 }));
+
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04',
+    });
+  });
+});
+
+describe('validation', () => {
+  test.each<[string, (stack: Stack) => ExtraProps, string]>([
+    ['instancesPerAz 0', () => ({ instancesPerAz: 0 }), '`instancesPerAz` must be an integer from 1 to 100, got: 0'],
+    ['instancesPerAz 2.5', () => ({ instancesPerAz: 2.5 }), '`instancesPerAz` must be an integer from 1 to 100, got: 2.5'],
+    [
+      'deregistrationDelay 2 hours',
+      () => ({ deregistrationDelay: Duration.hours(2) }),
+      '`deregistrationDelay` must be a whole number of seconds from 0 to 3600 seconds, got: 2 hours',
+    ],
+    [
+      'healthCheckPath "health"',
+      () => ({ healthCheckPath: 'health' }),
+      '`healthCheckPath` must be an absolute path of 1 to 255 printable characters without spaces, starting with "/", got: "health"',
+    ],
+    [
+      'a single zone',
+      () => ({ availabilityZones: ['eu-west-1a'] }),
+      '`availabilityZones` must list 2 to 6 Availability Zones, got 1: ["eu-west-1a"]',
+    ],
+    [
+      'a zone without public subnets',
+      () => ({ availabilityZones: ['eu-west-1a', 'eu-west-1f'] }),
+      '`availabilityZones` must only name zones in which `vpc` has public subnets (["eu-west-1a","eu-west-1b","eu-west-1c"]), got: "eu-west-1f"',
+    ],
+    [
+      'a VPC without private subnets',
+      (stack) => ({
+        vpc: ec2.Vpc.fromVpcAttributes(stack, 'PublicOnlyVpc', {
+          vpcId: 'vpc-0123456789abcdef1',
+          availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+          publicSubnetIds: ['subnet-0000000000000a001', 'subnet-0000000000000b001'],
+          publicSubnetRouteTableIds: ['rtb-0000000000000a001', 'rtb-0000000000000b001'],
+        }),
+        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      }),
+      '`availabilityZones` must only name zones in which `vpc` has private subnets ([]), got: "eu-west-1a"',
+    ],
+    [
+      'sslPolicy TLS11',
+      () => ({ sslPolicy: elbv2.SslPolicy.TLS11 }),
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-TLS-1-1-2017-01',
+    ],
+    [
+      'sslPolicy FIPS_TLS13_10',
+      () => ({ sslPolicy: elbv2.SslPolicy.FIPS_TLS13_10 }),
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04',
+    ],
+    [
+      'rootVolumeSize 7 GiB',
+      () => ({ rootVolumeSize: Size.gibibytes(7) }),
+      '`rootVolumeSize` must be a whole number of GiB from 8 to 16384, got: 7 GiB',
+    ],
+    [
+      'unhealthyHostThresholdPercent 150',
+      () => ({ unhealthyHostThresholdPercent: 150 }),
+      '`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: 150',
+    ],
+    [
+      'latencyThreshold 0 s',
+      () => ({ latencyThreshold: Duration.seconds(0) }),
+      '`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 0 seconds',
+    ],
+  ])('rejects %s', (_name, props, message) => {
+    // WHEN / THEN
+    expect(() => newTier(props)).toThrow(message);
+  });
+});

@@ -1,0 +1,193 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { TierAlarms, TierAlarmsProps } from '../src';
+import { newStack } from './util';
+
+const LOAD_BALANCER_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/payments/50dc6c495c0c9188';
+const TARGET_GROUP_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/payments/73e2d6bc24d8a067';
+
+/** The dimensions of the imported target group's metrics. */
+const DIMENSIONS = [
+  { Name: 'LoadBalancer', Value: 'app/payments/50dc6c495c0c9188' },
+  { Name: 'TargetGroup', Value: 'targetgroup/payments/73e2d6bc24d8a067' },
+];
+
+function newAlarms(props: (stack: Stack) => Partial<TierAlarmsProps> = () => ({}), stack: Stack = newStack()) {
+  const targetGroup = elbv2.ApplicationTargetGroup.fromTargetGroupAttributes(stack, 'TargetGroup', {
+    targetGroupArn: TARGET_GROUP_ARN,
+    loadBalancerArns: LOAD_BALANCER_ARN,
+  });
+  const alarms = new TierAlarms(stack, 'Alarms', { targetGroup, instanceCount: 6, ...props(stack) });
+  return { stack, alarms, template: Template.fromStack(stack) };
+}
+
+describe('with default props', () => {
+  let alarms: TierAlarms;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    ({ alarms, template } = newAlarms());
+  });
+
+  test('creates three alarms', () => {
+    // THEN
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+
+  test('the unhealthy-host alarm fires when more than half of the 6 targets are unhealthy for 2 minutes', () => {
+    // THEN
+    expect(alarms.unhealthyHostThreshold).toBe(3);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'UnHealthyHostCount',
+      Dimensions: DIMENSIONS,
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 2,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmDescription: 'More than 3 of 6 targets (50%) are unhealthy',
+    });
+  });
+
+  test('the no-healthy-host alarm fires when no target is healthy, and when data is missing', () => {
+    // THEN
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'HealthyHostCount',
+      Dimensions: DIMENSIONS,
+      Statistic: 'Minimum',
+      Period: 60,
+      EvaluationPeriods: 2,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+      AlarmDescription: 'The target group has no healthy target: this tier cannot serve traffic',
+    });
+  });
+
+  test('the latency alarm fires when the average response time is above 1 second for 3 minutes', () => {
+    // THEN
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'TargetResponseTime',
+      Dimensions: DIMENSIONS,
+      Statistic: 'Average',
+      Period: 60,
+      EvaluationPeriods: 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmDescription: 'Average target response time above 1 second',
+    });
+  });
+
+  test('without a topic the alarms have no actions', () => {
+    // THEN
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: Match.absent(),
+      OKActions: Match.absent(),
+    });
+  });
+});
+
+test.each<[number, number | undefined, number, string]>([
+  [6, undefined, 3, 'More than 3 of 6 targets (50%) are unhealthy'],
+  [2, 75, 1.5, 'More than 1.5 of 2 targets (75%) are unhealthy'],
+  [10, 10, 1, 'More than 1 of 10 targets (10%) are unhealthy'],
+  [1, 100, 1, 'More than 1 of 1 targets (100%) are unhealthy'],
+  [600, 0.5, 3, 'More than 3 of 600 targets (0.5%) are unhealthy'],
+])(
+  '%d instances at %s%% give an unhealthy-host threshold of %d',
+  (instanceCount, unhealthyHostThresholdPercent, threshold, description) => {
+    // WHEN
+    const { alarms, template } = newAlarms(() => ({ instanceCount, unhealthyHostThresholdPercent }));
+
+    // THEN
+    expect(alarms.unhealthyHostThreshold).toBe(threshold);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'UnHealthyHostCount',
+      Threshold: threshold,
+      AlarmDescription: description,
+    });
+  },
+);
+
+test.each<[Duration, number, string]>([
+  [Duration.millis(250), 0.25, 'Average target response time above 250 millis'],
+  [Duration.seconds(2), 2, 'Average target response time above 2 seconds'],
+  [Duration.hours(1), 3600, 'Average target response time above 1 hour'],
+])('latencyThreshold %s sets the latency threshold in seconds', (latencyThreshold, threshold, description) => {
+  // WHEN
+  const { template } = newAlarms(() => ({ latencyThreshold }));
+
+  // THEN
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'TargetResponseTime',
+    Threshold: threshold,
+    AlarmDescription: description,
+  });
+});
+
+test('alarmTopic is notified when each alarm fires and when it recovers', () => {
+  // WHEN
+  const { template } = newAlarms((stack) => ({ alarmTopic: new sns.Topic(stack, 'Topic') }));
+
+  // THEN
+  const topic = { Ref: Match.stringLikeRegexp('^Topic') };
+  template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 3);
+});
+
+test('the alarms are exposed', () => {
+  // WHEN
+  const { stack, alarms } = newAlarms();
+
+  // THEN
+  for (const alarm of [alarms.unhealthyHostsAlarm, alarms.noHealthyHostsAlarm, alarms.latencyAlarm]) {
+    expect(stack.resolve(alarm.alarmArn)).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+  }
+});
+
+describe('validation', () => {
+  test.each<[string, Partial<TierAlarmsProps>, string]>([
+    ['instanceCount 0', { instanceCount: 0 }, '`instanceCount` must be an integer from 1 to 600, got: 0'],
+    ['instanceCount 601', { instanceCount: 601 }, '`instanceCount` must be an integer from 1 to 600, got: 601'],
+    ['instanceCount 2.5', { instanceCount: 2.5 }, '`instanceCount` must be an integer from 1 to 600, got: 2.5'],
+    [
+      'unhealthyHostThresholdPercent 0',
+      { unhealthyHostThresholdPercent: 0 },
+      '`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: 0',
+    ],
+    [
+      'unhealthyHostThresholdPercent 100.5',
+      { unhealthyHostThresholdPercent: 100.5 },
+      '`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: 100.5',
+    ],
+    [
+      'unhealthyHostThresholdPercent NaN',
+      { unhealthyHostThresholdPercent: NaN },
+      '`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: NaN',
+    ],
+    [
+      'latencyThreshold 0 ms',
+      { latencyThreshold: Duration.millis(0) },
+      '`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 0 millis',
+    ],
+    [
+      'latencyThreshold 0.5 ms',
+      { latencyThreshold: Duration.millis(0.5) },
+      '`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 0.5 millis',
+    ],
+    [
+      'latencyThreshold 61 minutes',
+      { latencyThreshold: Duration.minutes(61) },
+      '`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 1 hour 1 minute',
+    ],
+  ])('rejects %s', (_name, props, message) => {
+    // WHEN / THEN
+    expect(() => newAlarms(() => props)).toThrow(message);
+  });
+});
