@@ -95,6 +95,7 @@ project.npmignore?.exclude(
   '/rosetta/',
   '/docs/',
   '/.ci/',
+  '/build-tools/',
   '/cdk.json',
   '/cdk.out/',
   '/tsconfig.dev.json',

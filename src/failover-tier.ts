@@ -1,4 +1,4 @@
-import { Annotations, Duration, Size } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, Tags, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -14,6 +14,7 @@ import { acknowledge, awsSolutions, compliancePacks, controlTower } from './priv
 import { placeholderUserData } from './private/placeholder-user-data';
 import {
   validateAvailabilityZones,
+  validateConcrete,
   validateHealthCheckPath,
   validateInteger,
   validateRootVolumeSize,
@@ -229,6 +230,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
     const azs = props.availabilityZones;
     this.priority = props.priority;
     this.instanceCount = azs.length * instancesPerAz;
+    Tags.of(this).add('FailoverPriority', props.priority);
 
     // Security groups: the load balancer may only talk to the instances (rules are added when
     // the target group is attached), the instances only accept the load balancer.
@@ -407,12 +409,13 @@ export class FailoverTier extends Construct implements IFailoverTarget {
 }
 
 function validateProps(props: FailoverTierProps): void {
+  validateConcrete('instancesPerAz', props.instancesPerAz, 'the unhealthy-host alarm threshold');
   validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
   validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
   validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
   validateAvailabilityZones('availabilityZones', props.availabilityZones);
   validateVpcHasZones('availabilityZones', props.vpc, props.availabilityZones);
-  if (props.sslPolicy !== undefined && !TLS12_OR_NEWER.test(props.sslPolicy)) {
+  if (props.sslPolicy !== undefined && !Token.isUnresolved(props.sslPolicy) && !TLS12_OR_NEWER.test(props.sslPolicy)) {
     throw new Error(
       `\`sslPolicy\` must only allow TLS 1.2 and newer (for example ${elbv2.SslPolicy.TLS13_RES}), got: ${props.sslPolicy}`,
     );

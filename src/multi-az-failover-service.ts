@@ -12,6 +12,7 @@ import { FailoverPriority, FailoverTier, FailoverTierProps } from './failover-ti
 import {
   show,
   validateAvailabilityZones,
+  validateConcrete,
   validateDays,
   validateEmails,
   validateHealthCheckPath,
@@ -339,14 +340,10 @@ export class MultiAzFailoverService extends Construct {
 
     Tags.of(this).add('Environment', props.environment ?? 'dev');
     Tags.of(this).add('CostCenter', props.costCenter ?? 'payments');
-    for (const tier of [this.primary, this.secondary]) {
-      Tags.of(tier).add('FailoverPriority', tier.priority);
-    }
   }
-
-  /** Checks every prop before anything is created, so that messages name this construct's props. */
 }
 
+/** Checks every prop before anything is created, so that messages name this construct's props. */
 function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): void {
   const region = Stack.of(scope).region;
   if (Token.isUnresolved(region)) {
@@ -359,6 +356,14 @@ function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): vo
   if (props.availabilityZones !== undefined) {
     validateAvailabilityZones('availabilityZones', props.availabilityZones);
   }
+  validateConcrete('instancesPerAz', props.instancesPerAz, 'the unhealthy-host alarm threshold');
+  validateConcrete('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 'the unhealthy-host alarm threshold');
+  validateConcrete(
+    'unhealthyHostThresholdPercent',
+    props.unhealthyHostThresholdPercent,
+    'the unhealthy-host alarm threshold',
+  );
+  validateConcrete('accessLogRetention', props.accessLogRetention, 'the lifecycle transitions');
   validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
   validateInteger('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 1, 100);
   validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);

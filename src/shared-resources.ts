@@ -9,7 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { acknowledge, compliancePacks, controlTower } from './private/acknowledge';
-import { validateDays, validateEmails } from './private/validate';
+import { validateConcrete, validateDays, validateEmails } from './private/validate';
 import { WebAclOption } from './web-acl-option';
 
 /**
@@ -108,6 +108,7 @@ export class SharedResources extends Construct {
     // S3 server access logs are delivered under a bucket policy, never the legacy log-delivery
     // ACL, whatever the app's feature flags: the target bucket can then disable ACLs.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    validateConcrete('accessLogRetention', props.accessLogRetention, 'the lifecycle transitions');
     validateDays('accessLogRetention', props.accessLogRetention, 1, 3650);
     validateEmails('notificationEmails', props.notificationEmails);
     const stack = Stack.of(this);

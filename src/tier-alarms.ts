@@ -4,7 +4,7 @@ import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { validateInteger, validatePercent, validatePositiveDuration } from './private/validate';
+import { validateConcrete, validateInteger, validatePercent, validatePositiveDuration } from './private/validate';
 
 /**
  * Properties for {@link TierAlarms}.
@@ -66,6 +66,12 @@ export class TierAlarms extends Construct {
 
   public constructor(scope: Construct, id: string, props: TierAlarmsProps) {
     super(scope, id);
+    validateConcrete('instanceCount', props.instanceCount, 'the unhealthy-host alarm threshold');
+    validateConcrete(
+      'unhealthyHostThresholdPercent',
+      props.unhealthyHostThresholdPercent,
+      'the unhealthy-host alarm threshold',
+    );
     validateInteger('instanceCount', props.instanceCount, 1, 600);
     validatePercent('unhealthyHostThresholdPercent', props.unhealthyHostThresholdPercent);
     validatePositiveDuration('latencyThreshold', props.latencyThreshold, 3600);

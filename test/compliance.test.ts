@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -29,7 +30,7 @@ interface Finding {
 
 /** Synthesizes `build`'s stack with every scanner plugged in and returns the unacknowledged findings. */
 function scan(name: string, build: (stack: Stack) => void): Finding[] {
-  const outdir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'compliance-'));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'compliance-'));
   const app = new App({ outdir });
   // Registered before synthesis, so they see the finished construct tree and template.
   Validations.of(app).addPlugins(
@@ -173,4 +174,3 @@ describe('compliance scanners', () => {
     expect([...acknowledged].filter((rule) => !doc.includes(`\`${rule}\``))).toEqual([]);
   });
 });
-

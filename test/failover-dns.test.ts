@@ -48,22 +48,25 @@ describe('with default props', () => {
   test.each([
     ['PRIMARY', 'primary'],
     ['SECONDARY', 'secondary'],
-  ])('the %s record aliases its load balancer, evaluates target health and carries its health check', (failover, name) => {
-    // THEN
-    template.hasResourceProperties('AWS::Route53::RecordSet', {
-      HostedZoneId: ZONE_ID,
-      Name: 'api.payments.example.com.',
-      Type: 'A',
-      Failover: failover,
-      SetIdentifier: name,
-      HealthCheckId: `hc-${name}`,
-      AliasTarget: {
-        DNSName: `dualstack.${name}-123456789.eu-west-1.elb.amazonaws.com`,
-        HostedZoneId: ALB_ZONE_ID,
-        EvaluateTargetHealth: true,
-      },
-    });
-  });
+  ])(
+    'the %s record aliases its load balancer, evaluates target health and carries its health check',
+    (failover, name) => {
+      // THEN
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        HostedZoneId: ZONE_ID,
+        Name: 'api.payments.example.com.',
+        Type: 'A',
+        Failover: failover,
+        SetIdentifier: name,
+        HealthCheckId: `hc-${name}`,
+        AliasTarget: {
+          DNSName: `dualstack.${name}-123456789.eu-west-1.elb.amazonaws.com`,
+          HostedZoneId: ALB_ZONE_ID,
+          EvaluateTargetHealth: true,
+        },
+      });
+    },
+  );
 
   test('domainName defaults to api in the zone', () => {
     // THEN

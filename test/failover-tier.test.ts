@@ -10,7 +10,8 @@ import { FailoverPriority, FailoverTier, FailoverTierProps, IFailoverTarget } fr
 import { AZS, importedVpc, logicalIdOf, newStack, privateSubnetId, publicSubnetId } from './util';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666';
-const WEB_ACL_ARN = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/payments/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+const WEB_ACL_ARN =
+  'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/payments/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
 
 type ExtraProps = Partial<FailoverTierProps>;
 
@@ -469,7 +470,11 @@ describe('options', () => {
 describe('validation', () => {
   test.each<[string, (stack: Stack) => ExtraProps, string]>([
     ['instancesPerAz 0', () => ({ instancesPerAz: 0 }), '`instancesPerAz` must be an integer from 1 to 100, got: 0'],
-    ['instancesPerAz 2.5', () => ({ instancesPerAz: 2.5 }), '`instancesPerAz` must be an integer from 1 to 100, got: 2.5'],
+    [
+      'instancesPerAz 2.5',
+      () => ({ instancesPerAz: 2.5 }),
+      '`instancesPerAz` must be an integer from 1 to 100, got: 2.5',
+    ],
     [
       'deregistrationDelay 2 hours',
       () => ({ deregistrationDelay: Duration.hours(2) }),

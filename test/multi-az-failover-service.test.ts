@@ -6,7 +6,16 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MultiAzFailoverService, MultiAzFailoverServiceProps, WebAclOption } from '../src';
-import { AZS, importedVpc, importedZone, logicalIdOf, newStack, privateSubnetId, publicSubnetId, ZONE_ID } from './util';
+import {
+  AZS,
+  importedVpc,
+  importedZone,
+  logicalIdOf,
+  newStack,
+  privateSubnetId,
+  publicSubnetId,
+  ZONE_ID,
+} from './util';
 
 type ExtraProps = Partial<MultiAzFailoverServiceProps>;
 
@@ -20,7 +29,8 @@ function newService(props: (stack: Stack) => ExtraProps = () => ({}), stack: Sta
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:payment-alarms';
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666';
-const WEB_ACL_ARN = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/payments/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+const WEB_ACL_ARN =
+  'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/payments/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
 
 const AUTOSCALING_ROLE = {
   'Fn::Join': [
@@ -469,8 +479,16 @@ describe('with default props', () => {
   });
 
   test.each<[string, (s: MultiAzFailoverService) => string | undefined, string]>([
-    ['primary.loadBalancer', (s) => s.primary.loadBalancer.loadBalancerArn, 'AWS::ElasticLoadBalancingV2::LoadBalancer'],
-    ['secondary.loadBalancer', (s) => s.secondary.loadBalancer.loadBalancerArn, 'AWS::ElasticLoadBalancingV2::LoadBalancer'],
+    [
+      'primary.loadBalancer',
+      (s) => s.primary.loadBalancer.loadBalancerArn,
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    ],
+    [
+      'secondary.loadBalancer',
+      (s) => s.secondary.loadBalancer.loadBalancerArn,
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    ],
     ['primary.targetGroup', (s) => s.primary.targetGroup.targetGroupArn, 'AWS::ElasticLoadBalancingV2::TargetGroup'],
     ['primary.httpsListener', (s) => s.primary.httpsListener.listenerArn, 'AWS::ElasticLoadBalancingV2::Listener'],
     ['primary.healthCheck', (s) => s.primary.healthCheck.healthCheckId, 'AWS::Route53::HealthCheck'],
@@ -653,7 +671,11 @@ describe('options', () => {
     // THEN
     template.resourcePropertiesCountIs(
       'AWS::EC2::LaunchTemplate',
-      { LaunchTemplateData: Match.objectLike({ BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 64 }) })] }) },
+      {
+        LaunchTemplateData: Match.objectLike({
+          BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 64 }) })],
+        }),
+      },
       2,
     );
     template.resourcePropertiesCountIs(
@@ -912,8 +934,16 @@ describe('validation', () => {
 
   test.each<[string, (stack: Stack) => ExtraProps, string]>([
     ['instancesPerAz 0', () => ({ instancesPerAz: 0 }), '`instancesPerAz` must be an integer from 1 to 100, got: 0'],
-    ['instancesPerAz 1.5', () => ({ instancesPerAz: 1.5 }), '`instancesPerAz` must be an integer from 1 to 100, got: 1.5'],
-    ['instancesPerAz 101', () => ({ instancesPerAz: 101 }), '`instancesPerAz` must be an integer from 1 to 100, got: 101'],
+    [
+      'instancesPerAz 1.5',
+      () => ({ instancesPerAz: 1.5 }),
+      '`instancesPerAz` must be an integer from 1 to 100, got: 1.5',
+    ],
+    [
+      'instancesPerAz 101',
+      () => ({ instancesPerAz: 101 }),
+      '`instancesPerAz` must be an integer from 1 to 100, got: 101',
+    ],
     [
       'secondaryInstancesPerAz 0',
       () => ({ secondaryInstancesPerAz: 0 }),
@@ -1152,9 +1182,15 @@ describe('validation', () => {
   test.each<[string, (stack: Stack) => ExtraProps, string, Record<string, unknown>]>([
     [
       'deregistrationDelay from a CfnParameter',
-      (stack) => ({ deregistrationDelay: Duration.seconds(new CfnParameter(stack, 'Delay', { type: 'Number' }).valueAsNumber) }),
+      (stack) => ({
+        deregistrationDelay: Duration.seconds(new CfnParameter(stack, 'Delay', { type: 'Number' }).valueAsNumber),
+      }),
       'AWS::ElasticLoadBalancingV2::TargetGroup',
-      { TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: { Ref: 'Delay' } }]) },
+      {
+        TargetGroupAttributes: Match.arrayWith([
+          { Key: 'deregistration_delay.timeout_seconds', Value: { Ref: 'Delay' } },
+        ]),
+      },
     ],
     [
       'rootVolumeSize from a Lazy number below the minimum',
@@ -1168,15 +1204,11 @@ describe('validation', () => {
     ],
     [
       'latencyThreshold from a CfnParameter',
-      (stack) => ({ latencyThreshold: Duration.seconds(new CfnParameter(stack, 'Latency', { type: 'Number' }).valueAsNumber) }),
+      (stack) => ({
+        latencyThreshold: Duration.seconds(new CfnParameter(stack, 'Latency', { type: 'Number' }).valueAsNumber),
+      }),
       'AWS::CloudWatch::Alarm',
       { MetricName: 'TargetResponseTime', Threshold: { Ref: 'Latency' } },
-    ],
-    [
-      'accessLogRetention from a CfnParameter',
-      (stack) => ({ accessLogRetention: Duration.days(new CfnParameter(stack, 'Retention', { type: 'Number' }).valueAsNumber) }),
-      'AWS::S3::Bucket',
-      { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: { Ref: 'Retention' } })] } },
     ],
     [
       'healthCheckPath from a CfnParameter',
@@ -1208,5 +1240,40 @@ describe('validation', () => {
 
     // THEN
     template.hasResourceProperties(type, expected);
+  });
+});
+
+describe('props the construct derives values from', () => {
+  test.each<[string, (stack: Stack) => Partial<MultiAzFailoverServiceProps>, string]>([
+    [
+      'instancesPerAz',
+      (stack) => ({ instancesPerAz: new CfnParameter(stack, 'N', { type: 'Number' }).valueAsNumber }),
+      '`instancesPerAz` must be a concrete value, not a token (the construct derives the unhealthy-host alarm threshold from it at synth time), got: a token',
+    ],
+    [
+      'secondaryInstancesPerAz',
+      (stack) => ({ secondaryInstancesPerAz: new CfnParameter(stack, 'N', { type: 'Number' }).valueAsNumber }),
+      '`secondaryInstancesPerAz` must be a concrete value, not a token (the construct derives the unhealthy-host alarm threshold from it at synth time), got: a token',
+    ],
+    [
+      'unhealthyHostThresholdPercent',
+      (stack) => ({ unhealthyHostThresholdPercent: new CfnParameter(stack, 'P', { type: 'Number' }).valueAsNumber }),
+      '`unhealthyHostThresholdPercent` must be a concrete value, not a token (the construct derives the unhealthy-host alarm threshold from it at synth time), got: a token',
+    ],
+    [
+      'accessLogRetention',
+      (stack) => ({
+        accessLogRetention: Duration.days(new CfnParameter(stack, 'Retention', { type: 'Number' }).valueAsNumber),
+      }),
+      '`accessLogRetention` must be a concrete value, not a token (the construct derives the lifecycle transitions from it at synth time), got: a token',
+    ],
+  ])('rejects a token %s', (_name, props, message) => {
+    // GIVEN
+    const stack = newStack();
+
+    // THEN
+    expect(
+      () => new MultiAzFailoverService(stack, 'Service', { hostedZone: importedZone(stack), ...props(stack) }),
+    ).toThrow(message);
   });
 });

@@ -5,7 +5,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { TierAlarms, TierAlarmsProps } from '../src';
 import { newStack } from './util';
 
-const LOAD_BALANCER_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/payments/50dc6c495c0c9188';
+const LOAD_BALANCER_ARN =
+  'arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/payments/50dc6c495c0c9188';
 const TARGET_GROUP_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/payments/73e2d6bc24d8a067';
 
 /** The dimensions of the imported target group's metrics. */

@@ -190,3 +190,19 @@ export function validateTagValue(prop: string, value: string | undefined): void 
     );
   }
 }
+
+/**
+ * Throws when `value` is a token: the construct derives other values from it at synth time
+ * (an alarm threshold, lifecycle transitions), which a deploy-time value cannot give.
+ */
+export function validateConcrete(prop: string, value: number | Duration | undefined, derived: string): void {
+  if (value === undefined) {
+    return;
+  }
+  const unresolved = typeof value === 'number' ? Token.isUnresolved(value) : value.isUnresolved();
+  if (unresolved) {
+    throw new Error(
+      `\`${prop}\` must be a concrete value, not a token (the construct derives ${derived} from it at synth time), got: a token`,
+    );
+  }
+}

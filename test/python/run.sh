@@ -88,26 +88,42 @@ PY
 
 # --- 3. A fresh virtual environment with the wheel and its dependencies from PyPI -------------
 # aws-cdk-lib and constructs are pinned to the versions the TypeScript side builds with, so both
-# sides of the parity test synthesize with the same library.
+# sides of the parity test synthesize with the same library; the other dependencies are whatever
+# PyPI has that the wheel's Requires-Dist allows.
 CDK_VERSION="$(node -p "require('./node_modules/aws-cdk-lib/package.json').version")"
 CONSTRUCTS_VERSION="$(node -p "require('./node_modules/constructs/package.json').version")"
 PYTEST_VERSION="9.2.0"
+mapfile -t WHEEL_REQUIRES < <(python3 - "$WHEEL" <<'PY'
+import sys, zipfile
+from email.parser import Parser
+with zipfile.ZipFile(sys.argv[1]) as zf:
+    meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+    print(*Parser().parsestr(zf.read(meta).decode()).get_all("Requires-Dist", []), sep="\n")
+PY
+)
+REQUIREMENTS=("${WHEEL_REQUIRES[@]}" "aws-cdk-lib==$CDK_VERSION" "constructs==$CONSTRUCTS_VERSION" "pytest==$PYTEST_VERSION")
 
 rm -rf "$VENV"
 python3 -m venv "$VENV"
-# --no-index is not used: dependencies come from PyPI (through the cache), the package only from
-# the wheel file. cwd is the venv so that nothing in the source tree can be picked up as a package.
-(cd "$VENV" && "$VENV/bin/python" -m pip install --quiet --no-input \
-  "$WHEEL" \
-  "aws-cdk-lib==$CDK_VERSION" \
-  "constructs==$CONSTRUCTS_VERSION" \
-  "pytest==$PYTEST_VERSION")
+# pip's HTTP cache (PIP_CACHE_DIR) only keeps responses that carry caching headers, which not
+# every proxy passes on; so the wheels pip resolves from PyPI are also kept in a wheelhouse in the
+# same git-ignored folder. `pip download` asks PyPI and fetches only what the wheelhouse lacks; the
+# install then reads the wheelhouse only, and the package itself only from dist/python.
+# cwd is the venv so that nothing in the source tree can be picked up as a package.
+WHEELHOUSE="$PIP_CACHE_DIR/wheelhouse"
+(
+  cd "$VENV"
+  bin/python -m pip download --quiet --no-input --only-binary=:all: --dest "$WHEELHOUSE" "${REQUIREMENTS[@]}"
+  bin/python -m pip install --quiet --no-input --no-index --find-links "$WHEELHOUSE" "$WHEEL" "${REQUIREMENTS[@]}"
+)
+echo "Installed $(basename "$WHEEL") with aws-cdk-lib $CDK_VERSION and constructs $CONSTRUCTS_VERSION into $VENV (${SECONDS}s)"
 
 # --- 4. The TypeScript example, synthesized by the CDK CLI for the parity test ----------------
 SYNTH_DIR="$VENV/synth"
 mkdir -p "$SYNTH_DIR"
 echo "Synthesizing examples/typescript/app.ts into $SYNTH_DIR/typescript"
 npx cdk synth --quiet -o "$SYNTH_DIR/typescript" >/dev/null
+echo "Synthesized the TypeScript example (${SECONDS}s)"
 
 # --- 5. pytest with the virtual environment's interpreter ------------------------------------
 export MAFS_TS_SYNTH_DIR="$SYNTH_DIR/typescript"

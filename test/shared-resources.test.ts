@@ -1,0 +1,557 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { SharedResources, SharedResourcesProps, WebAclOption } from '../src';
+import { importedVpc, newStack } from './util';
+
+const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:payment-alarms';
+const WEB_ACL_ARN =
+  'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/payments/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+const ZONES = ['eu-west-1a', 'eu-west-1b'];
+
+type ExtraProps = Partial<SharedResourcesProps>;
+
+function newShared(props: (stack: Stack) => ExtraProps = () => ({}), stack: Stack = newStack()) {
+  const shared = new SharedResources(stack, 'Shared', { availabilityZones: ZONES, ...props(stack) });
+  return { stack, shared, template: Template.fromStack(stack) };
+}
+
+/** The Sids of the statements in the key policy of the only key in the template. */
+function keyPolicySids(template: Template): string[] {
+  const keys = Object.values(template.findResources('AWS::KMS::Key'));
+  expect(keys).toHaveLength(1);
+  return keys[0].Properties.KeyPolicy.Statement.map((s: { Sid?: string }) => s.Sid).filter(Boolean);
+}
+
+const AUTOSCALING_ROLE = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':iam::',
+      { Ref: 'AWS::AccountId' },
+      ':role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
+    ],
+  ],
+};
+
+describe('with default props', () => {
+  let stack: Stack;
+  let shared: SharedResources;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    ({ stack, shared, template } = newShared());
+  });
+
+  test.each([
+    ['AWS::KMS::Key', 1],
+    ['AWS::KMS::Alias', 1],
+    ['AWS::S3::Bucket', 2],
+    ['AWS::SNS::Topic', 1],
+    ['AWS::SNS::Subscription', 0],
+    ['AWS::EC2::VPC', 1],
+    ['AWS::EC2::NatGateway', 2],
+    ['AWS::EC2::FlowLog', 1],
+    ['AWS::WAFv2::WebACL', 1],
+    ['AWS::WAFv2::LoggingConfiguration', 1],
+  ])('creates %s × %d', (type, count) => {
+    // THEN
+    template.resourceCountIs(type, count);
+  });
+
+  test('the key rotates and has an alias', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: Match.stringLikeRegexp('^alias/multi-az-failover/[0-9a-f]+$'),
+      TargetKeyId: stack.resolve(shared.encryptionKey.keyArn),
+    });
+  });
+
+  test('the key policy denies grants that are not for AWS resources', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'DenyGrantsNotForAwsResources',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'kms:CreateGrant',
+            Resource: '*',
+            Condition: {
+              BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+            },
+          },
+        ]),
+      },
+    });
+  });
+
+  test('the key policy lets the Auto Scaling service-linked role use the key and create grants for AWS resources', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
+            Effect: 'Allow',
+            Principal: { AWS: AUTOSCALING_ROLE },
+            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+            Resource: '*',
+          },
+          {
+            Sid: 'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
+            Effect: 'Allow',
+            Principal: { AWS: AUTOSCALING_ROLE },
+            Action: 'kms:CreateGrant',
+            Resource: '*',
+            Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+          },
+        ]),
+      },
+    });
+  });
+
+  test('the key policy lets CloudWatch publish alarms to the topic, for this account only', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ]),
+      },
+    });
+  });
+
+  test('the key policy lets CloudWatch Logs of the region encrypt the account log groups, once', () => {
+    // THEN
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowCloudWatchLogsToEncryptFlowLogs',
+            Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+            Condition: {
+              ArnLike: {
+                'kms:EncryptionContext:aws:logs:arn': {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:', { Ref: 'AWS::AccountId' }, ':log-group:*'],
+                  ],
+                },
+              },
+            },
+          }),
+        ]),
+      },
+    });
+    // both the flow logs and the WAF logs need it; it is added only once
+    expect(keyPolicySids(template).filter((sid) => sid === 'AllowCloudWatchLogsToEncryptFlowLogs')).toHaveLength(1);
+  });
+
+  test('the topic is encrypted with the key and only accepts TLS', () => {
+    // THEN
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: stack.resolve(shared.encryptionKey.keyArn),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test('both buckets use SSE-S3, versioning, no ACLs and block all public access', () => {
+    // THEN
+    template.allResourcesProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      AccessControl: Match.absent(),
+    });
+  });
+
+  test('both bucket policies deny plain HTTP and TLS below 1.2', () => {
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::S3::BucketPolicy',
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+          ]),
+        },
+      },
+      2,
+    );
+  });
+
+  test('the access-log bucket logs its own access to the second bucket, delivered under a bucket policy', () => {
+    // THEN
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: {
+        DestinationBucketName: { Ref: Match.stringLikeRegexp('^SharedServerAccessLogsBucket') },
+        LogFilePrefix: 'access-logs-bucket/',
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^SharedServerAccessLogsBucket') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' } }),
+        ]),
+      },
+    });
+  });
+
+  test('both buckets keep objects 365 days, in STANDARD_IA from day 30 and GLACIER from day 90', () => {
+    // THEN
+    template.allResourcesProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'RetainLogs',
+            Status: 'Enabled',
+            ExpirationInDays: 365,
+            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+            Transitions: [
+              { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+              { StorageClass: 'GLACIER', TransitionInDays: 90 },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  test('the VPC has a public and a private subnet in each zone, without public IPs on launch', () => {
+    // THEN
+    template.resourceCountIs('AWS::EC2::Subnet', 4);
+    for (const zone of ZONES) {
+      template.resourcePropertiesCountIs('AWS::EC2::Subnet', { AvailabilityZone: zone }, 2);
+    }
+    template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+    expect(shared.vpc.publicSubnets).toHaveLength(2);
+    expect(shared.vpc.privateSubnets).toHaveLength(2);
+  });
+
+  test('the VPC flow logs go to a log group encrypted with the key and kept one year', () => {
+    // THEN
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      ResourceType: 'VPC',
+      TrafficType: 'ALL',
+      LogDestinationType: 'cloud-watch-logs',
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      KmsKeyId: stack.resolve(shared.encryptionKey.keyArn),
+      RetentionInDays: 365,
+      LogGroupName: Match.absent(),
+    });
+  });
+
+  test('the flow-log delivery role has a managed policy scoped to its log group, and no inline policy', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SharedFlowLogs'), 'Arn'] },
+          },
+        ],
+      },
+    });
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('the web ACL is regional, allows by default and is the exposed webAclArn', () => {
+    // THEN
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      VisibilityConfig: {
+        CloudWatchMetricsEnabled: true,
+        SampledRequestsEnabled: true,
+        MetricName: 'PaymentApiWebAcl',
+      },
+    });
+    expect(stack.resolve(shared.webAclArn)).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^SharedWebAcl/), 'Arn'],
+    });
+  });
+
+  test.each([
+    ['AWSManagedRulesAmazonIpReputationList', 0],
+    ['AWSManagedRulesCommonRuleSet', 1],
+    ['AWSManagedRulesKnownBadInputsRuleSet', 2],
+    ['AWSManagedRulesSQLiRuleSet', 3],
+  ])('the web ACL applies %s at priority %d, with metrics', (name, priority) => {
+    // THEN
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([
+        {
+          Name: name,
+          Priority: priority,
+          OverrideAction: { None: {} },
+          Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } },
+          VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name },
+        },
+      ]),
+    });
+  });
+
+  test('the web ACL logs to an encrypted aws-waf-logs- log group, without credentials', () => {
+    // THEN
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'),
+      KmsKeyId: stack.resolve(shared.encryptionKey.keyArn),
+      RetentionInDays: 365,
+    });
+    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      ResourceArn: stack.resolve(shared.webAclArn),
+      LogDestinationConfigs: [
+        {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:eu-west-1:',
+              { Ref: 'AWS::AccountId' },
+              Match.stringLikeRegexp('^:log-group:aws-waf-logs-'),
+            ],
+          ],
+        },
+      ],
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+    });
+  });
+
+  test('no warning is raised', () => {
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('accessLogRetention', () => {
+  test.each<[number, Array<{ StorageClass: string; TransitionInDays: number }> | undefined]>([
+    [1, undefined],
+    [59, undefined],
+    [60, [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }]],
+    [179, [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }]],
+    [
+      180,
+      [
+        { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+        { StorageClass: 'GLACIER', TransitionInDays: 90 },
+      ],
+    ],
+    [
+      3650,
+      [
+        { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+        { StorageClass: 'GLACIER', TransitionInDays: 90 },
+      ],
+    ],
+  ])('%d days: objects expire then, with only the transitions they outlive', (days, transitions) => {
+    // WHEN
+    const { template } = newShared(() => ({ accessLogRetention: Duration.days(days) }));
+
+    // THEN
+    template.allResourcesProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ ExpirationInDays: days, Transitions: transitions ?? Match.absent() })],
+      },
+    });
+  });
+
+  test.each<[string, Duration, string]>([
+    [
+      '0 days',
+      Duration.days(0),
+      '`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 0 days',
+    ],
+    [
+      '36 hours',
+      Duration.hours(36),
+      '`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 1 day 12 hours',
+    ],
+    [
+      '3651 days',
+      Duration.days(3651),
+      '`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 3651 days',
+    ],
+  ])('%s is rejected', (_name, accessLogRetention, message) => {
+    // WHEN / THEN
+    expect(() => newShared(() => ({ accessLogRetention }))).toThrow(message);
+  });
+});
+
+describe('with existing resources', () => {
+  test('an imported key is used as is, with a warning for each statement it must already have', () => {
+    // WHEN
+    const { stack, shared, template } = newShared((s) => ({ encryptionKey: kms.Key.fromKeyArn(s, 'Key', KEY_ARN) }));
+
+    // THEN
+    expect(shared.encryptionKey.keyArn).toBe(KEY_ARN);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.resourceCountIs('AWS::KMS::Alias', 0);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: KEY_ARN });
+    const annotations = Annotations.fromStack(stack);
+    for (const sid of [
+      'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
+      'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
+      'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
+      'AllowCloudWatchLogsToEncryptFlowLogs',
+    ]) {
+      annotations.hasWarning(
+        '/TestStack/Shared',
+        `The key policy of the imported \`encryptionKey\` cannot be changed here; make sure it has the statement ${sid} [ack: multi-az-failover-service:importedKeyPolicy]`,
+      );
+    }
+    expect(annotations.findWarning('*', Match.anyValue())).toHaveLength(4);
+  });
+
+  test('a key defined in the same app receives the statements and no warning is raised', () => {
+    // GIVEN
+    const stack = newStack();
+    const key = new kms.Key(stack, 'OwnKey');
+
+    // WHEN
+    const { shared, template } = newShared(() => ({ encryptionKey: key }), stack);
+
+    // THEN
+    expect(shared.encryptionKey).toBe(key);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    expect(keyPolicySids(template)).toEqual(
+      expect.arrayContaining([
+        'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
+        'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
+        'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
+        'AllowCloudWatchLogsToEncryptFlowLogs',
+      ]),
+    );
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('an existing topic is used: no topic and no CloudWatch key statement are created', () => {
+    // WHEN
+    const { shared, template } = newShared((s) => ({ alarmTopic: sns.Topic.fromTopicArn(s, 'Topic', TOPIC_ARN) }));
+
+    // THEN
+    expect(shared.alarmTopic.topicArn).toBe(TOPIC_ARN);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    expect(keyPolicySids(template)).not.toContain('AllowCloudWatchAlarmsToPublishToTheEncryptedTopic');
+  });
+
+  test('notificationEmails subscribe to the topic, existing or new', () => {
+    // WHEN
+    const { template } = newShared((s) => ({
+      alarmTopic: sns.Topic.fromTopicArn(s, 'Topic', TOPIC_ARN),
+      notificationEmails: ['oncall@example.com', 'payments-team@example.com'],
+    }));
+
+    // THEN
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'payments-team@example.com',
+      TopicArn: TOPIC_ARN,
+    });
+  });
+
+  test('an existing bucket is used: no bucket is created', () => {
+    // WHEN
+    const { shared, template } = newShared((s) => ({
+      accessLogsBucket: s3.Bucket.fromBucketName(s, 'Bucket', 'payment-alb-logs'),
+    }));
+
+    // THEN
+    expect(shared.accessLogsBucket.bucketName).toBe('payment-alb-logs');
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+  });
+
+  test('an existing VPC is used: no VPC, no flow logs', () => {
+    // WHEN
+    const { shared, template } = newShared((s) => ({ vpc: importedVpc(s) }));
+
+    // THEN
+    expect(shared.vpc.vpcId).toBe('vpc-0123456789abcdef0');
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::EC2::FlowLog', 0);
+    template.resourceCountIs('AWS::IAM::Role', 0);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { LogGroupName: Match.absent() }, 0);
+  });
+
+  test('with an existing VPC and no web ACL, no log group and no CloudWatch Logs key statement are created', () => {
+    // WHEN
+    const { template } = newShared((s) => ({ vpc: importedVpc(s), webAcl: WebAclOption.none() }));
+
+    // THEN
+    template.resourceCountIs('AWS::Logs::LogGroup', 0);
+    expect(keyPolicySids(template)).not.toContain('AllowCloudWatchLogsToEncryptFlowLogs');
+  });
+});
+
+describe('webAcl', () => {
+  test('WebAclOption.fromWebAclArn creates no web ACL and no WAF logging', () => {
+    // WHEN
+    const { shared, template } = newShared(() => ({ webAcl: WebAclOption.fromWebAclArn(WEB_ACL_ARN) }));
+
+    // THEN
+    expect(shared.webAclArn).toBe(WEB_ACL_ARN);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { LogGroupName: Match.anyValue() }, 0);
+  });
+
+  test('WebAclOption.none() leaves webAclArn undefined', () => {
+    // WHEN
+    const { shared, template } = newShared(() => ({ webAcl: WebAclOption.none() }));
+
+    // THEN
+    expect(shared.webAclArn).toBeUndefined();
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  test('WebAclOption.managedRules() is the default', () => {
+    // WHEN
+    const { template } = newShared(() => ({ webAcl: WebAclOption.managedRules() }));
+
+    // THEN
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+  });
+});
+
+test('an invalid notification email is rejected', () => {
+  // WHEN / THEN
+  expect(() => newShared(() => ({ notificationEmails: ['oncall@example'] }))).toThrow(
+    '`notificationEmails` must contain email addresses such as "ops@example.com", got: "oncall@example"',
+  );
+});
