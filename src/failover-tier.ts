@@ -45,9 +45,91 @@ export interface IFailoverTarget {
 }
 
 /**
+ * How a tier's fleet, target group, listener and alarms are set up. Shared by
+ * {@link FailoverTierProps} and `MultiAzFailoverServiceProps`, where it applies to both tiers.
+ */
+export interface TierOptions {
+  /**
+   * The instance type.
+   *
+   * @default t3.medium
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * The machine image. Its root device must be `/dev/xvda`, as on Amazon Linux.
+   *
+   * @default - the latest Amazon Linux 2023, resolved from its public SSM parameter at deploy time
+   */
+  readonly machineImage?: ec2.IMachineImage;
+
+  /**
+   * The instances' user data, which must start the application: an HTTPS server on port 443
+   * that answers `healthCheckPath` with 200.
+   *
+   * @default - a placeholder HTTPS server with a self-signed certificate that answers 200
+   */
+  readonly userData?: ec2.UserData;
+
+  /**
+   * The size of each instance's encrypted gp3 root volume: a whole number of GiB from 8 to 16384.
+   *
+   * @default Size.gibibytes(20)
+   */
+  readonly rootVolumeSize?: Size;
+
+  /**
+   * How long a load balancer keeps sending in-flight requests to a deregistering target:
+   * whole seconds from 0 to 3600.
+   *
+   * @default Duration.seconds(20)
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * The HTTPS path that the target group and the Route 53 health check request; the
+   * application must answer it with 200. An absolute path of at most 255 characters.
+   *
+   * @default '/health'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * The unhealthy-host alarm fires when `UnHealthyHostCount` is greater than
+   * tier instances × percent / 100. More than 0, at most 100.
+   *
+   * @default 50
+   */
+  readonly unhealthyHostThresholdPercent?: number;
+
+  /**
+   * The latency alarm fires when the average target response time is above this.
+   * More than 0, at most 3600 seconds.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly latencyThreshold?: Duration;
+
+  /**
+   * The TLS policy of the HTTPS listener. Policies that accept TLS 1.0 or 1.1 are rejected.
+   *
+   * @default elbv2.SslPolicy.TLS13_RES - TLS 1.3 and 1.2 with forward-secret AEAD ciphers only
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Whether the load balancer has deletion protection on. Turn it off to let `cdk destroy`
+   * remove a test environment.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/**
  * Properties for {@link FailoverTier}.
  */
-export interface FailoverTierProps {
+export interface FailoverTierProps extends TierOptions {
   /**
    * The failover role of this tier; tags every resource of the tier with `FailoverPriority`.
    */
@@ -103,79 +185,6 @@ export interface FailoverTierProps {
    * @default 2
    */
   readonly instancesPerAz?: number;
-
-  /**
-   * The instance type.
-   *
-   * @default t3.medium
-   */
-  readonly instanceType?: ec2.InstanceType;
-
-  /**
-   * The machine image. Its root device must be `/dev/xvda`, as on Amazon Linux.
-   *
-   * @default - the latest Amazon Linux 2023, resolved from its public SSM parameter at deploy time
-   */
-  readonly machineImage?: ec2.IMachineImage;
-
-  /**
-   * The instances' user data, which must start the application: an HTTPS server on port 443
-   * that answers `healthCheckPath` with 200.
-   *
-   * @default - a placeholder HTTPS server with a self-signed certificate that answers 200
-   */
-  readonly userData?: ec2.UserData;
-
-  /**
-   * The size of each instance's encrypted gp3 root volume.
-   *
-   * @default Size.gibibytes(20)
-   */
-  readonly rootVolumeSize?: Size;
-
-  /**
-   * How long the load balancer keeps sending in-flight requests to a deregistering target.
-   * 0 to 3600 seconds.
-   *
-   * @default Duration.seconds(20)
-   */
-  readonly deregistrationDelay?: Duration;
-
-  /**
-   * The HTTPS path the target group and the Route 53 health check request; must answer 200.
-   *
-   * @default '/health'
-   */
-  readonly healthCheckPath?: string;
-
-  /**
-   * The unhealthy-host alarm fires when `UnHealthyHostCount` > tier instances × percent / 100.
-   * More than 0, at most 100.
-   *
-   * @default 50
-   */
-  readonly unhealthyHostThresholdPercent?: number;
-
-  /**
-   * The latency alarm fires when the average target response time is above this.
-   *
-   * @default Duration.seconds(1)
-   */
-  readonly latencyThreshold?: Duration;
-
-  /**
-   * The TLS policy of the HTTPS listener.
-   *
-   * @default elbv2.SslPolicy.TLS13_RES - TLS 1.3 and 1.2 with forward-secret AEAD ciphers only
-   */
-  readonly sslPolicy?: elbv2.SslPolicy;
-
-  /**
-   * Whether the load balancer has deletion protection on.
-   *
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
 
   /**
    * The ARN of a regional AWS WAF web ACL to associate with the load balancer.

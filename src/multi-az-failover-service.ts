@@ -1,14 +1,13 @@
-import { Duration, Fn, Size, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FailoverDns } from './failover-dns';
-import { FailoverPriority, FailoverTier, FailoverTierProps } from './failover-tier';
+import { FailoverPriority, FailoverTier, FailoverTierProps, TierOptions } from './failover-tier';
 import {
   show,
   validateAvailabilityZones,
@@ -29,9 +28,9 @@ import { SharedResources } from './shared-resources';
 import { WebAclOption } from './web-acl-option';
 
 /**
- * Properties for {@link MultiAzFailoverService}.
+ * Properties for {@link MultiAzFailoverService}. The {@link TierOptions} apply to both tiers.
  */
-export interface MultiAzFailoverServiceProps {
+export interface MultiAzFailoverServiceProps extends TierOptions {
   /**
    * The public hosted zone for the failover records (and the certificate's DNS validation).
    * Import it with `HostedZone.fromHostedZoneAttributes`.
@@ -86,67 +85,6 @@ export interface MultiAzFailoverServiceProps {
   readonly secondaryInstancesPerAz?: number;
 
   /**
-   * The instance type of both tiers.
-   *
-   * @default t3.medium
-   */
-  readonly instanceType?: ec2.InstanceType;
-
-  /**
-   * The machine image of both tiers. Its root device must be `/dev/xvda`, as on Amazon Linux.
-   *
-   * @default - the latest Amazon Linux 2023, resolved from its public SSM parameter at deploy time
-   */
-  readonly machineImage?: ec2.IMachineImage;
-
-  /**
-   * The instances' user data: it must start an HTTPS server on port 443 that answers
-   * `healthCheckPath` with 200.
-   *
-   * @default - a placeholder HTTPS server with a self-signed certificate that answers 200
-   */
-  readonly userData?: ec2.UserData;
-
-  /**
-   * The size of each instance's encrypted gp3 root volume. 8 to 16384 GiB.
-   *
-   * @default Size.gibibytes(20)
-   */
-  readonly rootVolumeSize?: Size;
-
-  /**
-   * How long a load balancer keeps sending in-flight requests to a deregistering target.
-   * 0 to 3600 seconds.
-   *
-   * @default Duration.seconds(20)
-   */
-  readonly deregistrationDelay?: Duration;
-
-  /**
-   * The HTTPS path that the target groups and the Route 53 health checks request; the
-   * application must answer it with 200.
-   *
-   * @default '/health'
-   */
-  readonly healthCheckPath?: string;
-
-  /**
-   * Each tier's unhealthy-host alarm fires when `UnHealthyHostCount` is greater than
-   * tier instances × percent / 100. More than 0, at most 100.
-   *
-   * @default 50
-   */
-  readonly unhealthyHostThresholdPercent?: number;
-
-  /**
-   * Each tier's latency alarm fires when the average target response time is above this.
-   * More than 0, at most 3600 seconds.
-   *
-   * @default Duration.seconds(1)
-   */
-  readonly latencyThreshold?: Duration;
-
-  /**
    * Email addresses subscribed to the alarm topic (each must confirm the subscription).
    *
    * @default - no email subscription
@@ -187,21 +125,6 @@ export interface MultiAzFailoverServiceProps {
    * @default Duration.days(365)
    */
   readonly accessLogRetention?: Duration;
-
-  /**
-   * The TLS policy of both HTTPS listeners. Policies that accept TLS 1.0 or 1.1 are rejected.
-   *
-   * @default elbv2.SslPolicy.TLS13_RES - TLS 1.3 and 1.2 with forward-secret AEAD ciphers only
-   */
-  readonly sslPolicy?: elbv2.SslPolicy;
-
-  /**
-   * Whether the load balancers have deletion protection on. Turn it off to let
-   * `cdk destroy` remove a test environment.
-   *
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
 
   /**
    * The AWS WAF web ACL of both load balancers.

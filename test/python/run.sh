@@ -114,7 +114,10 @@ WHEELHOUSE="$PIP_CACHE_DIR/wheelhouse"
 (
   cd "$VENV"
   bin/python -m pip download --quiet --no-input --only-binary=:all: --dest "$WHEELHOUSE" "${REQUIREMENTS[@]}"
-  bin/python -m pip install --quiet --no-input --no-index --find-links "$WHEELHOUSE" "$WHEEL" "${REQUIREMENTS[@]}"
+  # --no-compile: byte-compiling all of aws-cdk-lib's bindings takes ~30 s; Python compiles the
+  # modules the tests import, on first import, into the same __pycache__ folders.
+  bin/python -m pip install --quiet --no-input --no-compile --no-index --find-links "$WHEELHOUSE" \
+    "$WHEEL" "${REQUIREMENTS[@]}"
 )
 echo "Installed $(basename "$WHEEL") with aws-cdk-lib $CDK_VERSION and constructs $CONSTRUCTS_VERSION into $VENV (${SECONDS}s)"
 
