@@ -1128,6 +1128,11 @@ describe('validation', () => {
       '`notificationEmails` must contain email addresses such as "ops@example.com", got: "not-an-email"',
     ],
     [
+      'notificationEmails with a repeated address',
+      () => ({ notificationEmails: ['oncall@example.com', 'oncall@example.com'] }),
+      '`notificationEmails` must not repeat an address, got "oncall@example.com" twice in ["oncall@example.com","oncall@example.com"]',
+    ],
+    [
       'an empty environment',
       () => ({ environment: '' }),
       '`environment` must be a tag value of 1 to 256 letters, digits, spaces and _ . : / = + - @, got: ""',

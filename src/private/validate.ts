@@ -169,6 +169,7 @@ export function validateEmails(prop: string, emails: string[] | undefined): void
   if (emails === undefined || Token.isUnresolved(emails)) {
     return;
   }
+  const seen = new Set<string>();
   for (const email of emails) {
     if (Token.isUnresolved(email)) {
       continue;
@@ -176,6 +177,10 @@ export function validateEmails(prop: string, emails: string[] | undefined): void
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
       throw new Error(`\`${prop}\` must contain email addresses such as "ops@example.com", got: ${show(email)}`);
     }
+    if (seen.has(email)) {
+      throw new Error(`\`${prop}\` must not repeat an address, got ${show(email)} twice in ${show(emails)}`);
+    }
+    seen.add(email);
   }
 }
 

@@ -43,7 +43,7 @@ WHEEL="$ROOT/${wheels[0]}"
 # (a new default, say) is never compared against itself on one side and an old build on the other,
 # and never hidden because both sides are equally old:
 #   src/**/*.ts  -- older than -->  .jsii and lib/   (mtime: lib/ is compiled from src/)
-#   .jsii, lib/  -- byte-equal to --> the npm tarball embedded in the wheel
+#   .jsii, lib/, README.md  -- byte-equal to --> the npm tarball embedded in the wheel
 #   package.json version == the version of that tarball
 python3 - "$WHEEL" <<'PY' || fail "dist/python holds a stale wheel; rebuild it: npx projen compile && npx projen package:python"
 import io, json, pathlib, sys, tarfile, zipfile
@@ -70,7 +70,8 @@ with zipfile.ZipFile(wheel) as zf:
     with tarfile.open(fileobj=io.BytesIO(zf.read(tgz_name))) as tar:
         embedded = {m.name.removeprefix("package/"): tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
 
-local = {str(p.relative_to(root)): p.read_bytes() for p in compiled}
+# The README is the wheel's long description: an edited README needs a new wheel too.
+local = {str(p.relative_to(root)): p.read_bytes() for p in [*compiled, root / "README.md"]}
 for path, content in local.items():
     if path not in embedded:
         problems.append(f"{path} is not in the wheel")

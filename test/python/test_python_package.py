@@ -8,9 +8,11 @@ the TypeScript example with the CDK CLI and runs this file with that environment
   (b) the API as Python users write it: keyword arguments, Duration/Size, enums, static factories,
       exposed members;
   (c) invalid props raise in Python with the library's exact messages;
-  (d) the wheel's metadata: name, version, dependencies, license, long description.
+  (d) the wheel's metadata: name, version, dependencies, license, long description;
+  (e) the README's Python example is examples/python/app.py.
 """
 
+import ast
 import base64
 import difflib
 import gzip
@@ -591,3 +593,31 @@ def test_long_description_is_the_readme(metadata):
     assert first_heading == f"# {DIST_NAME}"
     assert description.lstrip().startswith(first_heading + "\n")
     assert headings_outside_code(description) == headings_outside_code(readme)
+
+
+# ---------------------------------------------------------------------------------------------
+# The README's Python example is the program this file runs.
+# ---------------------------------------------------------------------------------------------
+
+
+def program(source: str) -> str:
+    """The program's syntax tree without its module docstring: comments and layout do not count."""
+    tree = ast.parse(source)
+    body = tree.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]
+    return ast.dump(ast.Module(body=body, type_ignores=[]))
+
+
+def test_readme_python_example_is_examples_python_app():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"^```python[ \t]*\n(.*?)^```[ \t]*$", readme, flags=re.S | re.M)
+    assert len(blocks) == 1, (
+        f"README.md must have exactly one ```python example (the Python section), found {len(blocks)}; "
+        "it is checked against examples/python/app.py, which this file synthesizes"
+    )
+    app = (ROOT / "examples" / "python" / "app.py").read_text()
+    assert program(blocks[0]) == program(app), (
+        "the ```python example in README.md is not the program in examples/python/app.py "
+        "(comments, layout and the module docstring may differ; code may not)"
+    )
