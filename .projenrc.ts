@@ -161,5 +161,4 @@ postPackage.spawn(cfnLint);
 postPackage.spawn(testPython);
 project.packageTask.spawn(postPackage);
 
-
 project.synth();

@@ -43,6 +43,7 @@ WHEEL="$ROOT/${wheels[0]}"
 # (a new default, say) is never compared against itself on one side and an old build on the other,
 # and never hidden because both sides are equally old:
 #   src/**/*.ts  -- older than -->  .jsii and lib/   (mtime: lib/ is compiled from src/)
+#   README.md    -- equal to   -->  the README jsii copied into .jsii
 #   .jsii, lib/, README.md  -- byte-equal to --> the npm tarball embedded in the wheel
 #   package.json version == the version of that tarball
 python3 - "$WHEEL" <<'PY' || fail "dist/python holds a stale wheel; rebuild it: npx projen compile && npx projen package:python"
@@ -61,6 +62,14 @@ oldest_build = min(p.stat().st_mtime for p in compiled)
 newer_src = [str(p.relative_to(root)) for p in (root / "src").rglob("*.ts") if p.stat().st_mtime > oldest_build]
 if newer_src:
     problems.append(f"src/ changed after the last compile: {', '.join(sorted(newer_src))}")
+# jsii copies the README into the assembly at compile time; pacmak renders the wheel's long
+# description from that copy.
+assembly = json.loads((root / ".jsii").read_text())
+if assembly.get("schema") == "jsii/file-redirect":
+    import gzip
+    assembly = json.loads(gzip.decompress((root / assembly["filename"]).read_bytes()))
+if assembly.get("readme", {}).get("markdown", "").strip() != (root / "README.md").read_text().strip():
+    problems.append("README.md changed after the last compile")
 
 with zipfile.ZipFile(wheel) as zf:
     tgz_name = f"multi_az_failover_service/_jsii/{name}@{version}.jsii.tgz"
