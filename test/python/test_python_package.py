@@ -46,7 +46,6 @@ DIST_NAME = "multi-az-failover-service"
 STACK_ID = "PaymentApiFailover"
 ZONE_ID = "Z0123456789EXAMPLEABC"
 ZONE_NAME = "payments.example.com"
-AZS = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 
 
 def required_env(name: str) -> str:
@@ -447,7 +446,10 @@ INVALID_PROPS = [
         {"unhealthy_host_threshold_percent": 0},
         "`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: 0",
     ),
-    ({"root_volume_size": Size.gibibytes(4)}, "`rootVolumeSize` must be a whole number of GiB from 8 to 16384, got: 4 GiB"),
+    (
+        {"root_volume_size": Size.gibibytes(4)},
+        "`rootVolumeSize` must be a whole number of GiB from 8 to 16384, got: 4 GiB",
+    ),
     (
         {"record_name": "api_v1"},
         "`recordName` must be one or more DNS labels relative to the hosted zone (letters, digits and hyphens, "
@@ -539,19 +541,27 @@ def test_name_and_version_match_package_json(metadata, package_json):
     assert Version(metadata["Version"]) == Version(package_json["version"])
 
 
-def test_requires_aws_cdk_lib_from_the_built_against_version_below_3(metadata, package_json):
-    cdk = requirement(metadata, "aws-cdk-lib")
+def just_below(version: str) -> str:
+    major, minor, patch = Version(version).release[:3]
+    return f"{major}.{minor}.{patch - 1}" if patch else f"{major}.{minor - 1}.999"
+
+
+def test_requires_aws_cdk_lib_from_the_built_against_version_below_the_next_major(metadata, package_json):
+    # package.json pins the exact aws-cdk-lib the TypeScript side builds with (CDK_VERSION in .projenrc.ts).
     built_against = package_json["devDependencies"]["aws-cdk-lib"]
-    assert built_against == "2.275.0"
+    assert re.fullmatch(r"2\.\d+\.\d+", built_against), built_against
+    cdk = requirement(metadata, "aws-cdk-lib")
     assert cdk.specifier.contains(built_against)
-    assert not cdk.specifier.contains("2.274.0")
+    assert not cdk.specifier.contains(just_below(built_against))
     assert cdk.specifier.contains("2.999.0")
     assert not cdk.specifier.contains("3.0.0")
 
 
 def test_requires_constructs_and_jsii(metadata, package_json):
+    built_against = package_json["devDependencies"]["constructs"]
     constructs = requirement(metadata, "constructs")
-    assert constructs.specifier.contains(package_json["devDependencies"]["constructs"])
+    assert constructs.specifier.contains(built_against)
+    assert not constructs.specifier.contains(just_below(built_against))
     assert not constructs.specifier.contains("11.0.0")
     jsii = requirement(metadata, "jsii")
     assert jsii.specifier.contains(importlib.metadata.version("jsii"))
@@ -603,10 +613,9 @@ def test_long_description_is_the_readme(metadata):
 def program(source: str) -> str:
     """The program's syntax tree without its module docstring: comments and layout do not count."""
     tree = ast.parse(source)
-    body = tree.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-        body = body[1:]
-    return ast.dump(ast.Module(body=body, type_ignores=[]))
+    if ast.get_docstring(tree) is not None:
+        tree.body = tree.body[1:]
+    return ast.dump(tree)
 
 
 def test_readme_python_example_is_examples_python_app():
