@@ -304,9 +304,6 @@ function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): vo
   validateEmails('notificationEmails', props.notificationEmails);
   validateTagValue('environment', props.environment);
   validateTagValue('costCenter', props.costCenter);
-  if (props.vpc === undefined && props.availabilityZones === undefined) {
-    return;
-  }
   if (props.vpc !== undefined && props.vpc.availabilityZones.length < 2 && props.availabilityZones === undefined) {
     throw new Error(`\`vpc\` must span at least 2 Availability Zones, got: ${show(props.vpc.availabilityZones)}`);
   }

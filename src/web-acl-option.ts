@@ -1,3 +1,5 @@
+import { Token } from 'aws-cdk-lib';
+
 /**
  * How the load balancers are protected by AWS WAF: a web ACL this construct creates with AWS
  * managed rule groups, one you manage, or none.
@@ -18,6 +20,15 @@ export class WebAclOption {
    * @param webAclArn the ARN of a `REGIONAL` AWS WAFv2 web ACL in the stack's region
    */
   public static fromWebAclArn(webAclArn: string): WebAclOption {
+    if (
+      !Token.isUnresolved(webAclArn) &&
+      !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/.+\/.+$/.test(webAclArn)
+    ) {
+      throw new Error(
+        '`webAclArn` must be the ARN of a REGIONAL AWS WAFv2 web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>), ' +
+          `got: ${JSON.stringify(webAclArn)}`,
+      );
+    }
     return new WebAclOption(false, webAclArn);
   }
 

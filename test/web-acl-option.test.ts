@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SharedResources, WebAclOption } from '../src';
 import { newStack } from './util';
@@ -53,4 +54,19 @@ test.each<[string, () => WebAclOption, number, string | undefined]>([
   } else {
     expect(shared.webAclArn).toBe(arn);
   }
+});
+
+test.each([
+  'arn:aws:wafv2:eu-west-1:111122223333:global/webacl/payments/a1b2c3d4',
+  'arn:aws:wafv2:eu-west-1:111122223333:regional/ipset/payments/a1b2c3d4',
+  'payments-web-acl',
+])('fromWebAclArn() rejects %s, which is not a regional web ACL ARN', (arn) => {
+  expect(() => WebAclOption.fromWebAclArn(arn)).toThrow(
+    '`webAclArn` must be the ARN of a REGIONAL AWS WAFv2 web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>), ' +
+      `got: ${JSON.stringify(arn)}`,
+  );
+});
+
+test('fromWebAclArn() does not check a token', () => {
+  expect(() => WebAclOption.fromWebAclArn(Token.asString({ Ref: 'WebAclArn' }))).not.toThrow();
 });
