@@ -19,6 +19,7 @@ import {
   validatePercent,
   validatePositiveDuration,
   validateRecordName,
+  validateRetentionWithoutBucket,
   validateRootVolumeSize,
   validateSeconds,
   validateTagValue,
@@ -99,7 +100,7 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly alarmTopic?: sns.ITopic;
 
   /**
-   * The customer-managed KMS key for root volumes, the alarm topic and the VPC flow logs.
+   * The customer-managed KMS key for root volumes, the alarm topic and the flow-log and WAF log groups.
    * A key you pass must already allow the Auto Scaling service-linked role, CloudWatch and
    * CloudWatch Logs (see the README); the construct can only add those statements to a key
    * defined in the same app.
@@ -119,8 +120,8 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
 
   /**
    * How long the new access-log bucket keeps logs: in S3 Standard for 30 days, Standard-IA until
-   * day 90, then Glacier Flexible Retrieval. A whole number of days from 1 to 3650. Ignored
-   * (with an error) when `accessLogsBucket` is passed.
+   * day 90, then Glacier Flexible Retrieval. A whole number of days from 1 to 3650. Not allowed
+   * together with `accessLogsBucket`, whose lifecycle is yours.
    *
    * @default Duration.days(365)
    */
@@ -295,12 +296,7 @@ function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): vo
   validatePositiveDuration('latencyThreshold', props.latencyThreshold, 3600);
   validateRootVolumeSize('rootVolumeSize', props.rootVolumeSize);
   validateDays('accessLogRetention', props.accessLogRetention, 1, 3650);
-  if (props.accessLogRetention !== undefined && props.accessLogsBucket !== undefined) {
-    throw new Error(
-      '`accessLogRetention` only applies to the bucket this construct creates; set the lifecycle of your own ' +
-        `\`accessLogsBucket\` instead, got: ${props.accessLogRetention.toHumanString()} with an \`accessLogsBucket\``,
-    );
-  }
+  validateRetentionWithoutBucket(props.accessLogRetention, props.accessLogsBucket);
   validateEmails('notificationEmails', props.notificationEmails);
   validateTagValue('environment', props.environment);
   validateTagValue('costCenter', props.costCenter);

@@ -9,7 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { acknowledge, compliancePacks, controlTower } from './private/acknowledge';
-import { validateConcrete, validateDays, validateEmails } from './private/validate';
+import { validateConcrete, validateDays, validateEmails, validateRetentionWithoutBucket } from './private/validate';
 import { WebAclOption } from './web-acl-option';
 
 /**
@@ -110,6 +110,7 @@ export class SharedResources extends Construct {
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     validateConcrete('accessLogRetention', props.accessLogRetention, 'the lifecycle transitions');
     validateDays('accessLogRetention', props.accessLogRetention, 1, 3650);
+    validateRetentionWithoutBucket(props.accessLogRetention, props.accessLogsBucket);
     validateEmails('notificationEmails', props.notificationEmails);
     const stack = Stack.of(this);
 

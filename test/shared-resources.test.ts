@@ -411,6 +411,18 @@ describe('accessLogRetention', () => {
     // WHEN / THEN
     expect(() => newShared(() => ({ accessLogRetention }))).toThrow(message);
   });
+
+  test('is rejected together with an existing bucket, whose lifecycle it would not change', () => {
+    // WHEN / THEN
+    expect(() =>
+      newShared((stack) => ({
+        accessLogRetention: Duration.days(400),
+        accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'existing-logs'),
+      })),
+    ).toThrow(
+      '`accessLogRetention` only applies to the bucket this construct creates; set the lifecycle of your own `accessLogsBucket` instead, got: 400 days with an `accessLogsBucket`',
+    );
+  });
 });
 
 describe('with existing resources', () => {

@@ -211,3 +211,13 @@ export function validateConcrete(prop: string, value: number | Duration | undefi
     );
   }
 }
+
+/** `accessLogRetention` sets the lifecycle of the bucket the construct creates, so not with a bucket passed in. */
+export function validateRetentionWithoutBucket(retention: Duration | undefined, bucket: unknown): void {
+  if (retention !== undefined && bucket !== undefined) {
+    throw new Error(
+      '`accessLogRetention` only applies to the bucket this construct creates; set the lifecycle of your own ' +
+        `\`accessLogsBucket\` instead, got: ${retention.toHumanString()} with an \`accessLogsBucket\``,
+    );
+  }
+}
