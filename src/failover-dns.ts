@@ -47,7 +47,7 @@ export class FailoverDns extends Construct {
   public constructor(scope: Construct, id: string, props: FailoverDnsProps) {
     super(scope, id);
     const recordName = props.recordName ?? 'api';
-    validateRecordName('recordName', recordName);
+    validateRecordName('recordName', recordName, props.hostedZone.zoneName);
     this.domainName = `${recordName}.${props.hostedZone.zoneName}`;
 
     const record = (recordId: string, failover: route53.Failover, tier: IFailoverTarget) =>

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Size, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, Stack, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -13,14 +13,18 @@ import { Construct } from 'constructs';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
 import { placeholderUserData } from './private/placeholder-user-data';
 import {
+  validateAccessLogsBucket,
   validateAvailabilityZones,
   validateConcrete,
   validateHealthCheckPath,
   validateInteger,
   validateRootVolumeSize,
+  validateSearchString,
   validateSeconds,
+  validateSslPolicy,
   validateVpcHasZones,
 } from './private/validate';
+import { zoneConstructId } from './private/zones';
 import { TierAlarms } from './tier-alarms';
 
 /**
@@ -57,17 +61,22 @@ export interface TierOptions {
   readonly instanceType?: ec2.InstanceType;
 
   /**
-   * The machine image. Its root device must be `/dev/xvda`, as on Amazon Linux.
+   * The machine image. Its root device must be `/dev/xvda`, as on Amazon Linux, and its
+   * architecture must match `instanceType`.
    *
-   * @default - the latest Amazon Linux 2023, resolved from its public SSM parameter at deploy time
+   * @default - the latest Amazon Linux 2023 for the architecture of `instanceType` (x86_64, or
+   * arm64 for Graviton types such as t4g), resolved from its public SSM parameter at deploy time
    */
   readonly machineImage?: ec2.IMachineImage;
 
   /**
    * The instances' user data, which must start the application: an HTTPS server on port 443
-   * that answers `healthCheckPath` with 200.
+   * that answers `healthCheckPath` with 200 (and, with `healthCheckSearchString`, a body that
+   * contains it). Route 53 calls the health path with `Host: <load balancer DNS name>`.
    *
-   * @default - a placeholder HTTPS server with a self-signed certificate that answers 200
+   * @default - a placeholder HTTPS server with a self-signed certificate that answers
+   * `healthCheckPath` with 200 and every other path with 404; synth warns
+   * (`multi-az-failover-service:placeholderApplication`) until you pass your own
    */
   readonly userData?: ec2.UserData;
 
@@ -95,6 +104,17 @@ export interface TierOptions {
   readonly healthCheckPath?: string;
 
   /**
+   * A string that the health path's response body must contain, in its first 5,120 bytes, for
+   * the Route 53 health check to pass (an `HTTPS_STR_MATCH` check). Route 53 counts any 2xx or
+   * 3xx status as healthy, the target group only 200: a search string that only a healthy
+   * application writes (for example `"status":"UP"`) keeps a redirect or an error page from
+   * passing. 1 to 255 characters.
+   *
+   * @default - no search string: Route 53 checks the status code only (an `HTTPS` check)
+   */
+  readonly healthCheckSearchString?: string;
+
+  /**
    * The unhealthy-host alarm fires when `UnHealthyHostCount` is greater than
    * tier instances × percent / 100. More than 0, at most 100.
    *
@@ -111,17 +131,23 @@ export interface TierOptions {
   readonly latencyThreshold?: Duration;
 
   /**
-   * The TLS policy of the HTTPS listener. Policies that accept TLS 1.0 or 1.1 are rejected.
+   * The TLS policy of the HTTPS listener. It must accept TLS 1.2 and nothing older: policies
+   * that accept TLS 1.0 or 1.1 are refused, and so are TLS 1.3-only policies (`TLS13-1-3`),
+   * because Route 53 HTTPS health checks connect with TLS 1.2 at most and would never pass.
+   * For FIPS 140-3 endpoints use `SslPolicy.FIPS_TLS13_12_RES_PQ` or `SslPolicy.FIPS_TLS13_12_RES`.
    *
-   * @default elbv2.SslPolicy.TLS13_RES - TLS 1.3 and 1.2 with forward-secret AEAD ciphers only
+   * @default elbv2.SslPolicy.TLS13_12_RES_PQ - TLS 1.3 with post-quantum hybrid key exchange
+   * (ML-KEM), and TLS 1.2 with forward-secret AEAD ciphers only
    */
   readonly sslPolicy?: elbv2.SslPolicy;
 
   /**
-   * Whether the load balancer has deletion protection on. Turn it off to let `cdk destroy`
-   * remove a test environment.
+   * Whether the load balancer has deletion protection on. Off by default: with it on, a first
+   * deploy that fails after the load balancers exist cannot roll back (ROLLBACK_FAILED) and
+   * `cdk destroy` fails. Turn it on once the first deploy has succeeded, and protect the
+   * stack with termination protection (see the README).
    *
-   * @default true
+   * @default false
    */
   readonly deletionProtection?: boolean;
 }
@@ -194,9 +220,6 @@ export interface FailoverTierProps extends TierOptions {
   readonly webAclArn?: string;
 }
 
-/** The TLS policies whose minimum version is TLS 1.2 or 1.3 (names carry the minimum version). */
-const TLS12_OR_NEWER = /^ELBSecurityPolicy-(TLS13-1-[23]|FS-1-2|TLS-1-2)-/;
-
 /**
  * One complete serving tier: an internet-facing Application Load Balancer across the given
  * Availability Zones (HTTPS with a TLS 1.2+ policy, HTTP redirected to HTTPS, access logs,
@@ -215,7 +238,11 @@ export class FailoverTier extends Construct implements IFailoverTarget {
   public readonly httpsListener: elbv2.IApplicationListener;
   /** The HTTPS target group the Auto Scaling groups register in. */
   public readonly targetGroup: elbv2.IApplicationTargetGroup;
-  /** One Auto Scaling group per Availability Zone, in the order of `availabilityZones`. */
+  /**
+   * One Auto Scaling group per Availability Zone, in the order of `availabilityZones`. Each
+   * group is keyed by its zone's name (`ZoneEuWest1a/AutoScalingGroup`), so adding or removing a
+   * zone leaves the other zones' groups as they are.
+   */
   public readonly autoScalingGroups: autoscaling.IAutoScalingGroup[];
   /** The launch template all of the tier's Auto Scaling groups launch from. */
   public readonly launchTemplate: ec2.ILaunchTemplate;
@@ -232,7 +259,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
 
   public constructor(scope: Construct, id: string, props: FailoverTierProps) {
     super(scope, id);
-    validateProps(props);
+    validateProps(Stack.of(this).region, props);
 
     const instancesPerAz = props.instancesPerAz ?? 2;
     const healthCheckPath = props.healthCheckPath ?? '/health';
@@ -268,8 +295,18 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC, availabilityZones: azs },
       securityGroup: albSg,
       dropInvalidHeaderFields: true,
-      deletionProtection: props.deletionProtection ?? true,
+      deletionProtection: props.deletionProtection ?? false,
     });
+    if (!(props.deletionProtection ?? false)) {
+      acknowledge(
+        alb.node.defaultChild!,
+        [
+          ...['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => `${pack}::${pack}-ELBDeletionProtectionEnabled`),
+          controlTower('elbv2_deletion_protection_enabled_check'),
+        ],
+        'Off by default: with deletion protection on, a first deploy that fails after the load balancers exist cannot roll back (ROLLBACK_FAILED). Turn it on with deletionProtection: true after the first deploy, and protect the stack with termination protection',
+      );
+    }
     alb.logAccessLogs(props.accessLogsBucket, props.accessLogsPrefix ?? props.priority);
     this.loadBalancer = alb;
 
@@ -296,7 +333,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
       certificates: [props.certificate],
-      sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_RES,
+      sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
       defaultTargetGroups: [targetGroup],
     });
     const redirect = alb.addRedirect({
@@ -337,9 +374,23 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       'AWS maintains these two policies for Session Manager access (no SSH, no bastion) and the CloudWatch agent; they grant no access to application data',
     );
 
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM);
+    if (props.userData === undefined) {
+      Annotations.of(this).addWarningV2(
+        'multi-az-failover-service:placeholderApplication',
+        `No \`userData\`: the ${props.priority} tier's instances run a placeholder HTTPS server that answers ${healthCheckPath} with 200, so every health check passes without your application. Pass \`userData\` (or a machine image) that starts your application.`,
+      );
+    }
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM),
-      machineImage: props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023(),
+      instanceType,
+      machineImage:
+        props.machineImage ??
+        ec2.MachineImage.latestAmazonLinux2023({
+          cpuType:
+            instanceType.architecture === ec2.InstanceArchitecture.ARM_64
+              ? ec2.AmazonLinuxCpuType.ARM_64
+              : ec2.AmazonLinuxCpuType.X86_64,
+        }),
       userData: props.userData ?? placeholderUserData(healthCheckPath),
       role,
       securityGroup: instanceSg,
@@ -362,7 +413,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
     this.launchTemplate = launchTemplate;
 
     this.autoScalingGroups = azs.map((az, index) => {
-      const zone = new Construct(this, `Zone${index + 1}`);
+      const zone = new Construct(this, zoneConstructId(az, index));
       const group = new autoscaling.AutoScalingGroup(zone, 'AutoScalingGroup', {
         vpc: props.vpc,
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [az] },
@@ -381,6 +432,12 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       Annotations.of(group).acknowledgeWarning(
         '@aws-cdk/aws-autoscaling:desiredCapacitySet',
         'The fleet size is fixed by instancesPerAz; every deploy is meant to restore it',
+      );
+      // Instances start once their zone's route to the internet exists: user data that installs
+      // the application from the network must not race the NAT gateway.
+      group.node.addDependency(
+        props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [az] })
+          .internetConnectivityEstablished,
       );
       targetGroup.addTarget(group);
       acknowledge(
@@ -404,8 +461,13 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       alarmTopic: props.alarmTopic,
     });
 
+    // Route 53 sends `Host: <fqdn>`, the load balancer's DNS name, and the SNI of that name.
     this.healthCheck = new route53.HealthCheck(this, 'HealthCheck', {
-      type: route53.HealthCheckType.HTTPS,
+      type:
+        props.healthCheckSearchString === undefined
+          ? route53.HealthCheckType.HTTPS
+          : route53.HealthCheckType.HTTPS_STR_MATCH,
+      searchString: props.healthCheckSearchString,
       fqdn: alb.loadBalancerDnsName,
       port: 443,
       resourcePath: healthCheckPath,
@@ -417,17 +479,29 @@ export class FailoverTier extends Construct implements IFailoverTarget {
   }
 }
 
-function validateProps(props: FailoverTierProps): void {
+function validateProps(region: string, props: FailoverTierProps): void {
   validateConcrete('instancesPerAz', props.instancesPerAz, 'the unhealthy-host alarm threshold');
   validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
   validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
   validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
-  validateAvailabilityZones('availabilityZones', props.availabilityZones);
+  validateSearchString('healthCheckSearchString', props.healthCheckSearchString);
+  validateAvailabilityZones('availabilityZones', props.availabilityZones, region);
   validateVpcHasZones('availabilityZones', props.vpc, props.availabilityZones);
-  if (props.sslPolicy !== undefined && !Token.isUnresolved(props.sslPolicy) && !TLS12_OR_NEWER.test(props.sslPolicy)) {
-    throw new Error(
-      `\`sslPolicy\` must only allow TLS 1.2 and newer (for example ${elbv2.SslPolicy.TLS13_RES}), got: ${props.sslPolicy}`,
-    );
-  }
+  validateSslPolicy('sslPolicy', props.sslPolicy);
   validateRootVolumeSize('rootVolumeSize', props.rootVolumeSize);
+  validateAccessLogsBucket('accessLogsBucket', props.accessLogsBucket);
+  // The last word: whatever the zones are (names or tokens), never a load balancer or a group
+  // without a subnet in one of them.
+  for (const [kind, subnetType] of [
+    ['public', ec2.SubnetType.PUBLIC],
+    ['private', ec2.SubnetType.PRIVATE_WITH_EGRESS],
+  ] as const) {
+    for (const az of props.availabilityZones) {
+      if (props.vpc.selectSubnets({ subnetType, availabilityZones: [az] }).subnets.length === 0) {
+        throw new Error(
+          `\`availabilityZones\` must only name zones in which \`vpc\` has ${kind} subnets, got: ${JSON.stringify(az)}, in which \`vpc\` has none (its zones: ${JSON.stringify(props.vpc.availabilityZones)})`,
+        );
+      }
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import { Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -62,11 +62,15 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * The Availability Zones to run in: 2 to 6 distinct names. Each tier has one Auto Scaling
-   * group per zone.
+   * The Availability Zones to run in: 2 to 6 distinct zones of the stack's region. Each tier
+   * has one Auto Scaling group per zone, and the new VPC one public and one private subnet per
+   * zone, all keyed by the zone's name: adding, removing or replacing a zone changes only that
+   * zone's resources. Set it: the default can drift (see the README).
    *
-   * @default - with a new VPC, the region's first three zones (resolved at deploy time); with
-   * `vpc`, its first three zones
+   * @default - with `vpc`, its first three zones (a VPC created without `availabilityZones` in a
+   * stack without a concrete account has two, as tokens). With a new VPC, the stack's first three
+   * zones from the CDK context when the stack has a concrete account and region; otherwise
+   * `Fn::GetAZs` indexes 0 to 2, resolved at deploy time, with a synth warning
    */
   readonly availabilityZones?: string[];
 
@@ -190,14 +194,10 @@ export class MultiAzFailoverService extends Construct {
     super(scope, id);
     validateProps(this, props);
 
+    this.availabilityZones = props.availabilityZones ?? this.defaultAvailabilityZones(props.vpc);
     if (props.vpc) {
-      this.availabilityZones = props.availabilityZones ?? props.vpc.availabilityZones.slice(0, 3);
-      validateAvailabilityZones('availabilityZones', this.availabilityZones);
+      validateAvailabilityZones('availabilityZones', this.availabilityZones, Stack.of(this).region);
       validateVpcHasZones('availabilityZones', props.vpc, this.availabilityZones);
-    } else {
-      // Three zones even where Stack.availabilityZones only yields two tokens: Fn::GetAZs is
-      // resolved at deploy time in the stack's region, so no context lookup is needed.
-      this.availabilityZones = props.availabilityZones ?? [0, 1, 2].map((i) => Fn.select(i, Fn.getAzs()));
     }
 
     const shared = new SharedResources(this, 'Shared', {
@@ -240,6 +240,7 @@ export class MultiAzFailoverService extends Construct {
       healthCheckPath: props.healthCheckPath,
       unhealthyHostThresholdPercent: props.unhealthyHostThresholdPercent,
       latencyThreshold: props.latencyThreshold,
+      healthCheckSearchString: props.healthCheckSearchString,
       sslPolicy: props.sslPolicy,
       deletionProtection: props.deletionProtection,
       webAclArn: this.webAclArn,
@@ -265,6 +266,31 @@ export class MultiAzFailoverService extends Construct {
     Tags.of(this).add('Environment', props.environment ?? 'dev');
     Tags.of(this).add('CostCenter', props.costCenter ?? 'payments');
   }
+
+  /**
+   * The zones when `availabilityZones` is not given: the VPC's first three; for a new VPC,
+   * the first three of the stack's zones from the CDK context (stable: the CDK CLI looks them
+   * up once and caches them in cdk.context.json) when account and region are concrete, and
+   * otherwise `Fn::GetAZs` indexes 0 to 2, resolved at every deploy, with a warning: that list
+   * can change when AWS adds zones to the account, and those zones are keyed by position.
+   */
+  private defaultAvailabilityZones(vpc: ec2.IVpc | undefined): string[] {
+    if (vpc) {
+      return vpc.availabilityZones.slice(0, 3);
+    }
+    const stack = Stack.of(this);
+    if (!Token.isUnresolved(stack.account) && !Token.isUnresolved(stack.region)) {
+      return stack.availabilityZones.slice(0, 3);
+    }
+    Annotations.of(this).addWarningV2(
+      'multi-az-failover-service:defaultAvailabilityZones',
+      'No `availabilityZones`: the zones are Fn::GetAZs indexes 0 to 2, resolved at every deploy. That list can change ' +
+        'when AWS adds a zone, and then a deploy without any code change moves subnets and fails. Set ' +
+        '`availabilityZones` (for example ["eu-west-1a", "eu-west-1b", "eu-west-1c"]), or give the stack a concrete ' +
+        'account so that the zones come from the cached CDK context. See the README on migrating an existing stack.',
+    );
+    return [0, 1, 2].map((i) => Fn.select(i, Fn.getAzs()));
+  }
 }
 
 /** Checks every prop before anything is created, so that messages name this construct's props. */
@@ -276,9 +302,9 @@ function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): vo
         "region's load-balancing account in the bucket policy), got: an unresolved region token",
     );
   }
-  validateRecordName('recordName', props.recordName ?? 'api');
+  validateRecordName('recordName', props.recordName ?? 'api', props.hostedZone.zoneName);
   if (props.availabilityZones !== undefined) {
-    validateAvailabilityZones('availabilityZones', props.availabilityZones);
+    validateAvailabilityZones('availabilityZones', props.availabilityZones, region);
   }
   validateConcrete('instancesPerAz', props.instancesPerAz, 'the unhealthy-host alarm threshold');
   validateConcrete('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 'the unhealthy-host alarm threshold');

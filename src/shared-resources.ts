@@ -1,15 +1,21 @@
-import { Annotations, ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { acknowledge, compliancePacks, controlTower } from './private/acknowledge';
-import { validateConcrete, validateDays, validateEmails, validateRetentionWithoutBucket } from './private/validate';
+import {
+  validateAccessLogsBucket,
+  validateConcrete,
+  validateDays,
+  validateEmails,
+  validateRetentionWithoutBucket,
+} from './private/validate';
+import { createAccessLogsBucket } from './shared/access-logs';
+import { createZoneKeyedVpc } from './shared/network';
+import { createManagedWebAcl } from './shared/web-acl';
 import { WebAclOption } from './web-acl-option';
 
 /**
@@ -17,15 +23,19 @@ import { WebAclOption } from './web-acl-option';
  */
 export interface SharedResourcesProps {
   /**
-   * The Availability Zones of the VPC this construct creates when `vpc` is not passed.
+   * The Availability Zones of the VPC this construct creates when `vpc` is not passed. Each
+   * zone's subnets are keyed by its name (`eu-west-1a` gives the construct `Vpc/ZoneEuWest1a`
+   * and the address range of the letter `a`), so adding, removing or replacing a zone leaves the
+   * other zones' subnets, routes and NAT gateways as they are. Tokens (`Fn::GetAZs`) can only be
+   * keyed by position.
    */
   readonly availabilityZones: string[];
 
   /**
    * An existing VPC.
    *
-   * @default - a new VPC over `availabilityZones`: public and private subnets, one NAT gateway
-   * per zone, flow logs to an encrypted log group kept one year
+   * @default - a new VPC over `availabilityZones`: a public /24 and a private /20 subnet per zone,
+   * keyed by zone name, one NAT gateway per zone, flow logs to an encrypted log group kept one year
    */
   readonly vpc?: ec2.IVpc;
 
@@ -38,7 +48,8 @@ export interface SharedResourcesProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * An existing bucket for load-balancer access logs (SSE-S3).
+   * An existing bucket for load-balancer access logs. It must use SSE-S3 (ALB access logging
+   * supports no other encryption): a bucket with an `encryptionKey` is refused.
    *
    * @default - a new, hardened bucket that keeps logs `accessLogRetention`
    */
@@ -52,9 +63,11 @@ export interface SharedResourcesProps {
   readonly accessLogRetention?: Duration;
 
   /**
-   * An existing topic for alarms and Auto Scaling notifications.
+   * An existing topic for alarms and Auto Scaling notifications. It is used as it is: its
+   * policy must let `cloudwatch.amazonaws.com` publish (see the README).
    *
-   * @default - a new topic encrypted with the key
+   * @default - a new topic encrypted with the key, whose policy lets this account's CloudWatch
+   * alarms publish and denies requests without TLS
    */
   readonly alarmTopic?: sns.ITopic;
 
@@ -72,14 +85,6 @@ export interface SharedResourcesProps {
    */
   readonly webAcl?: WebAclOption;
 }
-
-/** The AWS managed rule groups of the web ACL this construct creates, in priority order. */
-const MANAGED_RULE_GROUPS = [
-  'AWSManagedRulesAmazonIpReputationList',
-  'AWSManagedRulesCommonRuleSet',
-  'AWSManagedRulesKnownBadInputsRuleSet',
-  'AWSManagedRulesSQLiRuleSet',
-];
 
 /**
  * What both tiers share: the customer-managed KMS key, the access-log bucket, the alarm topic,
@@ -111,36 +116,68 @@ export class SharedResources extends Construct {
     validateConcrete('accessLogRetention', props.accessLogRetention, 'the lifecycle transitions');
     validateDays('accessLogRetention', props.accessLogRetention, 1, 3650);
     validateRetentionWithoutBucket(props.accessLogRetention, props.accessLogsBucket);
+    validateAccessLogsBucket('accessLogsBucket', props.accessLogsBucket);
     validateEmails('notificationEmails', props.notificationEmails);
-    const stack = Stack.of(this);
 
-    if (props.encryptionKey) {
-      this.encryptionKey = props.encryptionKey;
-    } else {
-      const key = new kms.Key(this, 'EncryptionKey', {
-        description: `Volumes, alarm topic and logs of ${this.node.path}`,
-        enableKeyRotation: true,
-        alias: `alias/multi-az-failover/${this.node.addr}`,
-      });
-      // Grants only for AWS resources (EBS volumes launched by Auto Scaling), never ad hoc.
-      key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'DenyGrantsNotForAwsResources',
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['kms:CreateGrant'],
-          resources: ['*'],
-          conditions: {
-            BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-          },
-        }),
-      );
-      this.encryptionKey = key;
+    this.encryptionKey = props.encryptionKey ?? this.createEncryptionKey();
+    this.allowAutoScalingToUseKey();
+    this.accessLogsBucket = props.accessLogsBucket ?? createAccessLogsBucket(this, props.accessLogRetention);
+    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
+    for (const email of props.notificationEmails ?? []) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
-    // AWS's required key policy for encrypted volumes launched by Auto Scaling: the service-linked
-    // role uses the key and creates grants for the EC2 instances it launches.
+
+    if (props.vpc) {
+      this.vpc = props.vpc;
+    } else {
+      this.allowLogsToUseKey();
+      this.vpc = createZoneKeyedVpc(this, props.availabilityZones, this.encryptionKey);
+    }
+
+    const webAcl = props.webAcl ?? WebAclOption.managedRules();
+    if (webAcl.createManaged) {
+      this.allowLogsToUseKey();
+      this.webAclArn = createManagedWebAcl(this, this.encryptionKey).attrArn;
+    } else {
+      this.webAclArn = webAcl.webAclArn;
+    }
+  }
+
+  private createEncryptionKey(): kms.IKey {
+    const key = new kms.Key(this, 'EncryptionKey', {
+      description: `Volumes, alarm topic and logs of ${this.node.path}`,
+      enableKeyRotation: true,
+      // Unique per stack: two deployments of one app under different stack names in one
+      // account and region must not claim the same alias (alias names are unique per region).
+      alias: `alias/${Aws.STACK_NAME}/${Names.uniqueResourceName(this, { maxLength: 100, separator: '-' })}`,
+      // Kept after the stack (it decrypts retained logs), scheduled for deletion when the create
+      // that made it fails.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
+    // Grants only for AWS resources (EBS volumes launched by Auto Scaling), never ad hoc.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyGrantsNotForAwsResources',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
+        resources: ['*'],
+        conditions: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      }),
+    );
+    return key;
+  }
+
+  /**
+   * AWS's required key policy for encrypted volumes launched by Auto Scaling: the service-linked
+   * role uses the key and creates grants for the EC2 instances it launches
+   * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
+   */
+  private allowAutoScalingToUseKey(): void {
     const autoScalingRole = new iam.ArnPrincipal(
-      stack.formatArn({
+      Stack.of(this).formatArn({
         service: 'iam',
         region: '',
         resource: 'role',
@@ -164,36 +201,57 @@ export class SharedResources extends Construct {
         conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
       }),
     );
+  }
 
-    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(props.accessLogRetention);
-
-    if (props.alarmTopic) {
-      this.alarmTopic = props.alarmTopic;
-    } else {
-      this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
-        displayName: 'Payment API failover alarms',
-        masterKey: this.encryptionKey,
-        enforceSSL: true,
-      });
-      // CloudWatch alarms publish to the encrypted topic.
-      this.addKeyStatement(
-        new iam.PolicyStatement({
-          sid: 'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
-          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-        }),
-      );
-    }
-    for (const email of props.notificationEmails ?? []) {
-      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
-
-    this.vpc = props.vpc ?? this.createVpc(props.availabilityZones);
-
-    const webAcl = props.webAcl ?? WebAclOption.managedRules();
-    this.webAclArn = webAcl.createManaged ? this.createWebAcl().attrArn : webAcl.webAclArn;
+  /**
+   * The alarm topic, encrypted with the key. A topic policy replaces SNS's default policy, so
+   * the policy that `enforceSSL` creates (a Deny without TLS) must also allow CloudWatch alarms
+   * to publish, or no alarm would ever notify anyone
+   * (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger). Only this
+   * account's alarms in this region may publish (aws:SourceAccount, aws:SourceArn). Auto
+   * Scaling notifications are published by the Auto Scaling service-linked role of this
+   * account, which its own IAM policy allows and no statement here denies.
+   */
+  private createAlarmTopic(): sns.ITopic {
+    const stack = Stack.of(this);
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Payment API failover alarms',
+      masterKey: this.encryptionKey,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    // Publishing to an encrypted topic needs the key: the statement of the SNS developer guide
+    // ("Enable compatibility between event sources from AWS services and encrypted topics",
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html), without conditions
+    // that CloudWatch is not documented to set on its KMS requests; the topic policy above
+    // decides which alarms may publish.
+    this.addKeyStatement(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    return topic;
   }
 
   private addKeyStatement(statement: iam.PolicyStatement): void {
@@ -206,76 +264,10 @@ export class SharedResources extends Construct {
     }
   }
 
-  private createAccessLogsBucket(retention: Duration = Duration.days(365)): s3.IBucket {
-    const days = retention.toDays();
-    const lifecycleRules: s3.LifecycleRule[] = [
-      {
-        id: 'RetainLogs',
-        // Standard-IA keeps objects at least 30 days and Glacier Flexible Retrieval 90 days:
-        // a transition only happens when the object stays there that long before it expires.
-        transitions: [
-          ...(days >= 60
-            ? [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }]
-            : []),
-          ...(days >= 180 ? [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }] : []),
-        ],
-        expiration: Duration.days(days),
-        noncurrentVersionExpiration: Duration.days(30),
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      },
-    ];
-    const hardened: s3.BucketProps = {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules,
-    };
-    const serverAccessLogs = new s3.Bucket(this, 'ServerAccessLogsBucket', hardened);
-    const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
-      ...hardened,
-      serverAccessLogsBucket: serverAccessLogs,
-      serverAccessLogsPrefix: 'access-logs-bucket/',
-    });
-    for (const bucket of [accessLogs, serverAccessLogs]) {
-      const resource = bucket.node.defaultChild!;
-      acknowledge(
-        resource,
-        [...compliancePacks('S3DefaultEncryptionKMS'), controlTower('s3_bucket_default_encryption_kms_check')],
-        'ALB access logging and S3 server access logging only deliver to buckets encrypted with SSE-S3 (AES-256); SSE-KMS is not supported for these log destinations',
-      );
-      acknowledge(
-        resource,
-        compliancePacks('S3BucketReplicationEnabled'),
-        'The construct is single-region; cross-region replication needs a destination bucket in another region. Pass your own accessLogsBucket with replication to meet it',
-      );
-      acknowledge(
-        resource,
-        [controlTower('s3_bucket_object_lock_enabled_check')],
-        'Object Lock default retention is not supported on S3 server access logging target buckets and is left to the owner of the log archive; logs are versioned, TLS-only and kept by lifecycle. Pass your own accessLogsBucket with Object Lock to meet it',
-      );
-    }
-    acknowledge(
-      accessLogs.node.defaultChild!,
-      [controlTower('s3_event_notifications_enabled_check')],
-      'Only AWS log delivery writes here. S3 event notifications in CDK need a Lambda-backed custom resource, which this construct avoids; the log archive owner can add them on their own bucket',
-    );
-    acknowledge(
-      serverAccessLogs.node.defaultChild!,
-      [controlTower('s3_event_notifications_enabled_check')],
-      'Only S3 server access log delivery writes here; see the access-log bucket',
-    );
-    acknowledge(
-      serverAccessLogs.node.defaultChild!,
-      [controlTower('s3_bucket_logging_enabled_check')],
-      'This bucket is the server access logging target of the access-log bucket; logging it into itself would loop',
-    );
-    return accessLogs;
-  }
-
-  /** Lets CloudWatch Logs in this region encrypt this account's log groups with the key (once). */
+  /**
+   * Lets CloudWatch Logs in this region encrypt this account's log groups with the key (once).
+   * The regional principal is built with the partition's URL suffix (`amazonaws.com.cn` in China).
+   */
   private allowLogsToUseKey(): void {
     if (this.logsMayUseKey) {
       return;
@@ -285,7 +277,7 @@ export class SharedResources extends Construct {
     this.addKeyStatement(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchLogsToEncryptFlowLogs',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.${Aws.URL_SUFFIX}`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
         conditions: {
@@ -300,104 +292,5 @@ export class SharedResources extends Construct {
         },
       }),
     );
-  }
-
-  private createVpc(availabilityZones: string[]): ec2.IVpc {
-    this.allowLogsToUseKey();
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      encryptionKey: this.encryptionKey,
-    });
-    // The delivery role gets a customer-managed policy scoped to this log group, not an inline one.
-    const flowLogsRole = new iam.Role(this, 'FlowLogsRole', {
-      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
-      description: 'Delivers VPC flow logs to their encrypted log group',
-    });
-    new iam.ManagedPolicy(this, 'FlowLogsPolicy', {
-      description: 'Write VPC flow logs to their log group',
-      roles: [flowLogsRole],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-          resources: [flowLogs.logGroupArn],
-        }),
-      ],
-    });
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      availabilityZones,
-      natGateways: availabilityZones.length,
-      restrictDefaultSecurityGroup: false,
-      subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
-      ],
-      flowLogs: {
-        All: {
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs, flowLogsRole.withoutPolicyUpdates()),
-          trafficType: ec2.FlowLogTrafficType.ALL,
-        },
-      },
-    });
-    acknowledge(
-      vpc.node.defaultChild!,
-      compliancePacks('VPCDefaultSecurityGroupClosed'),
-      'No resource of this construct uses the default security group: the load balancers and instances have their own least-privilege groups. Closing it needs a Lambda-backed custom resource, which this construct avoids',
-    );
-    for (const subnet of vpc.publicSubnets) {
-      const route = subnet.node.tryFindChild('DefaultRoute');
-      if (route) {
-        acknowledge(
-          route,
-          compliancePacks('VPCNoUnrestrictedRouteToIGW'),
-          'Public subnets hold only the internet-facing load balancers and the NAT gateways, which need a default route to the internet gateway; instances run in private subnets',
-        );
-      }
-    }
-    return vpc;
-  }
-
-  private createWebAcl(): wafv2.CfnWebACL {
-    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true,
-      sampledRequestsEnabled: true,
-      metricName,
-    });
-    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
-      scope: 'REGIONAL',
-      defaultAction: { allow: {} },
-      visibilityConfig: visibility('PaymentApiWebAcl'),
-      rules: MANAGED_RULE_GROUPS.map((name, priority) => ({
-        name,
-        priority,
-        overrideAction: { none: {} },
-        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-        visibilityConfig: visibility(name),
-      })),
-    });
-
-    // WAF logs go to an encrypted log group kept one year; WAF requires the aws-waf-logs- prefix,
-    // so this log group has a physical name derived from the construct's unique address.
-    this.allowLogsToUseKey();
-    const logGroupName = `aws-waf-logs-${Names.uniqueResourceName(this, { maxLength: 400, separator: '-' })}`;
-    const wafLogs = new logs.LogGroup(this, 'WebAclLogs', {
-      logGroupName,
-      retention: logs.RetentionDays.ONE_YEAR,
-      encryptionKey: this.encryptionKey,
-    });
-    const logging = new wafv2.CfnLoggingConfiguration(this, 'WebAclLogging', {
-      resourceArn: webAcl.attrArn,
-      logDestinationConfigs: [
-        Stack.of(this).formatArn({
-          service: 'logs',
-          resource: 'log-group',
-          resourceName: logGroupName,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
-      // Card-holder requests carry credentials: keep them out of the logs.
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
-    });
-    logging.node.addDependency(wafLogs);
-    return webAcl;
   }
 }

@@ -96,7 +96,12 @@ export class TierAlarms extends Construct {
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 2,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      // Missing data is not an outage: the load balancer publishes HealthyHostCount every minute
+      // while it exists, so data is only missing before its first datapoint (every new stack,
+      // which BREACHING turned into a page) or after it is gone. A tier that cannot serve is
+      // caught by its Route 53 health check, which decides failover, and by this alarm as soon
+      // as the count reads 0.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
     this.latencyAlarm = new cloudwatch.Alarm(this, 'Latency', {

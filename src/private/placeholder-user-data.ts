@@ -2,8 +2,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /**
  * User data for the placeholder application: a tiny HTTPS server on port 443 with a
- * self-signed certificate that answers the health-check path with 200. It stands in for the
- * real payment API until the user passes their own `userData` (or machine image).
+ * self-signed certificate that answers the health-check path with 200 and every other path
+ * with 404. It stands in for the real payment API until the user passes their own `userData`
+ * (or machine image); the tier warns at synth while it is in use.
  *
  * It runs under systemd with a dynamic (unprivileged) user, gets only the capability to bind
  * port 443, and reads its private key through systemd credentials rather than a world-readable file.
@@ -15,8 +16,9 @@ export function placeholderUserData(healthCheckPath: string): ec2.UserData {
     `HEALTH_PATH = ${JSON.stringify(healthCheckPath)}`,
     'class Handler(http.server.BaseHTTPRequestHandler):',
     '    def do_GET(self):',
-    "        body = b'OK\\n' if self.path.split('?')[0] == HEALTH_PATH else b'placeholder application\\n'",
-    '        self.send_response(200)',
+    "        healthy = self.path.split('?')[0] == HEALTH_PATH",
+    "        body = b'OK\\n' if healthy else b'placeholder application: deploy your own userData\\n'",
+    '        self.send_response(200 if healthy else 404)',
     "        self.send_header('Content-Type', 'text/plain')",
     "        self.send_header('Content-Length', str(len(body)))",
     '        self.end_headers()',

@@ -1,5 +1,8 @@
 import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { isPlaceholderZone } from './zones';
 
 /**
  * Synth-time validation helpers. Every message names the prop, the value received and
@@ -95,18 +98,31 @@ export function validateHealthCheckPath(prop: string, path: string | undefined):
   }
 }
 
-/** 2 to 6 non-empty, distinct Availability Zone names (tokens are not compared). */
-export function validateAvailabilityZones(prop: string, azs: string[]): void {
+/**
+ * 2 to 6 distinct Availability Zone names. With a concrete `region`, each name must be one of
+ * that region's (`eu-west-1a`). Tokens are not checked, nor aws-cdk-lib's placeholders
+ * (`dummy1a`), which the CDK CLI replaces with the real zones after its context lookup.
+ */
+export function validateAvailabilityZones(prop: string, azs: string[], region?: string): void {
   if (Token.isUnresolved(azs)) {
     throw new Error(`\`${prop}\` must be a list of 2 to 6 Availability Zone names, not a list token`);
   }
   if (azs.length < 2 || azs.length > 6) {
     throw new Error(`\`${prop}\` must list 2 to 6 Availability Zones, got ${azs.length}: ${show(azs)}`);
   }
+  const concreteRegion = region !== undefined && !Token.isUnresolved(region) ? region : undefined;
   for (const az of azs) {
-    if (!Token.isUnresolved(az) && !/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(az)) {
+    if (Token.isUnresolved(az) || isPlaceholderZone(az)) {
+      continue;
+    }
+    if (!/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(az)) {
       throw new Error(
         `\`${prop}\` must contain Availability Zone names such as "us-east-1a", got: ${show(az)} in ${show(azs)}`,
+      );
+    }
+    if (concreteRegion !== undefined && !new RegExp(`^${concreteRegion}[a-z]$`).test(az)) {
+      throw new Error(
+        `\`${prop}\` must name Availability Zones of the stack's region ${concreteRegion} (such as "${concreteRegion}a"), got: ${show(az)} in ${show(azs)}`,
       );
     }
   }
@@ -119,22 +135,37 @@ export function validateAvailabilityZones(prop: string, azs: string[]): void {
   }
 }
 
-/** Every concrete zone must hold one of the VPC's public and one of its private subnets with egress. */
+/**
+ * Every zone must hold one of the VPC's public subnets (load balancer) and one of its private
+ * subnets with egress (instances). A VPC whose zones are tokens (created in a stack without a
+ * concrete account, without `availabilityZones`) cannot be matched with zone names at synth
+ * time: its subnets would silently be left out, and the load balancer and the groups would get
+ * no subnet at all.
+ */
 export function validateVpcHasZones(prop: string, vpc: ec2.IVpc, azs: string[]): void {
+  if (vpc.privateSubnets.length === 0) {
+    const isolated = vpc.isolatedSubnets.length > 0 ? ` (it has ${vpc.isolatedSubnets.length} isolated subnets)` : '';
+    throw new Error(
+      `\`vpc\` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through NAT) in every chosen Availability Zone, got: no private subnets with egress${isolated}`,
+    );
+  }
   for (const [kind, subnets] of [
     ['public', vpc.publicSubnets],
     ['private', vpc.privateSubnets],
   ] as const) {
+    const zones = subnets.map((s) => s.availabilityZone);
     for (const az of azs) {
-      if (Token.isUnresolved(az)) {
+      if (Token.isUnresolved(az) || zones.includes(az)) {
         continue;
       }
-      const zones = subnets.map((s) => s.availabilityZone);
-      if (!zones.includes(az) && !zones.some((z) => Token.isUnresolved(z))) {
+      if (zones.some((z) => Token.isUnresolved(z))) {
         throw new Error(
-          `\`${prop}\` must only name zones in which \`vpc\` has ${kind} subnets (${show(zones)}), got: ${show(az)}`,
+          `\`${prop}\` names ${show(az)}, but the Availability Zones of \`vpc\` are unknown at synth time (a VPC created without \`availabilityZones\` in a stack without a concrete account): create the VPC with \`availabilityZones: ${show(azs)}\`, got zones: ${show(zones)}`,
         );
       }
+      throw new Error(
+        `\`${prop}\` must only name zones in which \`vpc\` has ${kind} subnets (${show(zones)}), got: ${show(az)}`,
+      );
     }
   }
 }
@@ -150,8 +181,11 @@ export function validateRootVolumeSize(prop: string, size: Size | undefined): vo
   }
 }
 
-/** One or more DNS labels relative to the zone: letters, digits, hyphens, `*` as the first label. */
-export function validateRecordName(prop: string, name: string): void {
+/**
+ * One or more DNS labels relative to the zone: letters, digits, hyphens, `*` as the first label.
+ * A name that already ends with the zone's name would be doubled (`api.example.com.example.com`).
+ */
+export function validateRecordName(prop: string, name: string, zoneName?: string): void {
   if (Token.isUnresolved(name)) {
     return;
   }
@@ -161,6 +195,15 @@ export function validateRecordName(prop: string, name: string): void {
     throw new Error(
       `\`${prop}\` must be one or more DNS labels relative to the hosted zone (letters, digits and hyphens, such as "api" or "pay.eu"), got: ${show(name)}`,
     );
+  }
+  if (zoneName !== undefined && !Token.isUnresolved(zoneName)) {
+    const zone = zoneName.replace(/\.$/, '').toLowerCase();
+    const lower = name.toLowerCase();
+    if (lower === zone || lower.endsWith(`.${zone}`)) {
+      throw new Error(
+        `\`${prop}\` must be relative to the hosted zone ${zone} (for example "api", not "api.${zone}"), got: ${show(name)}, which would become "${name}.${zone}"`,
+      );
+    }
   }
 }
 
@@ -219,5 +262,49 @@ export function validateRetentionWithoutBucket(retention: Duration | undefined, 
       '`accessLogRetention` only applies to the bucket this construct creates; set the lifecycle of your own ' +
         `\`accessLogsBucket\` instead, got: ${retention.toHumanString()} with an \`accessLogsBucket\``,
     );
+  }
+}
+
+/** The TLS policies whose minimum version is TLS 1.2 (policy names carry the minimum version). */
+const ACCEPTS_TLS12_AT_MINIMUM = /^ELBSecurityPolicy-(TLS13-1-2|FS-1-2|TLS-1-2)-/;
+
+/**
+ * The listener's TLS policy must accept TLS 1.2 and nothing older. TLS 1.0 and 1.1 are refused
+ * (PCI DSS). TLS 1.3-only policies are refused too: Route 53 HTTPS health checkers negotiate
+ * TLS 1.2 at most (Route 53 API reference, `HealthCheckConfig`), so both health checks would
+ * fail forever and Route 53 would answer with the primary whatever its state.
+ */
+export function validateSslPolicy(prop: string, policy: elbv2.SslPolicy | undefined): void {
+  if (policy === undefined || Token.isUnresolved(policy)) {
+    return;
+  }
+  if (/^ELBSecurityPolicy-TLS13-1-3-/.test(policy)) {
+    throw new Error(
+      `\`${prop}\` must accept TLS 1.2: Route 53 HTTPS health checks connect with TLS 1.2 at most, so a TLS 1.3-only policy fails both health checks and disables failover (use ${elbv2.SslPolicy.TLS13_12_RES_PQ} or another TLS13-1-2 policy), got: ${policy}`,
+    );
+  }
+  if (!ACCEPTS_TLS12_AT_MINIMUM.test(policy)) {
+    throw new Error(
+      `\`${prop}\` must only allow TLS 1.2 and newer (for example ${elbv2.SslPolicy.TLS13_12_RES_PQ}), got: ${policy}`,
+    );
+  }
+}
+
+/** ALB access logging delivers only to buckets encrypted with SSE-S3. */
+export function validateAccessLogsBucket(prop: string, bucket: s3.IBucket | undefined): void {
+  if (bucket?.encryptionKey !== undefined) {
+    throw new Error(
+      `\`${prop}\` must use SSE-S3 encryption (S3-managed keys): ALB access logging supports no other encryption, got: a bucket encrypted with the KMS key ${show(bucket.encryptionKey.node.path)}`,
+    );
+  }
+}
+
+/** A Route 53 `SearchString`: 1 to 255 characters. */
+export function validateSearchString(prop: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (value.length < 1 || value.length > 255) {
+    throw new Error(`\`${prop}\` must be 1 to 255 characters long, got ${value.length}: ${show(value)}`);
   }
 }

@@ -1,0 +1,135 @@
+import { Aws, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, DependencyGroup } from 'constructs';
+import { acknowledge, compliancePacks } from '../private/acknowledge';
+import { zoneCidrSlot, zoneConstructId } from '../private/zones';
+
+/** The VPC's address range. Each zone's slot (see `zoneCidrSlot`) takes a fixed part of it. */
+const VPC_CIDR = '10.0.0.0/16';
+
+/** The public /24 of a zone's slot: slot 0 is 10.0.0.0/24, slot 2 is 10.0.2.0/24. */
+function publicCidr(slot: number): string {
+  return `10.0.${slot}.0/24`;
+}
+
+/** The private /20 of a zone's slot: slot 0 is 10.0.16.0/20, slot 14 is 10.0.240.0/20. */
+function privateCidr(slot: number): string {
+  return `10.0.${(slot + 1) * 16}.0/20`;
+}
+
+/**
+ * A VPC whose subnets are keyed by zone: for each zone, a public subnet (a /24, the load
+ * balancers and the zone's NAT gateway) and a private subnet with egress (a /20, the
+ * instances), under the construct `Vpc/Zone<Name>` and at the address range of the zone's
+ * letter. aws-cdk-lib's `Vpc` allocates subnets by position, so removing the first zone would
+ * move every other zone's subnets (same construct id, new zone, conflicting CIDR) and the
+ * update would fail (aws/aws-cdk#6683); here a kept zone keeps its subnets, routes and NAT
+ * gateway. The subnets are registered on the `Vpc` so that `selectSubnets` finds them by type,
+ * zone and group name (`Public`, `Private`).
+ *
+ * Flow logs (all traffic) go to a log group encrypted with `encryptionKey`, kept one year.
+ */
+export function createZoneKeyedVpc(scope: Construct, availabilityZones: string[], encryptionKey: kms.IKey): ec2.Vpc {
+  const vpc = new ec2.Vpc(scope, 'Vpc', {
+    ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR),
+    availabilityZones,
+    // The subnets, the internet gateway and the NAT gateways are created below, keyed by zone.
+    subnetConfiguration: [],
+    natGateways: 0,
+    restrictDefaultSecurityGroup: false,
+  });
+  acknowledge(
+    vpc.node.defaultChild!,
+    compliancePacks('VPCDefaultSecurityGroupClosed'),
+    'No resource of this construct uses the default security group: the load balancers and instances have their own least-privilege groups. Closing it needs a Lambda-backed custom resource, which this construct avoids',
+  );
+
+  const igw = new ec2.CfnInternetGateway(vpc, 'IGW');
+  const attachment = new ec2.CfnVPCGatewayAttachment(vpc, 'VPCGW', { internetGatewayId: igw.ref, vpcId: vpc.vpcId });
+  if (vpc.internetConnectivityEstablished instanceof DependencyGroup) {
+    vpc.internetConnectivityEstablished.add(attachment);
+  }
+
+  availabilityZones.forEach((availabilityZone, index) => {
+    const zone = new Construct(vpc, zoneConstructId(availabilityZone, index));
+    const slot = zoneCidrSlot(availabilityZone, index);
+    const publicSubnet = new ec2.PublicSubnet(zone, 'Public', {
+      vpcId: vpc.vpcId,
+      availabilityZone,
+      cidrBlock: publicCidr(slot),
+      mapPublicIpOnLaunch: false,
+    });
+    publicSubnet.addDefaultInternetRoute(igw.ref, attachment);
+    acknowledge(
+      publicSubnet.node.findChild('DefaultRoute'),
+      compliancePacks('VPCNoUnrestrictedRouteToIGW'),
+      'Public subnets hold only the internet-facing load balancers and the NAT gateways, which need a default route to the internet gateway; instances run in private subnets',
+    );
+    const nat = publicSubnet.addNatGateway();
+    const privateSubnet = new ec2.PrivateSubnet(zone, 'Private', {
+      vpcId: vpc.vpcId,
+      availabilityZone,
+      cidrBlock: privateCidr(slot),
+    });
+    privateSubnet.addDefaultNatRoute(nat.ref);
+    // The tags aws-cdk-lib's Vpc puts on its subnets, so that Vpc.fromLookup finds these by group.
+    for (const [subnet, name] of [
+      [publicSubnet, 'Public'],
+      [privateSubnet, 'Private'],
+    ] as const) {
+      const onlySubnets = { includeResourceTypes: [ec2.CfnSubnet.CFN_RESOURCE_TYPE_NAME] };
+      Tags.of(subnet).add('aws-cdk:subnet-name', name, onlySubnets);
+      Tags.of(subnet).add('aws-cdk:subnet-type', name, onlySubnets);
+    }
+    vpc.publicSubnets.push(publicSubnet);
+    vpc.privateSubnets.push(privateSubnet);
+  });
+
+  addFlowLogs(scope, vpc, encryptionKey);
+  return vpc;
+}
+
+/**
+ * Flow logs of all traffic to an encrypted log group kept one year, delivered by a role that
+ * only the flow-log service of this account can assume (confused-deputy protection,
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html) and whose policy
+ * exists before the flow log is created.
+ */
+function addFlowLogs(scope: Construct, vpc: ec2.Vpc, encryptionKey: kms.IKey): void {
+  const stack = Stack.of(scope);
+  const flowLogs = new logs.LogGroup(scope, 'FlowLogs', {
+    retention: logs.RetentionDays.ONE_YEAR,
+    encryptionKey,
+    // Audit data outlives the stack, but a failed create removes it so that a retry starts clean.
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+  });
+  const role = new iam.Role(scope, 'FlowLogsRole', {
+    assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*' }) },
+      },
+    }),
+    description: 'Delivers VPC flow logs to their encrypted log group',
+  });
+  // A customer-managed policy scoped to this log group, not an inline one.
+  const policy = new iam.ManagedPolicy(scope, 'FlowLogsPolicy', {
+    description: 'Write VPC flow logs to their log group',
+    roles: [role],
+    statements: [
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [flowLogs.logGroupArn],
+      }),
+    ],
+  });
+  const flowLog = vpc.addFlowLog('All', {
+    destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs, role.withoutPolicyUpdates()),
+    trafficType: ec2.FlowLogTrafficType.ALL,
+  });
+  // Flow-log creation checks that the role may write to the log group.
+  flowLog.node.addDependency(policy);
+}

@@ -1,0 +1,335 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { MultiAzFailoverService, MultiAzFailoverServiceProps, WebAclOption } from '../src';
+import { importedVpc, REGION, ZONE_ID, ZONE_NAME } from './util';
+
+// Deploy rules: facts about how AWS accepts and honours a stack that cdk-nag, cfn-guard and
+// cfn-lint do not check. Each rule cites the AWS page it comes from and runs over the two
+// shapes of the construct: everything created by it (`default`) and everything brought by the
+// user (`byo`: VPC, key, topic, bucket, certificate and web ACL imported).
+
+type Shape = 'default' | 'byo';
+const SHAPES: Shape[] = ['default', 'byo'];
+const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
+
+/** The service of one shape in a new app, in a stack with an explicit region and `stackName`. */
+function synth(
+  shape: Shape,
+  options: { stackName?: string; availabilityZones?: string[]; props?: Partial<MultiAzFailoverServiceProps> } = {},
+) {
+  const app = new App();
+  const stack = new Stack(app, 'PaymentApi', { env: { region: REGION }, stackName: options.stackName });
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+    hostedZoneId: ZONE_ID,
+    zoneName: ZONE_NAME,
+  });
+  const availabilityZones = options.availabilityZones ?? ZONES;
+  const byo: Partial<MultiAzFailoverServiceProps> =
+    shape === 'byo'
+      ? {
+          vpc: importedVpc(stack, ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d']),
+          encryptionKey: kms.Key.fromKeyArn(
+            stack,
+            'Key',
+            'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          ),
+          alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:payment-alarms'),
+          accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'payment-alb-logs'),
+          certificate: acm.Certificate.fromCertificateArn(
+            stack,
+            'Certificate',
+            'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666',
+          ),
+          webAcl: WebAclOption.fromWebAclArn(
+            'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/payments/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+          ),
+        }
+      : {};
+  const service = new MultiAzFailoverService(stack, 'Service', {
+    hostedZone,
+    availabilityZones,
+    ...byo,
+    ...options.props,
+  });
+  return { stack, service, template: Template.fromStack(stack) };
+}
+
+type Resources = Record<string, { Type: string; Properties?: any; DeletionPolicy?: string; DependsOn?: string[] }>;
+
+function resourcesOf(template: Template): Resources {
+  return template.toJSON().Resources;
+}
+
+describe.each(SHAPES)('%s shape', (shape) => {
+  // https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+  // A topic policy replaces SNS's default policy: unless a statement allows
+  // cloudwatch.amazonaws.com to sns:Publish, every alarm action fails with "is not authorized to
+  // perform: SNS:Publish". A Deny-only policy (what `enforceSSL` alone creates) silences alarms.
+  test('every topic policy allows this account’s CloudWatch alarms to publish, and denies only requests without TLS', () => {
+    // GIVEN
+    const { template } = synth(shape);
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+
+    // THEN
+    if (shape === 'byo') {
+      // A user's topic is used as it is: the construct does not replace its policy.
+      expect(policies).toHaveLength(0);
+      return;
+    }
+    expect(policies).toHaveLength(1);
+    for (const policy of policies) {
+      const statements: any[] = policy.Properties.PolicyDocument.Statement;
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: {
+              'aws:SourceArn': {
+                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${REGION}:`, { Ref: 'AWS::AccountId' }, ':alarm:*']],
+              },
+            },
+          },
+        }),
+      );
+      // Auto Scaling notifications are published by this account's service-linked role, allowed by
+      // its IAM policy: no Deny may catch it (a Deny wins over any Allow).
+      for (const deny of statements.filter((s) => s.Effect === 'Deny')) {
+        expect(deny.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+      }
+    }
+  });
+
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html (compatibility between
+  // event sources from AWS services and encrypted topics): publishers to an encrypted topic need
+  // kms:GenerateDataKey* and kms:Decrypt, granted in the key policy without conditions that
+  // CloudWatch does not set on its KMS requests.
+  test('the key of an encrypted alarm topic lets CloudWatch encrypt, with no condition it cannot meet', () => {
+    // GIVEN
+    const { template } = synth(shape);
+    const keys = Object.values(template.findResources('AWS::KMS::Key'));
+    const topics = Object.values(template.findResources('AWS::SNS::Topic'));
+
+    // THEN
+    expect(keys).toHaveLength(shape === 'default' ? 1 : 0);
+    for (const topic of topics) {
+      expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+      const statements: any[] = keys[0].Properties.KeyPolicy.Statement;
+      const cloudwatch = statements.filter(
+        (s) => s.Effect === 'Allow' && JSON.stringify(s.Principal) === '{"Service":"cloudwatch.amazonaws.com"}',
+      );
+      expect(cloudwatch).toEqual([
+        expect.objectContaining({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' }),
+      ]);
+      expect(cloudwatch[0].Condition).toBeUndefined();
+    }
+  });
+
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+  // DeletionPolicy Retain also holds when a first create rolls back: a kept resource with a fixed
+  // physical name makes the retry fail with "already exists". RetainExceptOnCreate removes it on a
+  // failed create, but keeps it on delete, so a name it has must still be unique per stack
+  // instance (a redeploy after destroy reuses the stack name).
+  test('nothing kept after a failed create or a delete holds a name that a retry or a redeploy would reuse', () => {
+    // GIVEN
+    const { template } = synth(shape);
+
+    // THEN
+    for (const [id, resource] of Object.entries(resourcesOf(template))) {
+      const name = physicalName(resource);
+      if (name === undefined) {
+        continue;
+      }
+      if (resource.DeletionPolicy === 'Retain') {
+        throw new Error(`${id} (${resource.Type}) is retained on a failed create and has the fixed name ${JSON.stringify(name)}`);
+      }
+      if (resource.DeletionPolicy === 'RetainExceptOnCreate') {
+        // Unique per stack instance: built from an attribute that AWS generates for each new
+        // resource (Fn::GetAtt) or from the stack id.
+        expect({ id, name: JSON.stringify(name) }).toEqual({
+          id,
+          name: expect.stringMatching(/Fn::GetAtt|AWS::StackId/),
+        });
+      }
+    }
+  });
+
+  // AWS names are unique per account and region (KMS alias names, CloudWatch Logs log group names:
+  // https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html,
+  // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html):
+  // two deployments of one app under different stack names must not claim the same one.
+  test('no physical name is shared by two stacks of the same app with different stack names', () => {
+    // GIVEN
+    const names = (stackName: string) =>
+      Object.entries(resourcesOf(synth(shape, { stackName }).template)).flatMap(([id, resource]) => {
+        const name = physicalName(resource);
+        return name === undefined ? [] : [`${id}: ${JSON.stringify(name).split('{"Ref":"AWS::StackName"}').join(stackName)}`];
+      });
+
+    // WHEN
+    const blue = names('PaymentsBlue');
+    const green = new Set(names('PaymentsGreen'));
+
+    // THEN
+    expect(blue.filter((name) => green.has(name))).toEqual([]);
+  });
+
+  // https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html: "If you
+  // specify HTTPS for the value of Type, the endpoint must support TLS v1.0, v1.1, or v1.2." A
+  // TLS 1.3-only listener fails both health checks forever, and with both failing Route 53
+  // answers with the primary: failover is off.
+  test.each(Object.values(elbv2.SslPolicy).filter((policy) => policy.includes('TLS13-1-3')))(
+    'the TLS 1.3-only policy %s is refused',
+    (sslPolicy) => {
+      expect(() => synth(shape, { props: { sslPolicy } })).toThrow(
+        `\`sslPolicy\` must accept TLS 1.2: Route 53 HTTPS health checks connect with TLS 1.2 at most, so a TLS 1.3-only policy fails both health checks and disables failover (use ${elbv2.SslPolicy.TLS13_12_RES_PQ} or another TLS13-1-2 policy), got: ${sslPolicy}`,
+      );
+    },
+  );
+
+  test('every HTTPS listener accepts TLS 1.2, so that Route 53 health checks can connect', () => {
+    // GIVEN
+    const { template } = synth(shape);
+
+    // THEN
+    const https = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::Listener', {
+      Properties: { Protocol: 'HTTPS' },
+    }));
+    expect(https).toHaveLength(2);
+    for (const listener of https) {
+      expect(listener.Properties.SslPolicy).toMatch(/^ELBSecurityPolicy-TLS13-1-2-/);
+    }
+  });
+
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html:
+  // changing AvailabilityZone or CidrBlock replaces a subnet, and the replacement is created
+  // before the old one is deleted, so it fails on the CIDR the old one still holds
+  // (aws/aws-cdk#6683). A zone's resources must therefore be keyed by its name: a kept zone's
+  // subnets, routes, NAT gateway and Auto Scaling groups stay the same logical resources with
+  // the same properties when other zones are replaced, removed or added.
+  test.each([
+    ['replacing a zone', ['eu-west-1a', 'eu-west-1b', 'eu-west-1d'], ['eu-west-1a', 'eu-west-1b']],
+    ['removing the first zone', ['eu-west-1b', 'eu-west-1c'], ['eu-west-1b', 'eu-west-1c']],
+    ['adding a zone', ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'], ZONES],
+  ])('%s leaves every kept zone’s resources untouched', (_change, after, kept) => {
+    // GIVEN
+    const before = resourcesOf(synth(shape).template);
+
+    // WHEN
+    const changed = resourcesOf(synth(shape, { availabilityZones: after }).template);
+
+    // THEN
+    const zonal = (resources: Resources, zone: string) => {
+      const key = `Zone${zone.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}`;
+      return Object.fromEntries(Object.entries(resources).filter(([id]) => id.includes(key)));
+    };
+    for (const zone of kept) {
+      const mine = zonal(before, zone);
+      // the VPC's subnets, route tables, routes, NAT gateway and EIP (default shape), and one
+      // Auto Scaling group per tier
+      expect(Object.keys(mine).length).toBeGreaterThanOrEqual(shape === 'default' ? 12 : 2);
+      expect(zonal(changed, zone)).toEqual(mine);
+    }
+    // and no two subnets ever share an address range
+    const cidrs = Object.values(changed)
+      .filter((r) => r.Type === 'AWS::EC2::Subnet')
+      .map((r) => r.Properties.CidrBlock);
+    expect(new Set(cidrs).size).toBe(cidrs.length);
+  });
+
+  // Placeholder instances pass every health check: a deploy without the application must say so.
+  test('without userData, synth warns that the instances run a placeholder', () => {
+    // GIVEN
+    const { stack } = synth(shape);
+
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('placeholder HTTPS server that answers /health with 200'),
+    );
+    expect(warnings.map((w) => w.id)).toEqual(['/PaymentApi/Service/Primary', '/PaymentApi/Service/Secondary']);
+    expect(JSON.stringify(warnings)).toContain('multi-az-failover-service:placeholderApplication');
+  });
+
+  test('with userData, no placeholder warning', () => {
+    // GIVEN
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands('systemctl start payment-api');
+    const { stack } = synth(shape, { props: { userData } });
+
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('placeholder'));
+  });
+});
+
+/**
+ * The physical name a resource sets, if any: the property that names the resource in AWS
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
+ */
+const NAME_PROPERTIES: Record<string, string> = {
+  'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::EC2::LaunchTemplate': 'LaunchTemplateName',
+  'AWS::EC2::SecurityGroup': 'GroupName',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Name',
+  'AWS::ElasticLoadBalancingV2::TargetGroup': 'Name',
+  'AWS::IAM::InstanceProfile': 'InstanceProfileName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::KMS::Alias': 'AliasName',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::WAFv2::WebACL': 'Name',
+};
+
+function physicalName(resource: { Type: string; Properties?: any }): unknown {
+  const property = NAME_PROPERTIES[resource.Type];
+  return property === undefined ? undefined : resource.Properties?.[property];
+}
+
+test('every resource type the construct creates is known to the physical-name rules', () => {
+  // A new resource type must be added to NAME_PROPERTIES (or to the list of types without a
+  // name property) so that the name rules above cover it.
+  const withoutName = new Set([
+    'AWS::CertificateManager::Certificate',
+    'AWS::CloudWatch::Alarm',
+    'AWS::EC2::EIP',
+    'AWS::EC2::FlowLog',
+    'AWS::EC2::InternetGateway',
+    'AWS::EC2::NatGateway',
+    'AWS::EC2::Route',
+    'AWS::EC2::RouteTable',
+    'AWS::EC2::SecurityGroupEgress',
+    'AWS::EC2::SecurityGroupIngress',
+    'AWS::EC2::Subnet',
+    'AWS::EC2::SubnetRouteTableAssociation',
+    'AWS::EC2::VPC',
+    'AWS::EC2::VPCGatewayAttachment',
+    'AWS::ElasticLoadBalancingV2::Listener',
+    'AWS::KMS::Key',
+    'AWS::Route53::HealthCheck',
+    'AWS::Route53::RecordSet',
+    'AWS::S3::BucketPolicy',
+    'AWS::SNS::Subscription',
+    'AWS::SNS::TopicPolicy',
+    'AWS::WAFv2::LoggingConfiguration',
+    'AWS::WAFv2::WebACLAssociation',
+  ]);
+  for (const shape of SHAPES) {
+    const types = new Set(Object.values(resourcesOf(synth(shape, { props: { notificationEmails: ['ops@example.com'] } }).template)).map((r) => r.Type));
+    for (const type of types) {
+      expect({ type, known: type in NAME_PROPERTIES || withoutName.has(type) }).toEqual({ type, known: true });
+    }
+  }
+});
