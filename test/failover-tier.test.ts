@@ -236,7 +236,7 @@ describe('with default props', () => {
       Port: 443,
       Protocol: 'HTTPS',
       Certificates: [{ CertificateArn: CERTIFICATE_ARN }],
-      SslPolicy: elbv2.SslPolicy.TLS13_RES,
+      SslPolicy: elbv2.SslPolicy.TLS13_12_RES_PQ,
       DefaultActions: [{ Type: 'forward', TargetGroupArn: stack.resolve(tier.targetGroup.targetGroupArn) }],
     });
     expect(stack.resolve(tier.httpsListener.listenerArn)).toEqual({ Ref: logicalIdOf(tier.httpsListener) });
@@ -267,9 +267,12 @@ describe('with default props', () => {
     expect(stack.resolve(target.healthCheck.healthCheckId)).toEqual({ Ref: logicalIdOf(tier.healthCheck) });
   });
 
-  test('the fixed-capacity warning is acknowledged: no warning remains', () => {
+  test('the fixed-capacity warning is acknowledged: only the placeholder warning remains', () => {
     // THEN
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+    expect(warnings.map((w) => String(w.entry.data))).toEqual([
+      expect.stringContaining('[ack: multi-az-failover-service:placeholderApplication]'),
+    ]);
   });
 });
 
@@ -378,13 +381,13 @@ describe('options', () => {
     });
   });
 
-  test('deletionProtection: false turns it off', () => {
+  test('deletionProtection: true turns it on', () => {
     // WHEN
-    const { template } = newTier(() => ({ deletionProtection: false }));
+    const { template } = newTier(() => ({ deletionProtection: true }));
 
     // THEN
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
-      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
     });
   });
 
@@ -506,17 +509,17 @@ describe('validation', () => {
         }),
         availabilityZones: ['eu-west-1a', 'eu-west-1b'],
       }),
-      '`availabilityZones` must only name zones in which `vpc` has private subnets ([]), got: "eu-west-1a"',
+      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through NAT) in every chosen Availability Zone, got: no private subnets with egress',
     ],
     [
       'sslPolicy TLS11',
       () => ({ sslPolicy: elbv2.SslPolicy.TLS11 }),
-      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-TLS-1-1-2017-01',
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), got: ELBSecurityPolicy-TLS-1-1-2017-01',
     ],
     [
       'sslPolicy FIPS_TLS13_10',
       () => ({ sslPolicy: elbv2.SslPolicy.FIPS_TLS13_10 }),
-      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04',
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), got: ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04',
     ],
     [
       'rootVolumeSize 7 GiB',

@@ -1,6 +1,7 @@
 import { App, CfnParameter, Duration, Fn, Lazy, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -192,7 +193,7 @@ describe('with default props', () => {
       {
         Port: 443,
         Protocol: 'HTTPS',
-        SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+        SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
         Certificates: [{ CertificateArn: stack.resolve(service.certificate.certificateArn) }],
       },
       2,
@@ -291,7 +292,6 @@ describe('with default props', () => {
             Effect: 'Allow',
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
           }),
         ]),
       },
@@ -363,13 +363,13 @@ describe('with default props', () => {
   });
 
   test.each(['primary', 'secondary'] as const)(
-    'the %s load balancer is internet-facing, protected, drops invalid headers and logs under its prefix',
+    'the %s load balancer is internet-facing, without deletion protection (a failed first deploy can roll back), drops invalid headers and logs under its prefix',
     (tierName) => {
       // THEN
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
         Scheme: 'internet-facing',
         LoadBalancerAttributes: Match.arrayWith([
-          { Key: 'deletion_protection.enabled', Value: 'true' },
+          { Key: 'deletion_protection.enabled', Value: 'false' },
           { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
           { Key: 'access_logs.s3.enabled', Value: 'true' },
           { Key: 'access_logs.s3.bucket', Value: stack.resolve(service.accessLogsBucket.bucketName) },
@@ -459,9 +459,14 @@ describe('with default props', () => {
     }
   });
 
-  test('the fixed-capacity warning of the Auto Scaling groups is acknowledged: no warning remains', () => {
+  test('the fixed-capacity warning of the Auto Scaling groups is acknowledged: only the placeholder and default-zone warnings remain', () => {
     // THEN
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+    expect(warnings.map((w) => String(w.entry.data).replace(/.*\[ack: (.*)\]$/, '$1')).sort()).toEqual([
+      'multi-az-failover-service:defaultAvailabilityZones',
+      'multi-az-failover-service:placeholderApplication',
+      'multi-az-failover-service:placeholderApplication',
+    ]);
   });
 
   test('domainName is the record name in the hosted zone', () => {
@@ -615,19 +620,19 @@ describe('unhealthy-host alarm threshold', () => {
 });
 
 describe('options', () => {
-  test('deletionProtection: false turns deletion protection off on both load balancers', () => {
+  test('deletionProtection: true turns deletion protection on for both load balancers', () => {
     // WHEN
-    const { template } = newService(() => ({ deletionProtection: false }));
+    const { template } = newService(() => ({ deletionProtection: true }));
 
     // THEN
     template.resourcePropertiesCountIs(
       'AWS::ElasticLoadBalancingV2::LoadBalancer',
-      { LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]) },
+      { LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]) },
       2,
     );
   });
 
-  test.each([elbv2.SslPolicy.TLS12, elbv2.SslPolicy.TLS13_13, elbv2.SslPolicy.FORWARD_SECRECY_TLS12_RES_GCM])(
+  test.each([elbv2.SslPolicy.TLS12, elbv2.SslPolicy.TLS13_RES, elbv2.SslPolicy.FORWARD_SECRECY_TLS12_RES_GCM])(
     'sslPolicy %s (TLS 1.2 or newer) is used by both HTTPS listeners',
     (sslPolicy) => {
       // WHEN
@@ -924,7 +929,7 @@ describe('with your own VPC', () => {
         ]),
       },
     });
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('importedKeyPolicy'));
   });
 });
 
@@ -1095,22 +1100,22 @@ describe('validation', () => {
     [
       'sslPolicy LEGACY (TLS 1.0)',
       () => ({ sslPolicy: elbv2.SslPolicy.LEGACY }),
-      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-TLS-1-0-2015-04',
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), got: ELBSecurityPolicy-TLS-1-0-2015-04',
     ],
     [
       'sslPolicy TLS13_11 (TLS 1.1)',
       () => ({ sslPolicy: elbv2.SslPolicy.TLS13_11 }),
-      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-TLS13-1-1-2021-06',
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), got: ELBSecurityPolicy-TLS13-1-1-2021-06',
     ],
     [
       'sslPolicy RECOMMENDED (TLS 1.0)',
       () => ({ sslPolicy: elbv2.SslPolicy.RECOMMENDED }),
-      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-2016-08',
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), got: ELBSecurityPolicy-2016-08',
     ],
     [
       'sslPolicy FORWARD_SECRECY_TLS11',
       () => ({ sslPolicy: elbv2.SslPolicy.FORWARD_SECRECY_TLS11 }),
-      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), got: ELBSecurityPolicy-FS-1-1-2019-08',
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), got: ELBSecurityPolicy-FS-1-1-2019-08',
     ],
     [
       'recordName "bad_name!"',
@@ -1151,6 +1156,56 @@ describe('validation', () => {
       'a costCenter with "#"',
       () => ({ costCenter: 'a#b' }),
       '`costCenter` must be a tag value of 1 to 256 letters, digits, spaces and _ . : / = + - @, got: "a#b"',
+    ],
+    // Inputs that synthesize but cannot deploy: each found by trying the construct as a new user would.
+    [
+      'zones of another region',
+      () => ({ availabilityZones: ['us-east-1a', 'us-east-1b'] }),
+      '`availabilityZones` must name Availability Zones of the stack\'s region eu-west-1 (such as "eu-west-1a"), got: "us-east-1a" in ["us-east-1a","us-east-1b"]',
+    ],
+    [
+      'a misspelt zone',
+      () => ({ availabilityZones: ['eu-west-1a', 'eu-wset-1b'] }),
+      '`availabilityZones` must name Availability Zones of the stack\'s region eu-west-1 (such as "eu-west-1a"), got: "eu-wset-1b" in ["eu-west-1a","eu-wset-1b"]',
+    ],
+    [
+      'a VPC whose zones are tokens, with zone names',
+      (stack) => ({
+        vpc: new ec2.Vpc(stack, 'RegionOnlyVpc', { maxAzs: 3 }),
+        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      }),
+      '`availabilityZones` names "eu-west-1a", but the Availability Zones of `vpc` are unknown at synth time (a VPC created without `availabilityZones` in a stack without a concrete account): create the VPC with `availabilityZones: ["eu-west-1a","eu-west-1b"]`',
+    ],
+    [
+      'a VPC with isolated subnets only',
+      (stack) => ({
+        vpc: new ec2.Vpc(stack, 'IsolatedVpc', {
+          availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+          natGateways: 0,
+          subnetConfiguration: [
+            { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+            { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+          ],
+        }),
+      }),
+      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through NAT) in every chosen Availability Zone, got: no private subnets with egress (it has 2 isolated subnets)',
+    ],
+    [
+      'a recordName that already ends with the zone name',
+      () => ({ recordName: 'api.payments.example.com' }),
+      '`recordName` must be relative to the hosted zone payments.example.com (for example "api", not "api.payments.example.com"), got: "api.payments.example.com", which would become "api.payments.example.com.payments.example.com"',
+    ],
+    [
+      'an accessLogsBucket encrypted with a KMS key',
+      (stack) => ({
+        accessLogsBucket: new s3.Bucket(stack, 'KmsBucket', { encryption: s3.BucketEncryption.KMS }),
+      }),
+      '`accessLogsBucket` must use SSE-S3 encryption (S3-managed keys): ALB access logging supports no other encryption, got: a bucket encrypted with the KMS key "TestStack/KmsBucket/Key"',
+    ],
+    [
+      'an empty healthCheckSearchString',
+      () => ({ healthCheckSearchString: '' }),
+      '`healthCheckSearchString` must be 1 to 255 characters long, got 0: ""',
     ],
   ])('rejects %s', (_name, props, message) => {
     // WHEN / THEN
@@ -1280,5 +1335,125 @@ describe('props the construct derives values from', () => {
     expect(
       () => new MultiAzFailoverService(stack, 'Service', { hostedZone: importedZone(stack), ...props(stack) }),
     ).toThrow(message);
+  });
+});
+
+describe('deploy readiness', () => {
+  test('an ARM instance type gets the arm64 Amazon Linux 2023 image', () => {
+    // WHEN
+    const { template } = newService(() => ({
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
+    }));
+
+    // THEN
+    const parameters = Object.values(template.toJSON().Parameters ?? {}).map((p: any) => p.Default);
+    expect(parameters).toContain('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64');
+    expect(parameters).not.toContain('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64');
+  });
+
+  test('an x86 instance type keeps the x86_64 image', () => {
+    // WHEN
+    const { template } = newService();
+
+    // THEN
+    const parameters = Object.values(template.toJSON().Parameters ?? {}).map((p: any) => p.Default);
+    expect(parameters).toContain('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64');
+  });
+
+  test('with a concrete account, the default zones come from the CDK context, and its placeholders synthesize', () => {
+    // GIVEN: no cdk.context.json, so aws-cdk-lib returns dummy1a... and records a missing lookup
+    const stack = new Stack(new App(), 'WithAccount', { env: { account: '111122223333', region: 'eu-west-1' } });
+
+    // WHEN
+    const { service } = newService(() => ({}), stack);
+
+    // THEN
+    expect(service.availabilityZones).toEqual(['dummy1a', 'dummy1b', 'dummy1c']);
+    const missing = (stack.node.root as App).synth().manifest.missing ?? [];
+    expect(missing.map((m) => m.provider)).toContain('availability-zones');
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('defaultAvailabilityZones'));
+  });
+
+  test('with a concrete account, the cached zones key the subnets and groups by name', () => {
+    // GIVEN: the zones the CDK CLI cached in cdk.context.json
+    const app = new App({
+      context: {
+        'availability-zones:account=111122223333:region=eu-west-1': ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      },
+    });
+    const stack = new Stack(app, 'WithAccount', { env: { account: '111122223333', region: 'eu-west-1' } });
+
+    // WHEN
+    const { service, template } = newService(() => ({}), stack);
+
+    // THEN
+    expect(service.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect(Object.keys(template.findResources('AWS::AutoScaling::AutoScalingGroup')).sort()).toEqual([
+      expect.stringMatching(/^PaymentApiPrimaryZoneEuWest1aAutoScalingGroup/),
+      expect.stringMatching(/^PaymentApiPrimaryZoneEuWest1bAutoScalingGroup/),
+      expect.stringMatching(/^PaymentApiPrimaryZoneEuWest1cAutoScalingGroup/),
+      expect.stringMatching(/^PaymentApiSecondaryZoneEuWest1aAutoScalingGroup/),
+      expect.stringMatching(/^PaymentApiSecondaryZoneEuWest1bAutoScalingGroup/),
+      expect.stringMatching(/^PaymentApiSecondaryZoneEuWest1cAutoScalingGroup/),
+    ]);
+  });
+
+  test('without a concrete account or zones, synth warns that the default zones can drift', () => {
+    // WHEN
+    const { stack } = newService();
+
+    // THEN
+    Annotations.fromStack(stack).hasWarning(
+      '/TestStack/PaymentApi',
+      Match.stringLikeRegexp('^No `availabilityZones`: the zones are Fn::GetAZs indexes 0 to 2, resolved at every deploy'),
+    );
+  });
+
+  test('with availabilityZones, no default-zone warning', () => {
+    // WHEN
+    const { stack } = newService(() => ({ availabilityZones: AZS }));
+
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('defaultAvailabilityZones'));
+  });
+
+  test('a VPC whose zones are tokens is used with its zones when availabilityZones is not given', () => {
+    // GIVEN
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'RegionOnlyVpc', { maxAzs: 3 });
+
+    // WHEN
+    const { service, template } = newService(() => ({ vpc }), stack);
+
+    // THEN: two zones (aws-cdk-lib gives a region-only stack two), each with subnets
+    expect(service.availabilityZones).toHaveLength(2);
+    for (const group of Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
+      expect(group.Properties.VPCZoneIdentifier).toHaveLength(1);
+    }
+  });
+
+  test('healthCheckSearchString makes both Route 53 checks HTTPS_STR_MATCH with that string', () => {
+    // WHEN
+    const { template } = newService(() => ({ healthCheckSearchString: '"status":"UP"' }));
+
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::Route53::HealthCheck',
+      { HealthCheckConfig: Match.objectLike({ Type: 'HTTPS_STR_MATCH', SearchString: '"status":"UP"' }) },
+      2,
+    );
+  });
+
+  test('the instances of each zone start after that zone’s route through its NAT gateway exists', () => {
+    // WHEN
+    const { template } = newService(() => ({ availabilityZones: AZS }));
+
+    // THEN
+    for (const [id, group] of Object.entries(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
+      const zone = /Zone(EuWest1[abc])/.exec(id)![1];
+      expect(group.DependsOn).toEqual(
+        expect.arrayContaining([expect.stringMatching(new RegExp(`^PaymentApiSharedVpcZone${zone}PrivateDefaultRoute`))]),
+      );
+    }
   });
 });

@@ -446,9 +446,11 @@ function checkTemplate(c: Case, { template, errors, refs }: Synthesized): void {
     expect(groups).toHaveLength(zoneCount);
     const subnets = new Set<string>();
     for (let i = 0; i < zoneCount; i++) {
+      // Keyed by the zone's name (eu-west-1c: ZoneEuWest1c); zones resolved at deploy time by position.
+      const zoneKey = zones ? `Zone${zones[i].split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}` : `Zone${i + 1}`;
       const group = one(
-        resources(template, 'AWS::AutoScaling::AutoScalingGroup', `${prefix}Zone${i + 1}AutoScalingGroup`),
-        `${name} Auto Scaling group of zone ${i + 1}`,
+        resources(template, 'AWS::AutoScaling::AutoScalingGroup', `${prefix}${zoneKey}AutoScalingGroup`),
+        `${name} Auto Scaling group of zone ${zoneKey}`,
       ).Properties;
       expect([group.MinSize, group.MaxSize, group.DesiredCapacity]).toEqual([`${perAz}`, `${perAz}`, `${perAz}`]);
       expect(group.VPCZoneIdentifier).toHaveLength(1);

@@ -68,7 +68,8 @@ describe('with default props', () => {
     // THEN
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::KMS::Alias', {
-      AliasName: Match.stringLikeRegexp('^alias/multi-az-failover/[0-9a-f]+$'),
+      // alias/<stack name>/<construct path>-<hash>: unique per stack name in the account and region
+      AliasName: { 'Fn::Join': ['', ['alias/', { Ref: 'AWS::StackName' }, Match.stringLikeRegexp('^/TestStack-Shared-[0-9A-F]{8}$')]] },
       TargetKeyId: stack.resolve(shared.encryptionKey.keyArn),
     });
   });
@@ -118,7 +119,7 @@ describe('with default props', () => {
     });
   });
 
-  test('the key policy lets CloudWatch publish alarms to the topic, for this account only', () => {
+  test('the key policy lets CloudWatch publish alarms to the encrypted topic (the topic policy scopes which alarms)', () => {
     // THEN
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -129,7 +130,6 @@ describe('with default props', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
-            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
           },
         ]),
       },
@@ -143,7 +143,8 @@ describe('with default props', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'AllowCloudWatchLogsToEncryptFlowLogs',
-            Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+            // the partition's URL suffix: amazonaws.com.cn in the China regions
+            Principal: { Service: { 'Fn::Join': ['', ['logs.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] } },
             Condition: {
               ArnLike: {
                 'kms:EncryptionContext:aws:logs:arn': {
@@ -329,7 +330,10 @@ describe('with default props', () => {
   test('the web ACL logs to an encrypted aws-waf-logs- log group, without credentials', () => {
     // THEN
     template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'),
+      // AWS WAF requires the aws-waf-logs- prefix; the web ACL's generated id makes it unique per stack instance
+      LogGroupName: {
+        'Fn::Join': ['', ['aws-waf-logs-', { Ref: 'AWS::StackName' }, '-', { 'Fn::GetAtt': [Match.anyValue(), 'Id'] }]],
+      },
       KmsKeyId: stack.resolve(shared.encryptionKey.keyArn),
       RetentionInDays: 365,
     });
@@ -344,7 +348,10 @@ describe('with default props', () => {
               { Ref: 'AWS::Partition' },
               ':logs:eu-west-1:',
               { Ref: 'AWS::AccountId' },
-              Match.stringLikeRegexp('^:log-group:aws-waf-logs-'),
+              ':log-group:aws-waf-logs-',
+              { Ref: 'AWS::StackName' },
+              '-',
+              { 'Fn::GetAtt': [Match.anyValue(), 'Id'] },
             ],
           ],
         },

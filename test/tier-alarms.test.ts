@@ -54,7 +54,7 @@ describe('with default props', () => {
     });
   });
 
-  test('the no-healthy-host alarm fires when no target is healthy, and when data is missing', () => {
+  test('the no-healthy-host alarm fires when no target is healthy, not while data is missing (a new stack)', () => {
     // THEN
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/ApplicationELB',
@@ -65,7 +65,7 @@ describe('with default props', () => {
       EvaluationPeriods: 2,
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
-      TreatMissingData: 'breaching',
+      TreatMissingData: 'notBreaching',
       AlarmDescription: 'The target group has no healthy target: this tier cannot serve traffic',
     });
   });

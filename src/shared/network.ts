@@ -73,6 +73,7 @@ export function createZoneKeyedVpc(scope: Construct, availabilityZones: string[]
       vpcId: vpc.vpcId,
       availabilityZone,
       cidrBlock: privateCidr(slot),
+      mapPublicIpOnLaunch: false,
     });
     privateSubnet.addDefaultNatRoute(nat.ref);
     // The tags aws-cdk-lib's Vpc puts on its subnets, so that Vpc.fromLookup finds these by group.
