@@ -229,8 +229,8 @@ def custom():
         health_check_path="/ready",
         unhealthy_host_threshold_percent=50,
         latency_threshold=Duration.millis(500),
-        ssl_policy=elbv2.SslPolicy.TLS13_13,
-        deletion_protection=False,
+        ssl_policy=elbv2.SslPolicy.TLS13_12_PQ,
+        deletion_protection=True,
         web_acl=WebAclOption.none(),
         access_log_retention=Duration.days(90),
         environment="staging",
@@ -285,7 +285,7 @@ def test_ssl_policy_enum_reaches_both_https_listeners(custom):
         "AWS::ElasticLoadBalancingV2::Listener", {"Properties": {"Protocol": "HTTPS"}}
     )
     assert len(listeners) == 2
-    assert {l["Properties"]["SslPolicy"] for l in listeners.values()} == {"ELBSecurityPolicy-TLS13-1-3-2021-06"}
+    assert {l["Properties"]["SslPolicy"] for l in listeners.values()} == {"ELBSecurityPolicy-TLS13-1-2-PQ-2025-09"}
 
 
 def test_web_acl_option_none_creates_and_associates_no_web_acl(custom):
@@ -294,13 +294,13 @@ def test_web_acl_option_none_creates_and_associates_no_web_acl(custom):
     assert custom.service.web_acl_arn is None
 
 
-def test_deletion_protection_false_reaches_both_load_balancers(custom):
+def test_deletion_protection_true_reaches_both_load_balancers(custom):
     custom.template.resource_count_is("AWS::ElasticLoadBalancingV2::LoadBalancer", 2)
     custom.template.all_resources_properties(
         "AWS::ElasticLoadBalancingV2::LoadBalancer",
         {
             "LoadBalancerAttributes": Match.array_with(
-                [{"Key": "deletion_protection.enabled", "Value": "false"}]
+                [{"Key": "deletion_protection.enabled", "Value": "true"}]
             )
         },
     )
@@ -464,8 +464,14 @@ INVALID_PROPS = [
         "`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 1 day 12 hours",
     ),
     (
+        {"ssl_policy": elbv2.SslPolicy.TLS13_13},
+        "`sslPolicy` must accept TLS 1.2: Route 53 HTTPS health checks connect with TLS 1.2 at most, so a TLS 1.3-only "
+        "policy fails both health checks and disables failover (use ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09 or "
+        "another TLS13-1-2 policy), got: ELBSecurityPolicy-TLS13-1-3-2021-06",
+    ),
+    (
         {"ssl_policy": elbv2.SslPolicy.LEGACY},
-        "`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-2021-06), "
+        "`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), "
         "got: ELBSecurityPolicy-TLS-1-0-2015-04",
     ),
 ]
