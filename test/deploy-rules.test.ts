@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MultiAzFailoverService, MultiAzFailoverServiceProps, WebAclOption } from '../src';
 import { importedVpc, REGION, ZONE_ID, ZONE_NAME } from './util';
+import { zoneConstructId } from '../src/private/zones';
 
 // Deploy rules: facts about how AWS accepts and honours a stack that cdk-nag, cfn-guard and
 // cfn-lint do not check. Each rule cites the AWS page it comes from and runs over the two
@@ -96,7 +97,10 @@ describe.each(SHAPES)('%s shape', (shape) => {
             StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
             ArnLike: {
               'aws:SourceArn': {
-                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${REGION}:`, { Ref: 'AWS::AccountId' }, ':alarm:*']],
+                'Fn::Join': [
+                  '',
+                  ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${REGION}:`, { Ref: 'AWS::AccountId' }, ':alarm:*'],
+                ],
               },
             },
           },
@@ -151,7 +155,9 @@ describe.each(SHAPES)('%s shape', (shape) => {
         continue;
       }
       if (resource.DeletionPolicy === 'Retain') {
-        throw new Error(`${id} (${resource.Type}) is retained on a failed create and has the fixed name ${JSON.stringify(name)}`);
+        throw new Error(
+          `${id} (${resource.Type}) is retained on a failed create and has the fixed name ${JSON.stringify(name)}`,
+        );
       }
       if (resource.DeletionPolicy === 'RetainExceptOnCreate') {
         // Unique per stack instance: built from an attribute that AWS generates for each new
@@ -173,7 +179,9 @@ describe.each(SHAPES)('%s shape', (shape) => {
     const names = (stackName: string) =>
       Object.entries(resourcesOf(synth(shape, { stackName }).template)).flatMap(([id, resource]) => {
         const name = physicalName(resource);
-        return name === undefined ? [] : [`${id}: ${JSON.stringify(name).split('{"Ref":"AWS::StackName"}').join(stackName)}`];
+        return name === undefined
+          ? []
+          : [`${id}: ${JSON.stringify(name).split('{"Ref":"AWS::StackName"}').join(stackName)}`];
       });
 
     // WHEN
@@ -202,9 +210,11 @@ describe.each(SHAPES)('%s shape', (shape) => {
     const { template } = synth(shape);
 
     // THEN
-    const https = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::Listener', {
-      Properties: { Protocol: 'HTTPS' },
-    }));
+    const https = Object.values(
+      template.findResources('AWS::ElasticLoadBalancingV2::Listener', {
+        Properties: { Protocol: 'HTTPS' },
+      }),
+    );
     expect(https).toHaveLength(2);
     for (const listener of https) {
       expect(listener.Properties.SslPolicy).toMatch(/^ELBSecurityPolicy-TLS13-1-2-/);
@@ -230,7 +240,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
 
     // THEN
     const zonal = (resources: Resources, zone: string) => {
-      const key = `Zone${zone.split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}`;
+      const key = zoneConstructId(zone, 0);
       return Object.fromEntries(Object.entries(resources).filter(([id]) => id.includes(key)));
     };
     for (const zone of kept) {
@@ -327,7 +337,11 @@ test('every resource type the construct creates is known to the physical-name ru
     'AWS::WAFv2::WebACLAssociation',
   ]);
   for (const shape of SHAPES) {
-    const types = new Set(Object.values(resourcesOf(synth(shape, { props: { notificationEmails: ['ops@example.com'] } }).template)).map((r) => r.Type));
+    const types = new Set(
+      Object.values(resourcesOf(synth(shape, { props: { notificationEmails: ['ops@example.com'] } }).template)).map(
+        (r) => r.Type,
+      ),
+    );
     for (const type of types) {
       expect({ type, known: type in NAME_PROPERTIES || withoutName.has(type) }).toEqual({ type, known: true });
     }

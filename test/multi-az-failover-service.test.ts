@@ -1405,7 +1405,9 @@ describe('deploy readiness', () => {
     // THEN
     Annotations.fromStack(stack).hasWarning(
       '/TestStack/PaymentApi',
-      Match.stringLikeRegexp('^No `availabilityZones`: the zones are Fn::GetAZs indexes 0 to 2, resolved at every deploy'),
+      Match.stringLikeRegexp(
+        '^No `availabilityZones`: the zones are Fn::GetAZs indexes 0 to 2, resolved at every deploy',
+      ),
     );
   });
 
@@ -1452,7 +1454,9 @@ describe('deploy readiness', () => {
     for (const [id, group] of Object.entries(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
       const zone = /Zone(EuWest1[abc])/.exec(id)![1];
       expect(group.DependsOn).toEqual(
-        expect.arrayContaining([expect.stringMatching(new RegExp(`^PaymentApiSharedVpcZone${zone}PrivateDefaultRoute`))]),
+        expect.arrayContaining([
+          expect.stringMatching(new RegExp(`^PaymentApiSharedVpcZone${zone}PrivateDefaultRoute`)),
+        ]),
       );
     }
   });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as fc from 'fast-check';
 import { MultiAzFailoverService } from '../src';
+import { zoneConstructId } from '../src/private/zones';
 
 /*
  * Property: for any combination of props, `MultiAzFailoverService` either synthesizes a template
@@ -447,7 +448,7 @@ function checkTemplate(c: Case, { template, errors, refs }: Synthesized): void {
     const subnets = new Set<string>();
     for (let i = 0; i < zoneCount; i++) {
       // Keyed by the zone's name (eu-west-1c: ZoneEuWest1c); zones resolved at deploy time by position.
-      const zoneKey = zones ? `Zone${zones[i].split('-').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}` : `Zone${i + 1}`;
+      const zoneKey = zoneConstructId(zones?.[i] ?? Fn.select(i, Fn.getAzs()), i);
       const group = one(
         resources(template, 'AWS::AutoScaling::AutoScalingGroup', `${prefix}${zoneKey}AutoScalingGroup`),
         `${name} Auto Scaling group of zone ${zoneKey}`,

@@ -69,7 +69,12 @@ describe('with default props', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::KMS::Alias', {
       // alias/<stack name>/<construct path>-<hash>: unique per stack name in the account and region
-      AliasName: { 'Fn::Join': ['', ['alias/', { Ref: 'AWS::StackName' }, Match.stringLikeRegexp('^/TestStack-Shared-[0-9A-F]{8}$')]] },
+      AliasName: {
+        'Fn::Join': [
+          '',
+          ['alias/', { Ref: 'AWS::StackName' }, Match.stringLikeRegexp('^/TestStack-Shared-[0-9A-F]{8}$')],
+        ],
+      },
       TargetKeyId: stack.resolve(shared.encryptionKey.keyArn),
     });
   });

@@ -27,7 +27,13 @@ export function zoneConstructId(az: string, index: number): string {
   if (Token.isUnresolved(az)) {
     return `Zone${index + 1}`;
   }
-  return 'Zone' + az.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return (
+    'Zone' +
+    az
+      .split('-')
+      .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+      .join('')
+  );
 }
 
 /**

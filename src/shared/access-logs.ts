@@ -19,7 +19,9 @@ export function createAccessLogsBucket(scope: Construct, retention: Duration = D
       // Standard-IA keeps objects at least 30 days and Glacier Flexible Retrieval 90 days:
       // a transition only happens when the object stays there that long before it expires.
       transitions: [
-        ...(days >= 60 ? [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }] : []),
+        ...(days >= 60
+          ? [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }]
+          : []),
         ...(days >= 180 ? [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }] : []),
       ],
       expiration: Duration.days(days),
@@ -77,4 +79,3 @@ export function createAccessLogsBucket(scope: Construct, retention: Duration = D
   );
   return accessLogs;
 }
-
