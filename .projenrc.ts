@@ -1,4 +1,4 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, javascript, JsonFile, TaskShell } from 'projen';
 
 // Versions are pinned deliberately:
 // - aws-cdk-lib: the newest 2.x that exists on BOTH npm and PyPI, because the generated
@@ -11,6 +11,11 @@ const CDK_CLI_VERSION = '2.1148.1';
 // A current cfn-lint, installed by the build into its own virtual environment, because the
 // machine image's cfn-lint can lag the CloudFormation schemas aws-cdk-lib emits.
 const CFN_LINT_VERSION = '1.58.0';
+// The integration test (test/integ.*.ts). Neither package follows every aws-cdk-lib release: the newest
+// on npm are integ-tests-alpha 2.245.0-alpha.0 (peer aws-cdk-lib ^2.245.0) and integ-runner 2.197.10,
+// which reads cloud assembly schema 53 where aws-cdk-lib 2.275.0 writes 55 (see the end of the test).
+const INTEG_TESTS_ALPHA_VERSION = '2.245.0-alpha.0';
+const INTEG_RUNNER_VERSION = '2.197.10';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'multi-az-failover-service',
@@ -46,6 +51,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     'fast-check@^4.3.0',
+    `@aws-cdk/integ-tests-alpha@${INTEG_TESTS_ALPHA_VERSION}`,
+    `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
   ],
 
   prettier: true,
@@ -129,6 +136,48 @@ const rosetta = project.addTask('rosetta:extract', {
   exec: 'jsii-rosetta extract --strict',
 });
 project.postCompileTask.spawn(rosetta);
+
+// ---------------------------------------------------------------------------------------
+// The integration test (test/integ.*.ts, integ-tests-alpha). `build` checks its committed snapshot
+// offline; a maintainer with credentials deploys it with `integ:update` (README, "Integration test").
+// integ-runner runs the app from the project root with ts-node, without type checking, which would
+// add about 8 s to each of its syntheses (`tsc --noEmit -p tsconfig.dev.json` checks the file).
+const integArgs = [
+  '--directory test',
+  `--app 'ts-node --transpile-only --project tsconfig.dev.json {filePath}'`,
+  `--test-regex '^integ\\.(?!.*\\.d\\.ts$).*\\.ts$'`,
+].join(' ');
+// The offline tasks need no AWS: with a region set and the instance metadata service off, integ-runner
+// opens no network connection at all (without a region, its SDK setup asks the metadata service).
+const offline = { AWS_REGION: 'eu-west-1', AWS_EC2_METADATA_DISABLED: 'true' };
+const integ = project.addTask('integ', {
+  description: 'Check the integration test snapshots (test/*.snapshot/) offline: fails when a template differs',
+  env: offline,
+  exec: `integ-runner ${integArgs}`,
+});
+project.addTask('integ:update', {
+  description:
+    'Deploy the integration tests, run their assertions in AWS, destroy them and refresh the snapshots. Needs AWS ' +
+    'credentials, INTEG_HOSTED_ZONE_ID and INTEG_ZONE_NAME (a public hosted zone); region CDK_INTEG_REGION (default eu-west-1)',
+  // --force: deploy even when the snapshot already matches (for example after `integ:snapshot`).
+  exec: `integ-runner ${integArgs} --update-on-failed --force --parallel-regions "\${CDK_INTEG_REGION:-eu-west-1}"`,
+  // A POSIX shell for the `${VAR:-default}` expansion (projen's own shell only expands `$VAR`).
+  shell: TaskShell.sh(),
+});
+project.addTask('integ:snapshot', {
+  description:
+    'Refresh the integration test snapshots WITHOUT deploying (no AWS): unverified until `integ:update` deploys them',
+  env: offline,
+  // --force: rewrite the snapshot even when its templates match (metadata, manifests).
+  exec: `integ-runner ${integArgs} --update-on-failed --force --dry-run --parallel-regions eu-west-1`,
+});
+project.testTask.spawn(integ);
+// The snapshot holds templates and the assertion handler's bundled JavaScript: not for eslint.
+project.eslint?.addIgnorePattern('test/*.snapshot/');
+// integ-runner's working directory, left behind when a synthesis fails.
+project.gitignore.exclude('/test/cdk-integ.out.*/');
+// Generated files: collapsed in diffs.
+project.gitattributes.addAttributes('/test/*.snapshot/**', 'linguist-generated');
 
 // ---------------------------------------------------------------------------------------
 // CI (`CI=true`) normally packages only JavaScript; we always build and check both packages.
