@@ -128,11 +128,16 @@ def comparable_template(path: pathlib.Path) -> dict:
 
 
 def comparable_annotations(path: pathlib.Path) -> dict:
-    """The stack's metadata (logical ids, warnings, acknowledgements) without the creation stack
-    traces (`aws:cdk:creationStack`), which name JavaScript or Python source files by language."""
+    """The stack's metadata (logical ids, warnings, acknowledgements) without stack traces: the
+    creation stacks (`aws:cdk:creationStack`) and the `trace` of each warning, which name
+    JavaScript or Python source files by language. The messages themselves must be equal."""
     metadata = json.loads(path.read_text())
     kept = {
-        construct_path: [entry for entry in entries if entry["type"] != "aws:cdk:creationStack"]
+        construct_path: [
+            {key: value for key, value in entry.items() if key != "trace"}
+            for entry in entries
+            if entry["type"] != "aws:cdk:creationStack"
+        ]
         for construct_path, entries in metadata.items()
     }
     return {construct_path: entries for construct_path, entries in kept.items() if entries}
