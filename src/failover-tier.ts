@@ -1,6 +1,7 @@
 import { Annotations, Duration, Size, Stack, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { IFailoverTarget } from './failover-target';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
 import { placeholderUserData } from './private/placeholder-user-data';
 import {
@@ -35,17 +37,6 @@ export enum FailoverPriority {
   PRIMARY = 'primary',
   /** Receives traffic while the primary is unhealthy. */
   SECONDARY = 'secondary',
-}
-
-/**
- * What a failover DNS record needs from a tier: a load balancer to alias and the Route 53
- * health check that decides whether the tier receives traffic.
- */
-export interface IFailoverTarget {
-  /** The load balancer the failover record aliases. */
-  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
-  /** The Route 53 health check the failover record carries. */
-  readonly healthCheck: route53.IHealthCheck;
 }
 
 /**
@@ -129,6 +120,15 @@ export interface TierOptions {
    * @default Duration.seconds(1)
    */
   readonly latencyThreshold?: Duration;
+
+  /**
+   * More actions for the ALARM state of every alarm of the tier, in addition to the alarm
+   * topic's: for example a `cloudwatch_actions.LambdaAction` or an Incident Manager
+   * `SsmIncidentAction`.
+   *
+   * @default - only the alarm topic
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 
   /**
    * The TLS policy of the HTTPS listener. It must accept TLS 1.2 and nothing older: policies
@@ -231,27 +231,31 @@ export class FailoverTier extends Construct implements IFailoverTarget {
   /** The failover role of this tier. */
   public readonly priority: FailoverPriority;
   /** The internet-facing load balancer. */
-  public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The load balancer's security group: 443 and 80 from the internet, out only to the instances. */
-  public readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+  public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
   /** The HTTPS listener on port 443. */
-  public readonly httpsListener: elbv2.IApplicationListener;
+  public readonly httpsListener: elbv2.ApplicationListener;
   /** The HTTPS target group the Auto Scaling groups register in. */
-  public readonly targetGroup: elbv2.IApplicationTargetGroup;
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /**
    * One Auto Scaling group per Availability Zone, in the order of `availabilityZones`. Each
    * group is keyed by its zone's name (`ZoneEuWest1a/AutoScalingGroup`), so adding or removing a
    * zone leaves the other zones' groups as they are.
    */
-  public readonly autoScalingGroups: autoscaling.IAutoScalingGroup[];
+  public readonly autoScalingGroups: autoscaling.AutoScalingGroup[];
   /** The launch template all of the tier's Auto Scaling groups launch from. */
-  public readonly launchTemplate: ec2.ILaunchTemplate;
+  public readonly launchTemplate: ec2.LaunchTemplate;
   /** The instances' security group: 443 only from the load balancer. */
-  public readonly instanceSecurityGroup: ec2.ISecurityGroup;
+  public readonly instanceSecurityGroup: ec2.SecurityGroup;
   /** The instances' IAM role (SSM and CloudWatch agent managed policies). */
-  public readonly instanceRole: iam.IRole;
+  public readonly instanceRole: iam.Role;
   /** The Route 53 HTTPS health check of the load balancer. */
-  public readonly healthCheck: route53.IHealthCheck;
+  public readonly healthCheck: route53.HealthCheck;
+  /** The load balancer, as the failover record's alias target ({@link IFailoverTarget}). */
+  public readonly failoverLoadBalancer: elbv2.ILoadBalancerV2;
+  /** The health check, as the failover record's ({@link IFailoverTarget}). */
+  public readonly failoverHealthCheck: route53.IHealthCheck;
   /** The tier's CloudWatch alarms. */
   public readonly alarms: TierAlarms;
   /** Instances in the whole tier: Availability Zones × instances per zone. */
@@ -459,6 +463,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       unhealthyHostThresholdPercent: props.unhealthyHostThresholdPercent,
       latencyThreshold: props.latencyThreshold,
       alarmTopic: props.alarmTopic,
+      alarmActions: props.alarmActions,
     });
 
     // Route 53 sends `Host: <fqdn>`, the load balancer's DNS name, and the SNI of that name.
@@ -476,6 +481,8 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       measureLatency: true,
       enableSNI: true,
     });
+    this.failoverLoadBalancer = alb;
+    this.failoverHealthCheck = this.healthCheck;
   }
 }
 

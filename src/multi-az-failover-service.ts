@@ -7,24 +7,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FailoverDns } from './failover-dns';
-import { FailoverPriority, FailoverTier, FailoverTierProps, TierOptions } from './failover-tier';
-import {
-  show,
-  validateAvailabilityZones,
-  validateConcrete,
-  validateDays,
-  validateEmails,
-  validateHealthCheckPath,
-  validateInteger,
-  validatePercent,
-  validatePositiveDuration,
-  validateRecordName,
-  validateRetentionWithoutBucket,
-  validateRootVolumeSize,
-  validateSeconds,
-  validateTagValue,
-  validateVpcHasZones,
-} from './private/validate';
+import { FailoverPriority, FailoverTier, TierOptions } from './failover-tier';
+import { show, validateConcrete, validateInteger, validateTagValue } from './private/validate';
 import { SharedResources } from './shared-resources';
 import { WebAclOption } from './web-acl-option';
 
@@ -139,16 +123,16 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly webAcl?: WebAclOption;
 
   /**
-   * The value of the `Environment` tag on every resource.
+   * The value of the `Environment` tag on every resource (for example `production`).
    *
-   * @default 'dev'
+   * @default - no `Environment` tag
    */
   readonly environment?: string;
 
   /**
    * The value of the `CostCenter` tag on every resource.
    *
-   * @default 'payments'
+   * @default - no `CostCenter` tag
    */
   readonly costCenter?: string;
 }
@@ -159,8 +143,11 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
  * Application Load Balancer over one Auto Scaling group per Availability Zone, behind Route 53
  * failover records that send traffic to the primary while its HTTPS health check passes.
  *
- * Shared by both tiers: a KMS key, the access-log bucket, the alarm topic, the VPC, the
- * certificate and the AWS WAF web ACL.
+ * Who creates what: {@link SharedResources} creates what both tiers share unless you
+ * pass it in (the KMS key, the access-log bucket, the alarm topic, the VPC and the AWS WAF web
+ * ACL); the service creates the ACM certificate unless you pass one; each {@link FailoverTier}
+ * creates its load balancer, target group, Auto Scaling groups, alarms and health check; and
+ * {@link FailoverDns} creates the two failover records.
  */
 export class MultiAzFailoverService extends Construct {
   /** The tier that receives traffic while it is healthy. */
@@ -183,32 +170,43 @@ export class MultiAzFailoverService extends Construct {
   public readonly certificate: acm.ICertificate;
   /** The Availability Zones both tiers run in. */
   public readonly availabilityZones: string[];
-  /**
-   * The ARN of the web ACL associated with both load balancers.
-   *
-   * @default - no web ACL (`WebAclOption.none()`)
-   */
+  /** The ARN of the web ACL associated with both load balancers; undefined with `WebAclOption.none()`. */
   public readonly webAclArn?: string;
 
   public constructor(scope: Construct, id: string, props: MultiAzFailoverServiceProps) {
     super(scope, id);
+    // The service owns only what no part owns; each part validates the props it uses.
+    const {
+      hostedZone,
+      recordName,
+      certificate,
+      vpc,
+      availabilityZones,
+      instancesPerAz,
+      secondaryInstancesPerAz,
+      notificationEmails,
+      alarmTopic,
+      encryptionKey,
+      accessLogsBucket,
+      accessLogRetention,
+      webAcl,
+      environment,
+      costCenter,
+      // What is left is exactly the TierOptions: forwarded to both tiers as they are.
+      ...tierOptions
+    } = props;
     validateProps(this, props);
 
-    this.availabilityZones = props.availabilityZones ?? this.defaultAvailabilityZones(props.vpc);
-    if (props.vpc) {
-      validateAvailabilityZones('availabilityZones', this.availabilityZones, Stack.of(this).region);
-      validateVpcHasZones('availabilityZones', props.vpc, this.availabilityZones);
-    }
-
+    this.availabilityZones = availabilityZones ?? this.defaultAvailabilityZones(vpc);
     const shared = new SharedResources(this, 'Shared', {
-      vpc: props.vpc,
+      vpc,
       availabilityZones: this.availabilityZones,
-      encryptionKey: props.encryptionKey,
-      accessLogsBucket: props.accessLogsBucket,
-      accessLogRetention: props.accessLogRetention,
-      alarmTopic: props.alarmTopic,
-      notificationEmails: props.notificationEmails,
-      webAcl: props.webAcl,
+      encryptionKey,
+      accessLogsBucket,
+      accessLogRetention,
+      alarmTopic,
+      notificationEmails,
+      webAcl,
     });
     this.vpc = shared.vpc;
     this.encryptionKey = shared.encryptionKey;
@@ -216,55 +214,44 @@ export class MultiAzFailoverService extends Construct {
     this.alarmTopic = shared.alarmTopic;
     this.webAclArn = shared.webAclArn;
 
-    const recordName = props.recordName ?? 'api';
-    this.domainName = `${recordName}.${props.hostedZone.zoneName}`;
+    this.domainName = FailoverDns.domainNameOf(hostedZone, recordName);
     this.certificate =
-      props.certificate ??
+      certificate ??
       new acm.Certificate(this, 'Certificate', {
         domainName: this.domainName,
-        validation: acm.CertificateValidation.fromDns(props.hostedZone),
+        validation: acm.CertificateValidation.fromDns(hostedZone),
       });
 
-    const tierProps: Omit<FailoverTierProps, 'priority' | 'instancesPerAz'> = {
-      vpc: this.vpc,
-      availabilityZones: this.availabilityZones,
-      certificate: this.certificate,
-      encryptionKey: this.encryptionKey,
-      accessLogsBucket: this.accessLogsBucket,
-      alarmTopic: this.alarmTopic,
-      instanceType: props.instanceType,
-      machineImage: props.machineImage,
-      userData: props.userData,
-      rootVolumeSize: props.rootVolumeSize,
-      deregistrationDelay: props.deregistrationDelay,
-      healthCheckPath: props.healthCheckPath,
-      unhealthyHostThresholdPercent: props.unhealthyHostThresholdPercent,
-      latencyThreshold: props.latencyThreshold,
-      healthCheckSearchString: props.healthCheckSearchString,
-      sslPolicy: props.sslPolicy,
-      deletionProtection: props.deletionProtection,
-      webAclArn: this.webAclArn,
-    };
-    this.primary = new FailoverTier(this, 'Primary', {
-      ...tierProps,
-      priority: FailoverPriority.PRIMARY,
-      instancesPerAz: props.instancesPerAz,
-    });
-    this.secondary = new FailoverTier(this, 'Secondary', {
-      ...tierProps,
-      priority: FailoverPriority.SECONDARY,
-      instancesPerAz: props.secondaryInstancesPerAz ?? props.instancesPerAz,
-    });
+    const tier = (tierId: string, priority: FailoverPriority, perAz: number | undefined) =>
+      new FailoverTier(this, tierId, {
+        ...tierOptions,
+        priority,
+        instancesPerAz: perAz,
+        vpc: this.vpc,
+        availabilityZones: this.availabilityZones,
+        certificate: this.certificate,
+        encryptionKey: this.encryptionKey,
+        accessLogsBucket: this.accessLogsBucket,
+        alarmTopic: this.alarmTopic,
+        webAclArn: this.webAclArn,
+      });
+    this.primary = tier('Primary', FailoverPriority.PRIMARY, instancesPerAz);
+    this.secondary = tier('Secondary', FailoverPriority.SECONDARY, secondaryInstancesPerAz ?? instancesPerAz);
 
     this.dns = new FailoverDns(this, 'Dns', {
-      hostedZone: props.hostedZone,
+      hostedZone,
       recordName,
       primary: this.primary,
       secondary: this.secondary,
     });
 
-    Tags.of(this).add('Environment', props.environment ?? 'dev');
-    Tags.of(this).add('CostCenter', props.costCenter ?? 'payments');
+    // Cost-allocation tags only when asked for: a library does not invent business values.
+    if (environment !== undefined) {
+      Tags.of(this).add('Environment', environment);
+    }
+    if (costCenter !== undefined) {
+      Tags.of(this).add('CostCenter', costCenter);
+    }
   }
 
   /**
@@ -293,7 +280,11 @@ export class MultiAzFailoverService extends Construct {
   }
 }
 
-/** Checks every prop before anything is created, so that messages name this construct's props. */
+/**
+ * What only the service owns: the region, `secondaryInstancesPerAz` (the secondary tier calls it
+ * `instancesPerAz`), the tags, and the zones against the VPC. Every other prop is validated by
+ * the part that uses it, with the same prop name.
+ */
 function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): void {
   const region = Stack.of(scope).region;
   if (Token.isUnresolved(region)) {
@@ -302,28 +293,8 @@ function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): vo
         "region's load-balancing account in the bucket policy), got: an unresolved region token",
     );
   }
-  validateRecordName('recordName', props.recordName ?? 'api', props.hostedZone.zoneName);
-  if (props.availabilityZones !== undefined) {
-    validateAvailabilityZones('availabilityZones', props.availabilityZones, region);
-  }
-  validateConcrete('instancesPerAz', props.instancesPerAz, 'the unhealthy-host alarm threshold');
   validateConcrete('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 'the unhealthy-host alarm threshold');
-  validateConcrete(
-    'unhealthyHostThresholdPercent',
-    props.unhealthyHostThresholdPercent,
-    'the unhealthy-host alarm threshold',
-  );
-  validateConcrete('accessLogRetention', props.accessLogRetention, 'the lifecycle transitions');
-  validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
   validateInteger('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 1, 100);
-  validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
-  validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
-  validatePercent('unhealthyHostThresholdPercent', props.unhealthyHostThresholdPercent);
-  validatePositiveDuration('latencyThreshold', props.latencyThreshold, 3600);
-  validateRootVolumeSize('rootVolumeSize', props.rootVolumeSize);
-  validateDays('accessLogRetention', props.accessLogRetention, 1, 3650);
-  validateRetentionWithoutBucket(props.accessLogRetention, props.accessLogsBucket);
-  validateEmails('notificationEmails', props.notificationEmails);
   validateTagValue('environment', props.environment);
   validateTagValue('costCenter', props.costCenter);
   if (props.vpc !== undefined && props.vpc.availabilityZones.length < 2 && props.availabilityZones === undefined) {

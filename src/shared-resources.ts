@@ -8,6 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
   validateAccessLogsBucket,
+  validateAvailabilityZones,
   validateConcrete,
   validateDays,
   validateEmails,
@@ -15,7 +16,6 @@ import {
 } from './private/validate';
 import { createAccessLogsBucket } from './shared/access-logs';
 import { createZoneKeyedVpc } from './shared/network';
-import { createManagedWebAcl } from './shared/web-acl';
 import { WebAclOption } from './web-acl-option';
 
 /**
@@ -99,11 +99,7 @@ export class SharedResources extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** The VPC. */
   public readonly vpc: ec2.IVpc;
-  /**
-   * The ARN of the web ACL for the load balancers.
-   *
-   * @default - none
-   */
+  /** The ARN of the web ACL for the load balancers; undefined with `WebAclOption.none()`. */
   public readonly webAclArn?: string;
 
   private logsMayUseKey = false;
@@ -130,17 +126,15 @@ export class SharedResources extends Construct {
     if (props.vpc) {
       this.vpc = props.vpc;
     } else {
+      validateAvailabilityZones('availabilityZones', props.availabilityZones, Stack.of(this).region);
       this.allowLogsToUseKey();
       this.vpc = createZoneKeyedVpc(this, props.availabilityZones, this.encryptionKey);
     }
 
-    const webAcl = props.webAcl ?? WebAclOption.managedRules();
-    if (webAcl.createManaged) {
-      this.allowLogsToUseKey();
-      this.webAclArn = createManagedWebAcl(this, this.encryptionKey).attrArn;
-    } else {
-      this.webAclArn = webAcl.webAclArn;
-    }
+    this.webAclArn = (props.webAcl ?? WebAclOption.managedRules())._bind(this, {
+      encryptionKey: this.encryptionKey,
+      allowLogsToUseKey: () => this.allowLogsToUseKey(),
+    });
   }
 
   private createEncryptionKey(): kms.IKey {
@@ -215,7 +209,8 @@ export class SharedResources extends Construct {
   private createAlarmTopic(): sns.ITopic {
     const stack = Stack.of(this);
     const topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: 'Payment API failover alarms',
+      // Shown as the sender of email notifications: which service this is (at most 100 characters).
+      displayName: `Failover alarms of ${this.node.scope?.node.path ?? this.node.path}`.slice(0, 100),
       masterKey: this.encryptionKey,
       enforceSSL: true,
     });

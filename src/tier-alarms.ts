@@ -39,9 +39,18 @@ export interface TierAlarmsProps {
   /**
    * Where alarm and OK notifications go.
    *
-   * @default - the alarms have no actions
+   * @default - no SNS action
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * More actions for every alarm's ALARM state, in addition to the topic's: for example a
+   * `cloudwatch_actions.LambdaAction`, an Incident Manager `SsmIncidentAction` or an
+   * `SnsAction` for a PagerDuty or Opsgenie topic.
+   *
+   * @default - none
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -113,12 +122,13 @@ export class TierAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    if (props.alarmTopic) {
-      const action = new cw_actions.SnsAction(props.alarmTopic);
-      for (const alarm of [this.unhealthyHostsAlarm, this.noHealthyHostsAlarm, this.latencyAlarm]) {
+    for (const alarm of [this.unhealthyHostsAlarm, this.noHealthyHostsAlarm, this.latencyAlarm]) {
+      if (props.alarmTopic) {
+        const action = new cw_actions.SnsAction(props.alarmTopic);
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }
+      alarm.addAlarmAction(...(props.alarmActions ?? []));
     }
   }
 }

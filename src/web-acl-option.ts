@@ -1,17 +1,104 @@
-import { Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+
+/** The AWS managed rule groups of the web ACL that `WebAclOption.managedRules()` creates, in priority order. */
+const MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+];
+
+/** The default of `ManagedRulesOptions.rateLimitPerIp`: requests per client IP in any 5 minutes. */
+const DEFAULT_RATE_LIMIT = 2000;
+
+/**
+ * A rule of an AWS managed rule group.
+ */
+export interface ManagedRule {
+  /**
+   * The rule group: one of `AWSManagedRulesAmazonIpReputationList`,
+   * `AWSManagedRulesCommonRuleSet`, `AWSManagedRulesKnownBadInputsRuleSet` and
+   * `AWSManagedRulesSQLiRuleSet`.
+   */
+  readonly ruleGroup: string;
+
+  /**
+   * The rule's name in the group, for example `SizeRestrictions_BODY` or `NoUserAgent_HEADER` in
+   * `AWSManagedRulesCommonRuleSet` (see the AWS WAF developer guide, "AWS Managed Rules rule
+   * groups list").
+   */
+  readonly ruleName: string;
+}
+
+/**
+ * Options for {@link WebAclOption.managedRules}.
+ */
+export interface ManagedRulesOptions {
+  /**
+   * Count instead of block: every managed rule group and the rate-based rule only count the
+   * requests they match (in the WAF logs and metrics), and block nothing. For a first rollout:
+   * read the logs, set `countRules` for what legitimate clients trip, then turn it off.
+   *
+   * @default false
+   */
+  readonly countOnly?: boolean;
+
+  /**
+   * Rules of the managed rule groups that count instead of block. Legitimate payment clients can
+   * trip `AWSManagedRulesCommonRuleSet` rules: `SizeRestrictions_BODY` blocks request bodies
+   * over 8 KB, `NoUserAgent_HEADER` requests without a `User-Agent` (server-to-server clients).
+   *
+   * @default - every rule blocks
+   */
+  readonly countRules?: ManagedRule[];
+
+  /**
+   * A rate-based rule that blocks a client IP sending more than this many requests in any
+   * 5 minutes (the classic abuse of a payment API is card testing: many small authorisations
+   * from few addresses). 10 to 2,000,000,000. The default, 2,000 (about 6.7 requests a second),
+   * is far above what Route 53's health checkers send: each checker address requests the health
+   * path once every 10 seconds, 30 requests in 5 minutes. Set it from the request rates of your
+   * busiest legitimate client (the WAF logs carry the client IP of every request).
+   *
+   * @default 2000
+   */
+  readonly rateLimitPerIp?: number;
+
+  /**
+   * Whether the web ACL has the per-IP rate-based rule.
+   *
+   * @default true
+   */
+  readonly rateBasedRule?: boolean;
+}
+
+/** What a web ACL option needs from the shared resources when it is bound. */
+interface WebAclBindContext {
+  /** The key of the log group the option creates. */
+  readonly encryptionKey: kms.IKey;
+  /** Lets CloudWatch Logs use that key. */
+  readonly allowLogsToUseKey: () => void;
+}
 
 /**
  * How the load balancers are protected by AWS WAF: a web ACL this construct creates with AWS
- * managed rule groups, one you manage, or none.
+ * managed rule groups and a rate-based rule, one you manage, or none.
  */
-export class WebAclOption {
+export abstract class WebAclOption {
   /**
-   * A new regional web ACL, shared by both tiers, with the AWS managed rule groups
-   * `AWSManagedRulesCommonRuleSet`, `AWSManagedRulesKnownBadInputsRuleSet`,
-   * `AWSManagedRulesAmazonIpReputationList` and `AWSManagedRulesSQLiRuleSet`.
+   * A new regional web ACL, shared by both tiers: a per-IP rate-based rule, then the AWS managed
+   * rule groups `AWSManagedRulesAmazonIpReputationList`, `AWSManagedRulesCommonRuleSet`,
+   * `AWSManagedRulesKnownBadInputsRuleSet` and `AWSManagedRulesSQLiRuleSet`, logging to an
+   * encrypted log group kept one year, with the `authorization` and `cookie` headers redacted.
+   *
+   * @param options count-only mode, rules that count instead of block, and the rate limit
    */
-  public static managedRules(): WebAclOption {
-    return new WebAclOption(true, undefined);
+  public static managedRules(options: ManagedRulesOptions = {}): WebAclOption {
+    return new ManagedWebAcl(options);
   }
 
   /**
@@ -29,7 +116,7 @@ export class WebAclOption {
           `got: ${JSON.stringify(webAclArn)}`,
       );
     }
-    return new WebAclOption(false, webAclArn);
+    return new ExistingWebAcl(webAclArn);
   }
 
   /**
@@ -37,13 +124,148 @@ export class WebAclOption {
    * CloudFront): a public payment API should not face the internet without one.
    */
   public static none(): WebAclOption {
-    return new WebAclOption(false, undefined);
+    return new NoWebAcl();
   }
 
-  private constructor(
-    /** Whether the construct creates the web ACL. */
-    public readonly createManaged: boolean,
-    /** The ARN of an existing web ACL to associate. */
-    public readonly webAclArn?: string,
-  ) {}
+  /**
+   * Creates what the option needs in `scope` and returns the ARN of the web ACL to associate.
+   *
+   * @internal
+   */
+  public abstract _bind(scope: Construct, context: WebAclBindContext): string | undefined;
+}
+
+class ExistingWebAcl extends WebAclOption {
+  public constructor(private readonly webAclArn: string) {
+    super();
+  }
+
+  public _bind(): string | undefined {
+    return this.webAclArn;
+  }
+}
+
+class NoWebAcl extends WebAclOption {
+  public _bind(): string | undefined {
+    return undefined;
+  }
+}
+
+/**
+ * The managed web ACL and its logging.
+ *
+ * AWS WAF only logs to a log group whose name starts with `aws-waf-logs-`, so that log group
+ * needs a physical name. The name ends with the web ACL's id, which AWS WAF generates for each
+ * new web ACL: a retry after a failed create, a redeploy after `cdk destroy` (the log group is
+ * retained) and turning the web ACL off and on again each get a new name, and two stacks never
+ * share one. The log group is removed when the create that made it fails (RetainExceptOnCreate)
+ * and kept otherwise.
+ */
+class ManagedWebAcl extends WebAclOption {
+  private readonly countOnly: boolean;
+  private readonly countRules: ManagedRule[];
+  private readonly rateLimit?: number;
+
+  public constructor(options: ManagedRulesOptions) {
+    super();
+    this.countOnly = options.countOnly ?? false;
+    this.countRules = options.countRules ?? [];
+    this.rateLimit = options.rateBasedRule === false ? undefined : (options.rateLimitPerIp ?? DEFAULT_RATE_LIMIT);
+    if (options.rateBasedRule === false && options.rateLimitPerIp !== undefined) {
+      throw new Error(
+        `\`rateLimitPerIp\` needs the rate-based rule, got: ${options.rateLimitPerIp} with \`rateBasedRule: false\``,
+      );
+    }
+    const limit = options.rateLimitPerIp;
+    if (
+      limit !== undefined &&
+      !Token.isUnresolved(limit) &&
+      (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000)
+    ) {
+      throw new Error(`\`rateLimitPerIp\` must be an integer from 10 to 2000000000, got: ${limit}`);
+    }
+    for (const rule of this.countRules) {
+      if (!MANAGED_RULE_GROUPS.includes(rule.ruleGroup)) {
+        throw new Error(
+          `\`countRules\` must name rule groups of the web ACL (${MANAGED_RULE_GROUPS.join(', ')}), got: ${JSON.stringify(rule.ruleGroup)}`,
+        );
+      }
+      if (!/^[\w-]{1,128}$/.test(rule.ruleName)) {
+        throw new Error(
+          `\`countRules\` must name rules of 1 to 128 letters, digits, _ and -, got: ${JSON.stringify(rule.ruleName)}`,
+        );
+      }
+    }
+  }
+
+  public _bind(scope: Construct, context: WebAclBindContext): string {
+    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName,
+    });
+    const count = { count: {} };
+    const rateRules: wafv2.CfnWebACL.RuleProperty[] =
+      this.rateLimit === undefined
+        ? []
+        : [
+            {
+              name: 'RateLimitPerIp',
+              priority: 0,
+              action: this.countOnly ? count : { block: {} },
+              statement: { rateBasedStatement: { limit: this.rateLimit, aggregateKeyType: 'IP' } },
+              visibilityConfig: visibility('RateLimitPerIp'),
+            },
+          ];
+    const managedRules = MANAGED_RULE_GROUPS.map((name, index): wafv2.CfnWebACL.RuleProperty => {
+      const countedRules = this.countRules.filter((rule) => rule.ruleGroup === name);
+      return {
+        name,
+        priority: index + 1,
+        overrideAction: this.countOnly ? count : { none: {} },
+        statement: {
+          managedRuleGroupStatement: {
+            vendorName: 'AWS',
+            name,
+            ruleActionOverrides:
+              countedRules.length > 0
+                ? countedRules.map((rule) => ({ name: rule.ruleName, actionToUse: count }))
+                : undefined,
+          },
+        },
+        visibilityConfig: visibility(name),
+      };
+    });
+    const webAcl = new wafv2.CfnWebACL(scope, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('PaymentApiWebAcl'),
+      rules: [...rateRules, ...managedRules],
+    });
+
+    context.allowLogsToUseKey();
+    const logGroupName = `aws-waf-logs-${Aws.STACK_NAME}-${webAcl.attrId}`;
+    const wafLogs = new logs.LogGroup(scope, 'WebAclLogs', {
+      logGroupName,
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: context.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
+    const logging = new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
+      resourceArn: webAcl.attrArn,
+      // The log group's ARN without the `:*` suffix of its `Arn` attribute, as AWS WAF expects.
+      logDestinationConfigs: [
+        Stack.of(scope).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      // Card-holder requests carry credentials: keep them out of the logs.
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+    });
+    logging.node.addDependency(wafLogs);
+    return webAcl.attrArn;
+  }
 }

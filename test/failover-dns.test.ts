@@ -1,4 +1,4 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -11,13 +11,17 @@ const ALB_ZONE_ID = 'Z32O12XQLNTSW2';
 /** A failover target made of an imported load balancer and an imported health check. */
 function importedTarget(stack: Stack, name: string): IFailoverTarget {
   return {
-    loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, `${name}LoadBalancer`, {
-      loadBalancerArn: `arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/${name}/50dc6c495c0c9188`,
-      securityGroupId: 'sg-0123456789abcdef0',
-      loadBalancerDnsName: `${name}-123456789.eu-west-1.elb.amazonaws.com`,
-      loadBalancerCanonicalHostedZoneId: ALB_ZONE_ID,
-    }),
-    healthCheck: route53.HealthCheck.fromHealthCheckId(stack, `${name}HealthCheck`, `hc-${name}`),
+    failoverLoadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(
+      stack,
+      `${name}LoadBalancer`,
+      {
+        loadBalancerArn: `arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/${name}/50dc6c495c0c9188`,
+        securityGroupId: 'sg-0123456789abcdef0',
+        loadBalancerDnsName: `${name}-123456789.eu-west-1.elb.amazonaws.com`,
+        loadBalancerCanonicalHostedZoneId: ALB_ZONE_ID,
+      },
+    ),
+    failoverHealthCheck: route53.HealthCheck.fromHealthCheckId(stack, `${name}HealthCheck`, `hc-${name}`),
   };
 }
 
@@ -73,11 +77,14 @@ describe('with default props', () => {
     expect(dns.domainName).toBe('api.payments.example.com');
   });
 
-  test('the records are exposed', () => {
+  test('the records are exposed: each member is the record of its failover role', () => {
     // THEN
-    expect(dns.primaryRecord.domainName).toBeDefined();
-    expect(dns.secondaryRecord.domainName).toBeDefined();
-    expect(dns.primaryRecord).not.toBe(dns.secondaryRecord);
+    const record = (failover: string) =>
+      Object.keys(template.findResources('AWS::Route53::RecordSet', { Properties: { Failover: failover } }));
+    expect(record('PRIMARY')).toEqual([Stack.of(dns).getLogicalId(dns.primaryRecord.node.defaultChild as CfnElement)]);
+    expect(record('SECONDARY')).toEqual([
+      Stack.of(dns).getLogicalId(dns.secondaryRecord.node.defaultChild as CfnElement),
+    ]);
   });
 });
 
@@ -135,5 +142,31 @@ describe('recordName', () => {
 
     // WHEN / THEN
     expect(() => newDns({ recordName }, stack)).toThrow(message(recordName));
+  });
+});
+
+describe('validation of the record options', () => {
+  test.each<[string, (stack: Stack) => Partial<FailoverDnsProps>, string]>([
+    [
+      'recordName "bad_name!"',
+      () => ({ recordName: 'bad_name!' }),
+      '`recordName` must be one or more DNS labels relative to the hosted zone (letters, digits and hyphens, such as "api" or "pay.eu"), got: "bad_name!"',
+    ],
+    [
+      'an empty recordName',
+      () => ({ recordName: '' }),
+      '`recordName` must be one or more DNS labels relative to the hosted zone (letters, digits and hyphens, such as "api" or "pay.eu"), got: ""',
+    ],
+    [
+      'a recordName that already ends with the zone name',
+      () => ({ recordName: 'api.payments.example.com' }),
+      '`recordName` must be relative to the hosted zone payments.example.com (for example "api", not "api.payments.example.com"), got: "api.payments.example.com", which would become "api.payments.example.com.payments.example.com"',
+    ],
+  ])('rejects %s', (_name, props, message) => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expect(() => newDns(props(stack), stack)).toThrow(message);
   });
 });

@@ -1,4 +1,4 @@
-import { Duration, Size, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -263,8 +263,8 @@ describe('with default props', () => {
     const target: IFailoverTarget = tier;
 
     // THEN
-    expect(target.loadBalancer).toBe(tier.loadBalancer);
-    expect(stack.resolve(target.healthCheck.healthCheckId)).toEqual({ Ref: logicalIdOf(tier.healthCheck) });
+    expect(target.failoverLoadBalancer).toBe(tier.loadBalancer);
+    expect(stack.resolve(target.failoverHealthCheck.healthCheckId)).toEqual({ Ref: logicalIdOf(tier.healthCheck) });
   });
 
   test('the fixed-capacity warning is acknowledged: only the placeholder warning remains', () => {
@@ -348,7 +348,7 @@ describe('options', () => {
 
   test('alarmTopic receives the Auto Scaling notifications and the alarm and OK actions', () => {
     // WHEN
-    const { stack, tier, template } = newTier((s) => ({ alarmTopic: new sns.Topic(s, 'Topic') }));
+    const { tier, template } = newTier((s) => ({ alarmTopic: new sns.Topic(s, 'Topic') }));
 
     // THEN
     const topic = { Ref: Match.stringLikeRegexp('^Topic') };
@@ -366,7 +366,10 @@ describe('options', () => {
       ],
     });
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] });
-    expect(stack.resolve(tier.alarms.latencyAlarm.alarmArn)).toBeDefined();
+    const latencyAlarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { MetricName: 'TargetResponseTime' },
+    });
+    expect(Object.keys(latencyAlarms)).toEqual([logicalIdOf(tier.alarms.latencyAlarm)]);
   });
 
   test('webAclArn associates the web ACL with the load balancer', () => {
@@ -535,6 +538,153 @@ describe('validation', () => {
       'latencyThreshold 0 s',
       () => ({ latencyThreshold: Duration.seconds(0) }),
       '`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 0 seconds',
+    ],
+  ])('rejects %s', (_name, props, message) => {
+    // WHEN / THEN
+    expect(() => newTier(props)).toThrow(message);
+  });
+});
+
+describe('validation of the tier options', () => {
+  const sevenZones = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((letter) => `eu-west-1${letter}`);
+
+  test.each<[string, (stack: Stack) => ExtraProps, string]>([
+    [
+      'instancesPerAz 1.5',
+      () => ({ instancesPerAz: 1.5 }),
+      '`instancesPerAz` must be an integer from 1 to 100, got: 1.5',
+    ],
+    [
+      'instancesPerAz 101',
+      () => ({ instancesPerAz: 101 }),
+      '`instancesPerAz` must be an integer from 1 to 100, got: 101',
+    ],
+    [
+      'deregistrationDelay 3601 s',
+      () => ({ deregistrationDelay: Duration.seconds(3601) }),
+      '`deregistrationDelay` must be a whole number of seconds from 0 to 3600 seconds, got: 1 hour 1 second',
+    ],
+    [
+      'deregistrationDelay 1500 ms',
+      () => ({ deregistrationDelay: Duration.millis(1500) }),
+      '`deregistrationDelay` must be a whole number of seconds from 0 to 3600 seconds, got: 1 second 500 millis',
+    ],
+    [
+      'healthCheckPath "has space"',
+      () => ({ healthCheckPath: 'has space' }),
+      '`healthCheckPath` must be an absolute path of 1 to 255 printable characters without spaces, starting with "/", got: "has space"',
+    ],
+    [
+      'healthCheckPath "/has space"',
+      () => ({ healthCheckPath: '/has space' }),
+      '`healthCheckPath` must be an absolute path of 1 to 255 printable characters without spaces, starting with "/", got: "/has space"',
+    ],
+    [
+      'healthCheckPath of 256 characters',
+      () => ({ healthCheckPath: `/${'a'.repeat(255)}` }),
+      `\`healthCheckPath\` must be an absolute path of 1 to 255 printable characters without spaces, starting with "/", got: "/${'a'.repeat(255)}"`,
+    ],
+    [
+      'rootVolumeSize 4 GiB',
+      () => ({ rootVolumeSize: Size.gibibytes(4) }),
+      '`rootVolumeSize` must be a whole number of GiB from 8 to 16384, got: 4 GiB',
+    ],
+    [
+      'rootVolumeSize 17 TiB',
+      () => ({ rootVolumeSize: Size.tebibytes(17) }),
+      '`rootVolumeSize` must be a whole number of GiB from 8 to 16384, got: 17408 GiB',
+    ],
+    [
+      'rootVolumeSize not a whole number of GiB',
+      () => ({ rootVolumeSize: Size.mebibytes(10240 + 512) }),
+      '`rootVolumeSize` must be a whole number of GiB from 8 to 16384, got: 10.5 GiB',
+    ],
+    [
+      'seven Availability Zones',
+      () => ({ availabilityZones: sevenZones }),
+      `\`availabilityZones\` must list 2 to 6 Availability Zones, got 7: ${JSON.stringify(sevenZones)}`,
+    ],
+    [
+      'an empty list of Availability Zones',
+      () => ({ availabilityZones: [] }),
+      '`availabilityZones` must list 2 to 6 Availability Zones, got 0: []',
+    ],
+    [
+      'a repeated Availability Zone',
+      () => ({ availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1a'] }),
+      '`availabilityZones` must not repeat an Availability Zone, got "eu-west-1a" twice in ["eu-west-1a","eu-west-1b","eu-west-1a"]',
+    ],
+    [
+      'a region name instead of a zone name',
+      () => ({ availabilityZones: ['eu-west-1', 'eu-west-1b'] }),
+      '`availabilityZones` must contain Availability Zone names such as "us-east-1a", got: "eu-west-1" in ["eu-west-1","eu-west-1b"]',
+    ],
+    [
+      'a list token as availabilityZones',
+      () => ({ availabilityZones: Fn.getAzs() }),
+      '`availabilityZones` must be a list of 2 to 6 Availability Zone names, not a list token',
+    ],
+    [
+      'a zone the VPC has no subnets in',
+      () => ({ availabilityZones: ['eu-west-1a', 'eu-west-1d'] }),
+      '`availabilityZones` must only name zones in which `vpc` has public subnets (["eu-west-1a","eu-west-1b","eu-west-1c"]), got: "eu-west-1d"',
+    ],
+    [
+      'sslPolicy LEGACY (TLS 1.0)',
+      () => ({ sslPolicy: elbv2.SslPolicy.LEGACY }),
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), got: ELBSecurityPolicy-TLS-1-0-2015-04',
+    ],
+    [
+      'sslPolicy TLS13_11 (TLS 1.1)',
+      () => ({ sslPolicy: elbv2.SslPolicy.TLS13_11 }),
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), got: ELBSecurityPolicy-TLS13-1-1-2021-06',
+    ],
+    [
+      'sslPolicy RECOMMENDED (TLS 1.0)',
+      () => ({ sslPolicy: elbv2.SslPolicy.RECOMMENDED }),
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), got: ELBSecurityPolicy-2016-08',
+    ],
+    [
+      'sslPolicy FORWARD_SECRECY_TLS11',
+      () => ({ sslPolicy: elbv2.SslPolicy.FORWARD_SECRECY_TLS11 }),
+      '`sslPolicy` must only allow TLS 1.2 and newer (for example ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09), got: ELBSecurityPolicy-FS-1-1-2019-08',
+    ],
+    [
+      'zones of another region',
+      () => ({ availabilityZones: ['us-east-1a', 'us-east-1b'] }),
+      '`availabilityZones` must name Availability Zones of the stack\'s region eu-west-1 (such as "eu-west-1a"), got: "us-east-1a" in ["us-east-1a","us-east-1b"]',
+    ],
+    [
+      'a misspelt zone',
+      () => ({ availabilityZones: ['eu-west-1a', 'eu-wset-1b'] }),
+      '`availabilityZones` must name Availability Zones of the stack\'s region eu-west-1 (such as "eu-west-1a"), got: "eu-wset-1b" in ["eu-west-1a","eu-wset-1b"]',
+    ],
+    [
+      'a VPC whose zones are tokens, with zone names',
+      (stack) => ({
+        vpc: new ec2.Vpc(stack, 'RegionOnlyVpc', { maxAzs: 3 }),
+        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+      }),
+      '`availabilityZones` names "eu-west-1a", but the Availability Zones of `vpc` are unknown at synth time (a VPC created without `availabilityZones` in a stack without a concrete account): create the VPC with `availabilityZones: ["eu-west-1a","eu-west-1b"]`',
+    ],
+    [
+      'a VPC with isolated subnets only',
+      (stack) => ({
+        vpc: new ec2.Vpc(stack, 'IsolatedVpc', {
+          availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+          natGateways: 0,
+          subnetConfiguration: [
+            { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+            { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+          ],
+        }),
+      }),
+      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through NAT) in every chosen Availability Zone, got: no private subnets with egress (it has 2 isolated subnets)',
+    ],
+    [
+      'an empty healthCheckSearchString',
+      () => ({ healthCheckSearchString: '' }),
+      '`healthCheckSearchString` must be 1 to 255 characters long, got 0: ""',
     ],
   ])('rejects %s', (_name, props, message) => {
     // WHEN / THEN

@@ -296,72 +296,12 @@ describe('with default props', () => {
     template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
-  test('the web ACL is regional, allows by default and is the exposed webAclArn', () => {
-    // THEN
-    template.hasResourceProperties('AWS::WAFv2::WebACL', {
-      Scope: 'REGIONAL',
-      DefaultAction: { Allow: {} },
-      VisibilityConfig: {
-        CloudWatchMetricsEnabled: true,
-        SampledRequestsEnabled: true,
-        MetricName: 'PaymentApiWebAcl',
-      },
-    });
+  test('the managed web ACL (the default) is created here and is the exposed webAclArn', () => {
+    // THEN: its rules and logging are tested in web-acl-option.test.ts
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 1);
     expect(stack.resolve(shared.webAclArn)).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^SharedWebAcl/), 'Arn'],
-    });
-  });
-
-  test.each([
-    ['AWSManagedRulesAmazonIpReputationList', 0],
-    ['AWSManagedRulesCommonRuleSet', 1],
-    ['AWSManagedRulesKnownBadInputsRuleSet', 2],
-    ['AWSManagedRulesSQLiRuleSet', 3],
-  ])('the web ACL applies %s at priority %d, with metrics', (name, priority) => {
-    // THEN
-    template.hasResourceProperties('AWS::WAFv2::WebACL', {
-      Rules: Match.arrayWith([
-        {
-          Name: name,
-          Priority: priority,
-          OverrideAction: { None: {} },
-          Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } },
-          VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name },
-        },
-      ]),
-    });
-  });
-
-  test('the web ACL logs to an encrypted aws-waf-logs- log group, without credentials', () => {
-    // THEN
-    template.hasResourceProperties('AWS::Logs::LogGroup', {
-      // AWS WAF requires the aws-waf-logs- prefix; the web ACL's generated id makes it unique per stack instance
-      LogGroupName: {
-        'Fn::Join': ['', ['aws-waf-logs-', { Ref: 'AWS::StackName' }, '-', { 'Fn::GetAtt': [Match.anyValue(), 'Id'] }]],
-      },
-      KmsKeyId: stack.resolve(shared.encryptionKey.keyArn),
-      RetentionInDays: 365,
-    });
-    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
-      ResourceArn: stack.resolve(shared.webAclArn),
-      LogDestinationConfigs: [
-        {
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':logs:eu-west-1:',
-              { Ref: 'AWS::AccountId' },
-              ':log-group:aws-waf-logs-',
-              { Ref: 'AWS::StackName' },
-              '-',
-              { 'Fn::GetAtt': [Match.anyValue(), 'Id'] },
-            ],
-          ],
-        },
-      ],
-      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
     });
   });
 
@@ -564,12 +504,16 @@ describe('webAcl', () => {
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
-  test('WebAclOption.managedRules() is the default', () => {
+  test('WebAclOption.managedRules(options) reaches the web ACL', () => {
     // WHEN
-    const { template } = newShared(() => ({ webAcl: WebAclOption.managedRules() }));
+    const { template } = newShared(() => ({ webAcl: WebAclOption.managedRules({ rateLimitPerIp: 500 }) }));
 
     // THEN
-    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([
+        Match.objectLike({ Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP' } } }),
+      ]),
+    });
   });
 });
 
@@ -578,4 +522,47 @@ test('an invalid notification email is rejected', () => {
   expect(() => newShared(() => ({ notificationEmails: ['oncall@example'] }))).toThrow(
     '`notificationEmails` must contain email addresses such as "ops@example.com", got: "oncall@example"',
   );
+});
+
+describe('validation of the shared-resource options', () => {
+  test.each<[string, (stack: Stack) => ExtraProps, string]>([
+    [
+      'accessLogRetention 0 minutes',
+      () => ({ accessLogRetention: Duration.minutes(0) }),
+      '`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 0 minutes',
+    ],
+    [
+      'accessLogRetention 4000 days',
+      () => ({ accessLogRetention: Duration.days(4000) }),
+      '`accessLogRetention` must be a whole number of days from 1 to 3650 days, got: 4000 days',
+    ],
+    [
+      'accessLogRetention together with accessLogsBucket',
+      (stack) => ({
+        accessLogRetention: Duration.days(30),
+        accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Bucket', 'payment-alb-logs'),
+      }),
+      '`accessLogRetention` only applies to the bucket this construct creates; set the lifecycle of your own `accessLogsBucket` instead, got: 30 days with an `accessLogsBucket`',
+    ],
+    [
+      'an invalid notification email',
+      () => ({ notificationEmails: ['oncall@example.com', 'not-an-email'] }),
+      '`notificationEmails` must contain email addresses such as "ops@example.com", got: "not-an-email"',
+    ],
+    [
+      'notificationEmails with a repeated address',
+      () => ({ notificationEmails: ['oncall@example.com', 'oncall@example.com'] }),
+      '`notificationEmails` must not repeat an address, got "oncall@example.com" twice in ["oncall@example.com","oncall@example.com"]',
+    ],
+    [
+      'an accessLogsBucket encrypted with a KMS key',
+      (stack) => ({
+        accessLogsBucket: new s3.Bucket(stack, 'KmsBucket', { encryption: s3.BucketEncryption.KMS }),
+      }),
+      '`accessLogsBucket` must use SSE-S3 encryption (S3-managed keys): ALB access logging supports no other encryption, got: a bucket encrypted with the KMS key "TestStack/KmsBucket/Key"',
+    ],
+  ])('rejects %s', (_name, props, message) => {
+    // WHEN / THEN
+    expect(() => newShared(props)).toThrow(message);
+  });
 });

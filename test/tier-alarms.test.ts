@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { TierAlarms, TierAlarmsProps } from '../src';
@@ -142,6 +143,39 @@ test('alarmTopic is notified when each alarm fires and when it recovers', () => 
   template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 3);
 });
 
+test('alarmActions are added to the ALARM state of every alarm, after the topic', () => {
+  // WHEN
+  const { template } = newAlarms((stack) => ({
+    alarmTopic: new sns.Topic(stack, 'Topic'),
+    alarmActions: [
+      new cw_actions.SnsAction(new sns.Topic(stack, 'PagerDuty')),
+      new cw_actions.SnsAction(new sns.Topic(stack, 'Opsgenie')),
+    ],
+  }));
+
+  // THEN
+  const ref = (prefix: string) => ({ Ref: Match.stringLikeRegexp(`^${prefix}`) });
+  template.resourcePropertiesCountIs(
+    'AWS::CloudWatch::Alarm',
+    { AlarmActions: [ref('Topic'), ref('PagerDuty'), ref('Opsgenie')], OKActions: [ref('Topic')] },
+    3,
+  );
+});
+
+test('alarmActions without a topic are the only actions', () => {
+  // WHEN
+  const { template } = newAlarms((stack) => ({
+    alarmActions: [new cw_actions.SnsAction(new sns.Topic(stack, 'PagerDuty'))],
+  }));
+
+  // THEN
+  template.resourcePropertiesCountIs(
+    'AWS::CloudWatch::Alarm',
+    { AlarmActions: [{ Ref: Match.stringLikeRegexp('^PagerDuty') }], OKActions: Match.absent() },
+    3,
+  );
+});
+
 test('the alarms are exposed', () => {
   // WHEN
   const { stack, alarms } = newAlarms();
@@ -190,5 +224,33 @@ describe('validation', () => {
   ])('rejects %s', (_name, props, message) => {
     // WHEN / THEN
     expect(() => newAlarms(() => props)).toThrow(message);
+  });
+});
+
+describe('validation of the alarm options', () => {
+  test.each<[string, (stack: Stack) => Partial<TierAlarmsProps>, string]>([
+    [
+      'unhealthyHostThresholdPercent 101',
+      () => ({ unhealthyHostThresholdPercent: 101 }),
+      '`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: 101',
+    ],
+    [
+      'unhealthyHostThresholdPercent -5',
+      () => ({ unhealthyHostThresholdPercent: -5 }),
+      '`unhealthyHostThresholdPercent` must be a number greater than 0 and at most 100, got: -5',
+    ],
+    [
+      'latencyThreshold 0 s',
+      () => ({ latencyThreshold: Duration.seconds(0) }),
+      '`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 0 seconds',
+    ],
+    [
+      'latencyThreshold 2 h',
+      () => ({ latencyThreshold: Duration.hours(2) }),
+      '`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 2 hours',
+    ],
+  ])('rejects %s', (_name, props, message) => {
+    // WHEN / THEN
+    expect(() => newAlarms(props)).toThrow(message);
   });
 });
