@@ -34,12 +34,13 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match, Template
 from packaging.requirements import Requirement
 from packaging.version import Version
 
 import multi_az_failover_service
-from multi_az_failover_service import FailoverPriority, MultiAzFailoverService, WebAclOption
+from multi_az_failover_service import FailoverPriority, ManagedRule, MultiAzFailoverService, WebAclOption
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DIST_NAME = "multi-az-failover-service"
@@ -379,6 +380,73 @@ def test_exposed_members_are_the_created_resources(custom):
     assert stack.resolve(service.encryption_key.key_arn) == {
         "Fn::GetAtt": [logical_ids(template, "AWS::KMS::Key").pop(), "Arn"]
     }
+
+
+def test_members_are_concrete_classes_with_their_class_only_methods():
+    # GIVEN a service with defaults (a Python user cannot cast an interface to its class)
+    stack, zone = new_stack("ConcreteStack")
+    service = MultiAzFailoverService(stack, "Service", hosted_zone=zone, web_acl=WebAclOption.none())
+
+    # WHEN methods that only the classes have are called on the exposed members
+    service.primary.load_balancer.set_attribute("routing.http.xff_header_processing.mode", "preserve")
+    service.primary.target_group.set_attribute("load_balancing.algorithm.type", "least_outstanding_requests")
+    service.primary.auto_scaling_groups[0].scale_on_request_count("Requests", target_requests_per_minute=600)
+
+    # THEN they reach the template
+    template = Template.from_stack(stack)
+    template.resource_properties_count_is(
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        {
+            "LoadBalancerAttributes": Match.array_with(
+                [{"Key": "routing.http.xff_header_processing.mode", "Value": "preserve"}]
+            )
+        },
+        1,
+    )
+    template.resource_properties_count_is(
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        {
+            "TargetGroupAttributes": Match.array_with(
+                [{"Key": "load_balancing.algorithm.type", "Value": "least_outstanding_requests"}]
+            )
+        },
+        1,
+    )
+    template.resource_count_is("AWS::AutoScaling::ScalingPolicy", 1)
+
+
+def test_managed_rules_options_and_alarm_actions_from_python():
+    # GIVEN
+    stack, zone = new_stack("OptionsStack")
+    extra = cw_actions.SnsAction(sns.Topic(stack, "PagerDuty"))
+
+    # WHEN
+    MultiAzFailoverService(
+        stack,
+        "Service",
+        hosted_zone=zone,
+        web_acl=WebAclOption.managed_rules(
+            count_only=True,
+            rate_limit_per_ip=500,
+            count_rules=[ManagedRule(rule_group="AWSManagedRulesCommonRuleSet", rule_name="SizeRestrictions_BODY")],
+        ),
+        alarm_actions=[extra],
+    )
+
+    # THEN
+    template = Template.from_stack(stack)
+    acl = list(template.find_resources("AWS::WAFv2::WebACL").values())[0]
+    rules = acl["Properties"]["Rules"]
+    assert rules[0]["Statement"]["RateBasedStatement"]["Limit"] == 500
+    assert rules[0]["Action"] == {"Count": {}}
+    assert rules[2]["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"] == [
+        {"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}
+    ]
+    template.resource_properties_count_is(
+        "AWS::CloudWatch::Alarm",
+        {"AlarmActions": Match.array_with([{"Ref": Match.string_like_regexp("^PagerDuty")}])},
+        6,
+    )
 
 
 def test_users_can_attach_to_exposed_members():
