@@ -474,6 +474,8 @@ describe('options', () => {
 });
 
 describe('validation', () => {
+  const sevenZones = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((letter) => `eu-west-1${letter}`);
+
   test.each<[string, (stack: Stack) => ExtraProps, string]>([
     ['instancesPerAz 0', () => ({ instancesPerAz: 0 }), '`instancesPerAz` must be an integer from 1 to 100, got: 0'],
     [
@@ -539,16 +541,6 @@ describe('validation', () => {
       () => ({ latencyThreshold: Duration.seconds(0) }),
       '`latencyThreshold` must be a duration greater than 0 and at most 3600 seconds, got: 0 seconds',
     ],
-  ])('rejects %s', (_name, props, message) => {
-    // WHEN / THEN
-    expect(() => newTier(props)).toThrow(message);
-  });
-});
-
-describe('validation of the tier options', () => {
-  const sevenZones = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((letter) => `eu-west-1${letter}`);
-
-  test.each<[string, (stack: Stack) => ExtraProps, string]>([
     [
       'instancesPerAz 1.5',
       () => ({ instancesPerAz: 1.5 }),
