@@ -18,6 +18,7 @@ import {
   validateAccessLogsBucket,
   validateAvailabilityZones,
   validateConcrete,
+  validateDays,
   validateHealthCheckPath,
   validateInteger,
   validateRootVolumeSize,
@@ -120,6 +121,16 @@ export interface TierOptions {
    * @default Duration.seconds(1)
    */
   readonly latencyThreshold?: Duration;
+
+  /**
+   * The longest an instance runs before Auto Scaling replaces it, launching the replacement
+   * first (an instance maintenance policy of 100 to 200 % healthy) so that capacity never dips.
+   * Every instance is thus rebuilt from the current launch template and image at least this
+   * often: the patch cadence (PCI DSS v4.0.1 6.3.3). Whole days from 1 to 365.
+   *
+   * @default Duration.days(30)
+   */
+  readonly maxInstanceLifetime?: Duration;
 
   /**
    * More actions for the ALARM state of every alarm of the tier, in addition to the alarm
@@ -299,6 +310,8 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC, availabilityZones: azs },
       securityGroup: albSg,
       dropInvalidHeaderFields: true,
+      // AWS ELB best practice for HTTP desync: refuse every request that is not RFC 7230 compliant.
+      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
       deletionProtection: props.deletionProtection ?? false,
     });
     if (!(props.deletionProtection ?? false)) {
@@ -430,6 +443,12 @@ export class FailoverTier extends Construct implements IFailoverTarget {
           gracePeriod: Duration.seconds(90),
         }),
         groupMetrics: [autoscaling.GroupMetrics.all()],
+        // Patch cadence: every instance is replaced onto the current image within this lifetime,
+        // the new one launched and healthy before the old one goes (launch before terminating).
+        // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html
+        maxInstanceLifetime: props.maxInstanceLifetime ?? Duration.days(30),
+        minHealthyPercentage: 100,
+        maxHealthyPercentage: 200,
         notifications: props.alarmTopic ? [{ topic: props.alarmTopic }] : undefined,
       });
       // The capacity is fixed on purpose (min = max = desired): resetting it on deploy is intended.
@@ -490,6 +509,7 @@ function validateProps(region: string, props: FailoverTierProps): void {
   validateConcrete('instancesPerAz', props.instancesPerAz, 'the unhealthy-host alarm threshold');
   validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
   validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
+  validateDays('maxInstanceLifetime', props.maxInstanceLifetime, 1, 365);
   validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
   validateSearchString('healthCheckSearchString', props.healthCheckSearchString);
   validateAvailabilityZones('availabilityZones', props.availabilityZones, region);

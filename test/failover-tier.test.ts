@@ -258,6 +258,28 @@ describe('with default props', () => {
     });
   });
 
+  // PCI DSS v4.0.1 6.3.3 (patches within a month): every instance is replaced onto the current
+  // image within 30 days, launching the replacement first so that capacity never dips.
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-max-instance-lifetime.html
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html
+  test('instances live at most 30 days and are replaced launch-before-terminate', () => {
+    // THEN
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MaxInstanceLifetime: 2592000,
+      InstanceMaintenancePolicy: { MinHealthyPercentage: 100, MaxHealthyPercentage: 200 },
+    });
+  });
+
+  // AWS ELB best practices (HTTP desync mitigation): strictest refuses every request that is not
+  // RFC 7230 compliant.
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#desync-mitigation-mode
+  test('the load balancer refuses requests that are not RFC 7230 compliant (desync mitigation strictest)', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'routing.http.desync_mitigation_mode', Value: 'strictest' }]),
+    });
+  });
+
   test('it is the failover target of its own load balancer and health check', () => {
     // WHEN
     const target: IFailoverTarget = tier;
@@ -677,6 +699,16 @@ describe('validation', () => {
       'an empty healthCheckSearchString',
       () => ({ healthCheckSearchString: '' }),
       '`healthCheckSearchString` must be 1 to 255 characters long, got 0: ""',
+    ],
+    [
+      'maxInstanceLifetime of 0 days',
+      () => ({ maxInstanceLifetime: Duration.days(0) }),
+      '`maxInstanceLifetime` must be a whole number of days from 1 to 365 days, got: 0 days',
+    ],
+    [
+      'maxInstanceLifetime of 366 days',
+      () => ({ maxInstanceLifetime: Duration.days(366) }),
+      '`maxInstanceLifetime` must be a whole number of days from 1 to 365 days, got: 366 days',
     ],
   ])('rejects %s', (_name, props, message) => {
     // WHEN / THEN

@@ -1301,6 +1301,11 @@ describe('tier options reach both tiers', () => {
       () => ({ latencyThreshold: Duration.millis(777) }),
       (t) => perTier(t, 'AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', Threshold: 0.777 }),
     ],
+    maxInstanceLifetime: [
+      () => ({ maxInstanceLifetime: Duration.days(9) }),
+      // three groups per tier
+      (t) => t.resourcePropertiesCountIs('AWS::AutoScaling::AutoScalingGroup', { MaxInstanceLifetime: 777600 }, 6),
+    ],
     alarmActions: [
       (stack) => ({ alarmActions: [new cw_actions.SnsAction(new sns.Topic(stack, 'MarkerTopic'))] }),
       // three alarms per tier

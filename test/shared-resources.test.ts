@@ -296,6 +296,26 @@ describe('with default props', () => {
     template.resourceCountIs('AWS::IAM::Policy', 0);
   });
 
+  // PCI DSS v4.0.1 10.2.1: flow logs that say which instance, which direction, the real packet
+  // addresses behind NAT and the TCP flags, every minute.
+  // https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html
+  test('the flow log records the v5 fields an investigation needs, aggregated every minute', () => {
+    // THEN
+    const format = Object.values(template.findResources('AWS::EC2::FlowLog'))[0].Properties;
+    expect(format.MaxAggregationInterval).toBe(60);
+    for (const field of [
+      'instance-id',
+      'tcp-flags',
+      'pkt-srcaddr',
+      'pkt-dstaddr',
+      'flow-direction',
+      'srcaddr',
+      'action',
+    ]) {
+      expect(format.LogFormat.split(' ')).toContain(`\${${field}}`);
+    }
+  });
+
   test('the managed web ACL (the default) is created here and is the exposed webAclArn', () => {
     // THEN: its rules and logging are tested in web-acl-option.test.ts
     template.resourceCountIs('AWS::WAFv2::WebACL', 1);
