@@ -123,6 +123,17 @@ export interface TierOptions {
   readonly latencyThreshold?: Duration;
 
   /**
+   * Whether the load balancer also listens on port 80 to redirect HTTP to HTTPS. Off by default:
+   * an API client that calls `http://` has already sent its request (headers, body, credentials)
+   * in cleartext when the redirect comes back, so without a port-80 listener and ingress rule the
+   * connection is refused before anything is sent (PCI DSS v4.0.1 4.2.1). Turn it on for
+   * browsers; every HTTPS response carries an HSTS header either way.
+   *
+   * @default false
+   */
+  readonly httpRedirect?: boolean;
+
+  /**
    * The longest an instance runs before Auto Scaling replaces it, launching the replacement
    * first (an instance maintenance policy of 100 to 200 % healthy) so that capacity never dips.
    * Every instance is thus rebuilt from the current launch template and image at least this
@@ -231,9 +242,12 @@ export interface FailoverTierProps extends TierOptions {
   readonly webAclArn?: string;
 }
 
+/** The Strict-Transport-Security header of every HTTPS response: one year, subdomains included. */
+const HSTS = 'max-age=31536000; includeSubDomains';
+
 /**
  * One complete serving tier: an internet-facing Application Load Balancer across the given
- * Availability Zones (HTTPS with a TLS 1.2+ policy, HTTP redirected to HTTPS, access logs,
+ * Availability Zones (HTTPS only with a TLS 1.2+ policy and HSTS, access logs,
  * invalid headers dropped), an HTTPS target group, one fixed-size Auto Scaling group per zone
  * from an encrypted, IMDSv2-only launch template in private subnets, the tier's alarms, and the
  * Route 53 HTTPS health check that decides whether the tier receives traffic.
@@ -243,7 +257,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
   public readonly priority: FailoverPriority;
   /** The internet-facing load balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** The load balancer's security group: 443 and 80 from the internet, out only to the instances. */
+  /** The load balancer's security group: 443 (and 80 with `httpRedirect`) from the internet, out only to the instances. */
   public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
   /** The HTTPS listener on port 443. */
   public readonly httpsListener: elbv2.ApplicationListener;
@@ -287,14 +301,14 @@ export class FailoverTier extends Construct implements IFailoverTarget {
     // the target group is attached), the instances only accept the load balancer.
     const albSg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: props.vpc,
-      description: `Internet-facing ALB of the ${props.priority} tier: HTTPS, and HTTP for the redirect`,
+      description: `Internet-facing ALB of the ${props.priority} tier: HTTPS${props.httpRedirect ? ', and HTTP for the redirect' : ' only'}`,
       allowAllOutbound: false,
     });
     this.loadBalancerSecurityGroup = albSg;
     acknowledge(
       albSg.node.defaultChild!,
       [awsSolutions('EC23')],
-      'This is a public payment API: its load balancer accepts HTTPS (and HTTP, only redirected to HTTPS) from the internet, behind AWS WAF',
+      'This is a public payment API: its load balancer accepts HTTPS (and, with httpRedirect, HTTP that is only redirected to HTTPS) from the internet, behind AWS WAF',
     );
     const instanceSg = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
       vpc: props.vpc,
@@ -353,17 +367,26 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
       defaultTargetGroups: [targetGroup],
     });
-    const redirect = alb.addRedirect({
-      sourcePort: 80,
-      sourceProtocol: elbv2.ApplicationProtocol.HTTP,
-      targetPort: 443,
-      targetProtocol: elbv2.ApplicationProtocol.HTTPS,
-    });
-    acknowledge(
-      redirect.node.defaultChild!,
-      compliancePacks('ELBv2ACMCertificateRequired'),
-      'The port-80 listener serves nothing: it only answers 301 redirects to HTTPS on 443, which uses the ACM certificate',
-    );
+    // HSTS on every HTTPS response: a browser or HSTS-aware client never tries http:// again.
+    (this.httpsListener.node.defaultChild as elbv2.CfnListener).listenerAttributes = [
+      { key: 'routing.http.response.strict_transport_security.header_value', value: HSTS },
+    ];
+    // No port 80 by default (PCI DSS v4.0.1 4.2.1): a client that calls http:// has already sent
+    // its headers and body in cleartext when a redirect comes back, so an API refuses the
+    // connection instead (no listener, no ingress rule).
+    if (props.httpRedirect ?? false) {
+      const redirect = alb.addRedirect({
+        sourcePort: 80,
+        sourceProtocol: elbv2.ApplicationProtocol.HTTP,
+        targetPort: 443,
+        targetProtocol: elbv2.ApplicationProtocol.HTTPS,
+      });
+      acknowledge(
+        redirect.node.defaultChild!,
+        compliancePacks('ELBv2ACMCertificateRequired'),
+        'The port-80 listener serves nothing: it only answers 301 redirects to HTTPS on 443, which uses the ACM certificate',
+      );
+    }
 
     if (props.webAclArn !== undefined) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {

@@ -41,7 +41,8 @@ describe('with default props', () => {
   test.each([
     ['AWS::ElasticLoadBalancingV2::LoadBalancer', 1],
     ['AWS::ElasticLoadBalancingV2::TargetGroup', 1],
-    ['AWS::ElasticLoadBalancingV2::Listener', 2],
+    // HTTPS only: no port-80 listener without httpRedirect
+    ['AWS::ElasticLoadBalancingV2::Listener', 1],
     ['AWS::AutoScaling::AutoScalingGroup', 3],
     ['AWS::EC2::LaunchTemplate', 1],
     ['AWS::CloudWatch::Alarm', 3],
@@ -117,13 +118,28 @@ describe('with default props', () => {
     });
   });
 
-  test('the load balancer security group accepts 443 and 80 from anywhere', () => {
+  // PCI DSS v4.0.1 4.2.1: no cleartext. An API client calling http:// would have sent its request
+  // before any redirect came back, so port 80 is closed: no listener, no ingress rule.
+  test('the load balancer security group accepts only 443 from anywhere', () => {
     // THEN
     const group = template.toJSON().Resources[logicalIdOf(tier.loadBalancerSecurityGroup)];
     expect(group.Properties.SecurityGroupIngress).toEqual([
       expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
-      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }),
     ]);
+  });
+
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/header-modification.html
+  test('every HTTPS response carries an HSTS header of one year', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTPS',
+      ListenerAttributes: [
+        {
+          Key: 'routing.http.response.strict_transport_security.header_value',
+          Value: 'max-age=31536000; includeSubDomains',
+        },
+      ],
+    });
   });
 
   test('the load balancer may only send traffic to the instances, on 443', () => {
@@ -348,7 +364,7 @@ describe('options', () => {
 
     // THEN
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: 'Internet-facing ALB of the secondary tier: HTTPS, and HTTP for the redirect',
+      GroupDescription: 'Internet-facing ALB of the secondary tier: HTTPS only',
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'Instances of the secondary tier: HTTPS from the tier ALB only, HTTPS out through NAT',
@@ -356,6 +372,33 @@ describe('options', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.prefix', Value: 'secondary' }]),
     });
+  });
+
+  test('httpRedirect opens port 80 to a listener that only redirects to HTTPS on 443', () => {
+    // WHEN
+    const { stack, tier, template } = newTier(() => ({ httpRedirect: true }));
+
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::Listener',
+      {
+        Port: 80,
+        Protocol: 'HTTP',
+        DefaultActions: [
+          { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } },
+        ],
+      },
+      1,
+    );
+    const group = template.toJSON().Resources[logicalIdOf(tier.loadBalancerSecurityGroup)];
+    expect(group.Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }),
+    ]);
+    expect(group.Properties.GroupDescription).toBe(
+      'Internet-facing ALB of the primary tier: HTTPS, and HTTP for the redirect',
+    );
+    expect(stack.resolve(tier.loadBalancer.loadBalancerArn)).toEqual({ Ref: logicalIdOf(tier.loadBalancer) });
   });
 
   test('accessLogsPrefix overrides the log prefix', () => {

@@ -63,7 +63,8 @@ describe('with default props', () => {
   test.each([
     ['AWS::ElasticLoadBalancingV2::LoadBalancer', 2],
     ['AWS::ElasticLoadBalancingV2::TargetGroup', 2],
-    ['AWS::ElasticLoadBalancingV2::Listener', 4],
+    // HTTPS only (no port 80 without httpRedirect)
+    ['AWS::ElasticLoadBalancingV2::Listener', 2],
     ['AWS::AutoScaling::AutoScalingGroup', 6],
     ['AWS::EC2::LaunchTemplate', 2],
     ['AWS::KMS::Key', 1],
@@ -203,19 +204,9 @@ describe('with default props', () => {
     );
   });
 
-  test('both load balancers redirect HTTP on port 80 to HTTPS on 443', () => {
+  test('no load balancer listens on port 80', () => {
     // THEN
-    template.resourcePropertiesCountIs(
-      'AWS::ElasticLoadBalancingV2::Listener',
-      {
-        Port: 80,
-        Protocol: 'HTTP',
-        DefaultActions: [
-          { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } },
-        ],
-      },
-      2,
-    );
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Port: 80 }, 0);
   });
 
   test('the target groups use HTTPS with a 20 s deregistration delay and one-day lb_cookie stickiness', () => {
@@ -1319,6 +1310,10 @@ describe('tier options reach both tiers', () => {
     sslPolicy: [
       () => ({ sslPolicy: elbv2.SslPolicy.TLS13_EXT1 }),
       (t) => perTier(t, 'AWS::ElasticLoadBalancingV2::Listener', { SslPolicy: elbv2.SslPolicy.TLS13_EXT1 }),
+    ],
+    httpRedirect: [
+      () => ({ httpRedirect: true }),
+      (t) => perTier(t, 'AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' }),
     ],
     deletionProtection: [
       () => ({ deletionProtection: true }),
