@@ -7,7 +7,7 @@ Used by test/java/run.sh and test/go/run.sh. The one value that legitimately dif
 languages is normalised as test/python/test_python_package.py does (`comparable_template`): the
 language runtime inside the `Analytics` property of the `CDKMetadata` resource
 (`...,node.js/v22.23.3!jsii-runtime.Runtime` against `...,Java/17.0.15!jsii-runtime.Runtime` or
-`...,Go/go1.26.8!jsii-runtime.Runtime`) becomes `<runtime>`. Everything else (every construct
+`...,go1.26.8/linux/amd64!jsii-runtime.Runtime`) becomes `<runtime>`. Everything else (every construct
 path, logical id, property, the stack description, the rest of the version report) must be equal.
 Exits 1 with the differing resources and the start of a diff.
 """
@@ -21,7 +21,8 @@ import re
 import sys
 
 STACK_ID = "PaymentApiFailover"
-RUNTIME_IN_ANALYTICS = re.compile(r"(?<=[,}])[^,{}!]+/v?[0-9][^,{}!]*(?=!jsii-runtime\.Runtime$)")
+# The last entry before `!jsii-runtime.Runtime`: `node.js/v22.23.3`, `Java/17.0.15`, `go1.26.8/linux/amd64`.
+RUNTIME_IN_ANALYTICS = re.compile(r"(?<=[,}])[^,{}!]+(?=!jsii-runtime\.Runtime$)")
 
 
 def comparable_template(path: pathlib.Path) -> dict:

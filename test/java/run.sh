@@ -46,10 +46,18 @@ mvn --batch-mode "-Dmaven.repo.local=$MAFS_M2" -f examples/java/pom.xml \
 [ -f examples/java/target/classpath.txt ] || fail "mvn test failed (see above)"
 echo "Built examples/java and ran its tests (${SECONDS}s)"
 
+# cdk synth's warnings (the placeholder application) are expected; shown only when it fails.
+synth() {
+  local name="$1"
+  shift
+  npx cdk synth --quiet -o "$OUT/$name" "$@" >"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log" >&2; fail "cdk synth of the $name example failed"; }
+}
+
 # --- 3. Both examples through the CDK CLI, the templates compared --------------------------
 OUT="$ROOT/examples/java/target/synth"
-npx cdk synth --quiet -o "$OUT/typescript" >/dev/null
+mkdir -p "$OUT"
+synth typescript
 CLASSPATH_ARG="examples/java/target/classes:$(cat examples/java/target/classpath.txt)"
-npx cdk synth --quiet -o "$OUT/java" --app "java -cp $CLASSPATH_ARG com.example.payments.PaymentApiApp" >/dev/null
+synth java --app "java -cp $CLASSPATH_ARG com.example.payments.PaymentApiApp"
 python3 test/consumers/compare_templates.py "$OUT/typescript" "$OUT/java" java
 echo "test/java/run.sh: passed (${SECONDS}s)"
