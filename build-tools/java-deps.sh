@@ -77,7 +77,9 @@ for line in "${PACKAGES[@]}"; do
   echo "java-deps: $coords: not on the Maven registry; building it from $name@$version with jsii-pacmak (aws-cdk-lib: about 3 min, 4.5 GB of memory)"
   out="$(mktemp -d "$CACHE/pacmak-XXXXXX")"
   start=$SECONDS
+  # No javadoc: aws-cdk-lib's takes over 10 minutes and 6 GB, and nothing here reads it.
   npx jsii-pacmak "$dir" --target java --outdir "$out" --maven-local-repository "$M2" --no-fingerprint \
+    --mvn-define=maven.javadoc.skip=true \
     || { rm -rf "$out"; fail "jsii-pacmak could not build the Java binding of $name@$version"; }
   built="$out/java/${group//.//}/$artifact/$version"
   [ -f "$built/$artifact-$version.jar" ] || { rm -rf "$out"; fail "jsii-pacmak built no $artifact-$version.jar for $name"; }
