@@ -64,6 +64,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // issue 14: Node 20 is end-of-life; consumers and contributors need Node 22 or newer.
   minNodeVersion: '22.0.0',
   workflowNodeVersion: '22.x',
+  // issue 14: the build packages and tests Java (JDK 17, Maven) and Go (1.26, which aws-cdk-go needs).
+  workflowBootstrapSteps: [
+    { uses: 'actions/setup-java@v6.0.0', with: { distribution: 'temurin', 'java-version': '17' } },
+    { uses: 'actions/setup-go@v7.0.0', with: { 'go-version': '1.26.x', cache: false } },
+  ],
 
   devDeps: [
     `aws-cdk@${CDK_CLI_VERSION}`,

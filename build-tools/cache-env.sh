@@ -10,6 +10,5 @@ export GOMODCACHE="$MAFS_CACHE_DIR/go/mod"
 export GOCACHE="$MAFS_CACHE_DIR/go/build"
 # Module cache files writable, so that the cache folder can simply be deleted.
 export GOFLAGS="-modcacherw"
-export GOTOOLCHAIN=local
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 mkdir -p "$MAFS_M2" "$GOMODCACHE" "$GOCACHE"
