@@ -265,7 +265,8 @@ const twineCheck = project.addTask('check:python-dist', {
   exec: 'bash build-tools/twine-check.sh',
 });
 const testNewProject = project.addTask('test:new-project', {
-  description: "Follow the README's New project recipe offline: a TypeScript app from dist/js, a Python app from dist/python",
+  description:
+    "Follow the README's New project recipe offline: a TypeScript app from dist/js, a Python app from dist/python",
   exec: 'bash test/new-project/run.sh',
 });
 // Build output of the consumer examples.
