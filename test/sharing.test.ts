@@ -132,11 +132,15 @@ describe('two services sharing SharedResources', () => {
 });
 
 describe('two services without sharing', () => {
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    ({ template } = twoServices(() => ({})));
+  });
+
   test.each(SHARED_TYPES.filter(([type]) => type !== 'AWS::SNS::Subscription'))(
     'the stack has two of each: %s x 2 x %d',
     (type, count) => {
-      // GIVEN / WHEN
-      const { template } = twoServices(() => ({}));
       // THEN
       template.resourceCountIs(type, 2 * count);
     },
