@@ -74,7 +74,7 @@ for line in "${PACKAGES[@]}"; do
   fi
   # Not on the registry (yet): build the binding from the npm package, exactly as its maintainers
   # publish it, and install it into the local repository.
-  echo "java-deps: $coords: not on the Maven registry; building it from $name@$version with jsii-pacmak (aws-cdk-lib: about 3 min, 4.5 GB of memory)"
+  echo "java-deps: $coords: not on the Maven registry; building it from $name@$version with jsii-pacmak (aws-cdk-lib: 4 to 8 minutes and 4.5 GB of memory)"
   out="$(mktemp -d "$CACHE/pacmak-XXXXXX")"
   start=$SECONDS
   # No javadoc: aws-cdk-lib's takes over 10 minutes and 6 GB, and nothing here reads it.
