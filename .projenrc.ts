@@ -42,12 +42,38 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToPypi: {
     distName: 'multi-az-failover-service',
     module: 'multi_az_failover_service',
+    // issue 14: PyPI trusted publishing (OIDC), no API token secret.
+    trustedPublishing: true,
   },
+  // issue 14: Java and Go. These names are permanent once published (README, "Releases").
+  // Maven Central namespace of the GitHub organisation (`io.github.<org>`, verified by Central);
+  // the Java package is that name with hyphens turned into underscores (JLS 6.1).
+  publishToMaven: {
+    mavenGroupId: 'io.github.multi-az-failover-service',
+    mavenArtifactId: 'multi-az-failover-service',
+    javaPackage: 'io.github.multi_az_failover_service',
+    mavenServerId: 'central-ossrh',
+  },
+  // Go: projen pushes the generated module to this repository; the package is
+  // `<moduleName>/multiazfailoverservice`.
+  publishToGo: {
+    moduleName: 'github.com/multi-az-failover-service/multi-az-failover-service-go',
+  },
+  // issue 14: npm trusted publishing (OIDC), no NPM_TOKEN secret.
+  npmTrustedPublishing: true,
+  // issue 14: Node 20 is end-of-life; consumers and contributors need Node 22 or newer.
+  minNodeVersion: '22.0.0',
+  workflowNodeVersion: '22.x',
+  // issue 14: the build packages and tests Java (JDK 17, Maven) and Go (1.26, which aws-cdk-go needs).
+  workflowBootstrapSteps: [
+    { uses: 'actions/setup-java@v6.0.0', with: { distribution: 'temurin', 'java-version': '17' } },
+    { uses: 'actions/setup-go@v7.0.0', with: { 'go-version': '1.26.x', cache: false } },
+  ],
 
   devDeps: [
     `aws-cdk@${CDK_CLI_VERSION}`,
     'typescript@~6.0.3',
-    '@types/node@^20',
+    '@types/node@^22',
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     'fast-check@^4.3.0',
@@ -215,5 +241,44 @@ postPackage.spawn(synthExample);
 postPackage.spawn(cfnLint);
 postPackage.spawn(testPython);
 project.packageTask.spawn(postPackage);
+
+// ---------------------------------------------------------------------------------------
+// issue 14: every jsii language (README, "Java", "Go", "Releases", "Contributing").
+// Java and Go bindings are built by `package` (= package-all: js, python, java, go) and tested as a
+// consumer would in `post-package`. Caches live outside the clone, in
+// ${MAFS_CACHE_DIR:-$HOME/.cache/multi-az-failover-service}, so that later builds are warm.
+// package:java first makes the Java bindings of aws-cdk-lib and its jsii dependencies available
+// in the cached Maven repository (from Maven Central, or built from node_modules when Central lags).
+project.tasks.tryFind('package:java')!.reset('bash build-tools/package-java.sh');
+// package:go: Go's module and build caches in the cache folder.
+project.tasks.tryFind('package:go')!.reset('bash build-tools/package-go.sh');
+const testJava = project.addTask('test:java', {
+  description: 'Build examples/java against dist/java and compare its synth with TypeScript; JUnit tests',
+  exec: 'bash test/java/run.sh',
+});
+const testGo = project.addTask('test:go', {
+  description: 'Build examples/go against dist/go and compare its synth with TypeScript; go test',
+  exec: 'bash test/go/run.sh',
+});
+const twineCheck = project.addTask('check:python-dist', {
+  description: 'twine check on the wheel and the sdist in dist/python (what PyPI will render)',
+  exec: 'bash build-tools/twine-check.sh',
+});
+const testNewProject = project.addTask('test:new-project', {
+  description:
+    "Follow the README's New project recipe offline: a TypeScript app from dist/js, a Python app from dist/python",
+  exec: 'bash test/new-project/run.sh',
+});
+// Build output of the consumer examples.
+project.gitignore.exclude('/examples/java/target/');
+postPackage.spawn(twineCheck);
+postPackage.spawn(testJava);
+postPackage.spawn(testGo);
+postPackage.spawn(testNewProject);
+// jsii-diff against the latest release on npm (projen's `compat` task). There is no release yet, so
+// the build does not run it; after the first release and at 1.0 (stability `stable`), set
+// `compat: true` in the options above so that `build` runs it (README, "Releases").
+project.tasks.tryFind('compat')!.description =
+  'jsii-diff against the latest release on npm (run after the first release; `compat: true` adds it to build)';
 
 project.synth();

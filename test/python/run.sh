@@ -6,15 +6,16 @@
 #   npx projen compile && npx projen package:python   # builds dist/python/*.whl
 #   bash test/python/run.sh [pytest args...]
 #
-# The virtual environment (.venv-pytest) is deleted and recreated on every run; pip's cache
-# (.pip-cache) is kept, so only the first run downloads aws-cdk-lib. Both are git-ignored.
+# The virtual environment (.venv-pytest, git-ignored) is deleted and recreated on every run; pip's
+# cache is kept outside the clone, so only the first run on a machine downloads aws-cdk-lib.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
 VENV="$ROOT/.venv-pytest"
-export PIP_CACHE_DIR="$ROOT/.pip-cache"
+# pip's cache and wheelhouse live outside the clone (README, "Contributing"), so fresh clones are warm.
+export PIP_CACHE_DIR="${MAFS_CACHE_DIR:-$HOME/.cache/multi-az-failover-service}/pip"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # Nothing from the source tree or the user's site-packages may leak into the test interpreter.
 unset PYTHONPATH
