@@ -93,7 +93,8 @@ export abstract class WebAclOption {
    * A new regional web ACL, shared by both tiers: a per-IP rate-based rule, then the AWS managed
    * rule groups `AWSManagedRulesAmazonIpReputationList`, `AWSManagedRulesCommonRuleSet`,
    * `AWSManagedRulesKnownBadInputsRuleSet` and `AWSManagedRulesSQLiRuleSet`, logging to an
-   * encrypted log group kept one year, with the `authorization` and `cookie` headers redacted.
+   * encrypted log group kept one year, with the `authorization`, `cookie` and `x-api-key` headers
+   * and the query string redacted; sampled requests are off (they are not redacted).
    *
    * @param options count-only mode, rules that count instead of block, and the rate limit
    */
@@ -199,9 +200,12 @@ class ManagedWebAcl extends WebAclOption {
   }
 
   public _bind(scope: Construct, context: WebAclBindContext): string {
+    // Sampled requests are off: AWS WAF keeps them whole (headers, query string) for the console,
+    // and logging redaction does not apply to them, so card-holder credentials would show there
+    // (PCI DSS v4.0.1 3.5.1, 8.3.2). The logs below, with redaction, are the record instead.
     const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
-      sampledRequestsEnabled: true,
+      sampledRequestsEnabled: false,
       metricName,
     });
     const count = { count: {} };
@@ -262,8 +266,14 @@ class ManagedWebAcl extends WebAclOption {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],
-      // Card-holder requests carry credentials: keep them out of the logs.
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+      // Card-holder requests carry credentials: keep them out of the logs (the credentials headers,
+      // API keys, and the query string, where clients put tokens).
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'cookie' } },
+        { singleHeader: { Name: 'x-api-key' } },
+        { queryString: {} },
+      ],
     });
     logging.node.addDependency(wafLogs);
     return webAcl.attrArn;

@@ -40,7 +40,7 @@ describe('managedRules()', () => {
       DefaultAction: { Allow: {} },
       VisibilityConfig: {
         CloudWatchMetricsEnabled: true,
-        SampledRequestsEnabled: true,
+        SampledRequestsEnabled: false,
         MetricName: 'PaymentApiWebAcl',
       },
     });
@@ -57,7 +57,7 @@ describe('managedRules()', () => {
       Priority: 0,
       Action: { Block: {} },
       Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } },
-      VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'RateLimitPerIp' },
+      VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: false, MetricName: 'RateLimitPerIp' },
     });
   });
 
@@ -72,7 +72,7 @@ describe('managedRules()', () => {
         Priority: index + 1,
         OverrideAction: { None: {} },
         Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } },
-        VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name },
+        VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: false, MetricName: name },
       })),
     );
   });
@@ -117,8 +117,28 @@ describe('managedRules()', () => {
           ],
         },
       ],
-      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+      // PCI DSS v4.0.1 3.5.1 / 8.3.2: no credentials in the logs; AWS WAF redacts these fields
+      // (https://docs.aws.amazon.com/waf/latest/developerguide/logging-management.html)
+      RedactedFields: [
+        { SingleHeader: { Name: 'authorization' } },
+        { SingleHeader: { Name: 'cookie' } },
+        { SingleHeader: { Name: 'x-api-key' } },
+        { QueryString: {} },
+      ],
     });
+  });
+
+  // Logging redaction does not apply to sampled requests, which AWS WAF keeps whole for the console
+  // (https://docs.aws.amazon.com/waf/latest/developerguide/logging-management.html): sampling is
+  // off for the web ACL and every rule, so credentials never show there (PCI DSS v4.0.1 3.5.1).
+  test('no rule and not the web ACL keeps sampled requests', () => {
+    // WHEN
+    const { template } = bind(WebAclOption.managedRules());
+
+    // THEN
+    const acl = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0].Properties;
+    const configs = [acl.VisibilityConfig, ...acl.Rules.map((rule: any) => rule.VisibilityConfig)];
+    expect(configs.map((config) => config.SampledRequestsEnabled)).toEqual(configs.map(() => false));
   });
 
   test('countOnly: every rule group and the rate-based rule count instead of block', () => {
