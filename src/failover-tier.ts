@@ -1,4 +1,4 @@
-import { Annotations, Duration, Size, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Size, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -6,6 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,6 +14,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { IFailoverTarget } from './failover-target';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
+import { withHostLogging } from './private/host-logging';
 import { placeholderUserData } from './private/placeholder-user-data';
 import {
   validateAccessLogsBucket,
@@ -20,6 +22,7 @@ import {
   validateConcrete,
   validateDays,
   validateHealthCheckPath,
+  validateParameterPrefix,
   validateInteger,
   validateRootVolumeSize,
   validateSearchString,
@@ -172,6 +175,17 @@ export interface TierOptions {
    * @default false
    */
   readonly deletionProtection?: boolean;
+
+  /**
+   * The Systems Manager Parameter Store path the instances may read (`ssm:GetParameter`,
+   * `GetParameters`, `GetParametersByPath` on the parameters under it), for example
+   * `/payments/api/`. SecureString parameters under the AWS managed key `aws/ssm` decrypt without
+   * further permissions; under a customer managed key, grant `kms:Decrypt` on `instanceRole`.
+   * Parameters elsewhere stay unreadable (PCI DSS v4.0.1 7.2.5).
+   *
+   * @default - the instances read no parameters
+   */
+  readonly parameterPrefix?: string;
 }
 
 /**
@@ -240,6 +254,32 @@ export interface FailoverTierProps extends TierOptions {
    * @default - no web ACL
    */
   readonly webAclArn?: string;
+
+  /**
+   * The log group that the CloudWatch agent on every instance ships the host logs to: the
+   * authentication, system and audit logs and the cloud-init output, one stream per instance and
+   * file (`i-0abc/secure`). The construct adds the agent's installation and configuration as the
+   * first part of the launch template's user data, before `userData`.
+   */
+  readonly hostLogGroup: logs.ILogGroup;
+
+  /**
+   * Where Session Manager logs sessions (the account's Session Manager preferences): the instances
+   * may write there and use the key that encrypts session data.
+   *
+   * @default - the instances get no permissions for session logs
+   */
+  readonly sessionLogs?: SessionLogDestination;
+}
+
+/**
+ * Where Session Manager logs and encrypts the sessions of a tier's instances.
+ */
+export interface SessionLogDestination {
+  /** The log group the session logs stream to. */
+  readonly logGroup: logs.ILogGroup;
+  /** The key that encrypts session data (the `kmsKeyId` of the Session Manager preferences). */
+  readonly encryptionKey: kms.IKey;
 }
 
 /** The Strict-Transport-Security header of every HTTPS response: one year, subdomains included. */
@@ -273,8 +313,13 @@ export class FailoverTier extends Construct implements IFailoverTarget {
   public readonly launchTemplate: ec2.LaunchTemplate;
   /** The instances' security group: 443 only from the load balancer. */
   public readonly instanceSecurityGroup: ec2.SecurityGroup;
-  /** The instances' IAM role (SSM and CloudWatch agent managed policies). */
+  /** The instances' IAM role, with {@link instancePolicy} and no AWS managed policy. */
   public readonly instanceRole: iam.Role;
+  /**
+   * The customer-managed policy of the instances: Session Manager's instance actions, writing
+   * the host logs (and session logs), and reading the parameters under `parameterPrefix`.
+   */
+  public readonly instancePolicy: iam.ManagedPolicy;
   /** The Route 53 HTTPS health check of the load balancer. */
   public readonly healthCheck: route53.HealthCheck;
   /** The load balancer, as the failover record's alias target ({@link IFailoverTarget}). */
@@ -395,25 +440,15 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       });
     }
 
-    // Instances: private subnets, IMDSv2 only, detailed monitoring, encrypted root volume.
+    // Instances: private subnets, IMDSv2 only, detailed monitoring, encrypted root volume, and a
+    // least-privilege role (no AWS managed policy: AmazonSSMManagedInstanceCore reads every
+    // parameter, CloudWatchAgentServerPolicy may shorten the retention of every log group).
     const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `Instances of the ${props.priority} tier: SSM Session Manager and the CloudWatch agent`,
-      managedPolicies: [
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchAgentServerPolicy'),
-      ],
+      description: `Instances of the ${props.priority} tier: Session Manager, their host logs, and their parameters`,
     });
     this.instanceRole = role;
-    acknowledge(
-      role.node.defaultChild!,
-      [
-        awsSolutions('IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]'),
-        awsSolutions('IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/CloudWatchAgentServerPolicy]'),
-      ],
-      'AWS maintains these two policies for Session Manager access (no SSH, no bastion) and the CloudWatch agent; they grant no access to application data',
-    );
-
+    this.instancePolicy = instancePolicy(this, role, props);
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM);
     if (props.userData === undefined) {
       Annotations.of(this).addWarningV2(
@@ -431,7 +466,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
               ? ec2.AmazonLinuxCpuType.ARM_64
               : ec2.AmazonLinuxCpuType.X86_64,
         }),
-      userData: props.userData ?? placeholderUserData(healthCheckPath),
+      userData: withHostLogging(props.userData ?? placeholderUserData(healthCheckPath), props.hostLogGroup.logGroupName),
       role,
       securityGroup: instanceSg,
       requireImdsv2: true,
@@ -534,6 +569,7 @@ function validateProps(region: string, props: FailoverTierProps): void {
   validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
   validateDays('maxInstanceLifetime', props.maxInstanceLifetime, 1, 365);
   validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
+  validateParameterPrefix('parameterPrefix', props.parameterPrefix);
   validateSearchString('healthCheckSearchString', props.healthCheckSearchString);
   validateAvailabilityZones('availabilityZones', props.availabilityZones, region);
   validateVpcHasZones('availabilityZones', props.vpc, props.availabilityZones);
@@ -554,4 +590,96 @@ function validateProps(region: string, props: FailoverTierProps): void {
       }
     }
   }
+}
+
+/**
+ * The instances' permissions, each scoped to what it serves
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html):
+ * - Session Manager: `ssm:UpdateInstanceInformation` on this account's instances, and the four
+ *   `ssmmessages` channel actions, which have no resource type;
+ * - the CloudWatch agent: log streams of the host log group only (no `CreateLogGroup`, no
+ *   `PutRetentionPolicy`: a compromised host cannot shorten or forge other logs);
+ * - session logging: log streams of the session log group, `DescribeLogGroups` (the agent checks
+ *   that the group is encrypted), and `kms:Decrypt` on the session key;
+ * - parameters under `parameterPrefix`, if set.
+ */
+function instancePolicy(scope: Construct, role: iam.Role, props: FailoverTierProps): iam.ManagedPolicy {
+  const stack = Stack.of(scope);
+  const streamsOf = (logGroup: logs.ILogGroup) =>
+    new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [logGroup.logGroupArn],
+    });
+  const statements = [
+    new iam.PolicyStatement({
+      actions: ['ssm:UpdateInstanceInformation'],
+      resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+    }),
+    new iam.PolicyStatement({
+      actions: [
+        'ssmmessages:CreateControlChannel',
+        'ssmmessages:CreateDataChannel',
+        'ssmmessages:OpenControlChannel',
+        'ssmmessages:OpenDataChannel',
+      ],
+      resources: ['*'],
+    }),
+    streamsOf(props.hostLogGroup),
+  ];
+  if (props.sessionLogs) {
+    statements.push(
+      streamsOf(props.sessionLogs.logGroup),
+      new iam.PolicyStatement({
+        actions: ['logs:DescribeLogGroups'],
+        resources: [
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.sessionLogs.encryptionKey.keyArn] }),
+    );
+  }
+  if (props.parameterPrefix !== undefined) {
+    const path = parameterPath(props.parameterPrefix);
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+        resources: [
+          // The path itself (for GetParametersByPath) and every parameter under it.
+          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1, -1) }),
+          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${path.slice(1)}*` }),
+        ],
+      }),
+    );
+  }
+  const policy = new iam.ManagedPolicy(scope, 'InstancePolicy', {
+    description: `Instances of the ${props.priority} tier: Session Manager, host logs, parameters`,
+    roles: [role],
+    statements,
+  });
+  // cdk-nag names each wildcard resource; the region and account as it prints them.
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const arnPrefix = (service: string) => `arn:<AWS::Partition>:${service}:${region}:<AWS::AccountId>`;
+  acknowledge(
+    policy.node.defaultChild!,
+    [
+      awsSolutions('IAM5[Resource::*]'),
+      awsSolutions(`IAM5[Resource::${arnPrefix('ec2')}:instance/*]`),
+      ...(props.sessionLogs ? [awsSolutions(`IAM5[Resource::${arnPrefix('logs')}:log-group:*]`)] : []),
+      ...(props.parameterPrefix !== undefined
+        ? [awsSolutions(`IAM5[Resource::${arnPrefix('ssm')}:parameter/${parameterPath(props.parameterPrefix).slice(1)}*]`)]
+        : []),
+    ],
+    'Wildcards only where AWS allows nothing narrower: the ssmmessages channel actions of Session Manager have no resource type; ssm:UpdateInstanceInformation names this account\'s instances in this region (a launch template cannot name an instance before it exists); logs:DescribeLogGroups, which the SSM agent calls to check that the session log group is encrypted, is scoped to this account and region; and parameterPrefix names a path, whose parameters are the wildcard',
+  );
+  return policy;
+}
+
+/** `parameterPrefix` with a trailing slash: `/payments/api` gives `/payments/api/`. */
+function parameterPath(prefix: string): string {
+  return prefix.endsWith('/') ? prefix : `${prefix}/`;
 }

@@ -1,6 +1,7 @@
 import { Annotations, Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -88,14 +89,50 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly alarmTopic?: sns.ITopic;
 
   /**
-   * The customer-managed KMS key for root volumes, the alarm topic and the flow-log and WAF log groups.
-   * A key you pass must already allow the Auto Scaling service-linked role, CloudWatch and
-   * CloudWatch Logs (see the README); the construct can only add those statements to a key
-   * defined in the same app.
+   * The customer-managed KMS key for root volumes and the alarm topic. A key you pass must
+   * already allow the Auto Scaling service-linked role and CloudWatch (see the README); the
+   * construct can only add those statements to a key defined in the same app.
    *
-   * @default - a new key with rotation and an alias
+   * @default - a new key with rotation, an alias and guard rails (see `keyAdminRole`)
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The customer-managed KMS key for the log groups (flow logs, AWS WAF, host logs, Session
+   * Manager) and Session Manager's session encryption: audit data under a key of its own. A key
+   * you pass must already allow CloudWatch Logs (see the README).
+   *
+   * @default - a new key with rotation, an alias and guard rails (see `keyAdminRole`)
+   */
+  readonly logsEncryptionKey?: kms.IKey;
+
+  /**
+   * The break-glass role that may schedule deletion of, disable or re-policy the keys the
+   * construct creates; the key policies deny that to everyone else except the stack's
+   * CloudFormation execution role.
+   *
+   * @default - only the CloudFormation execution role of the CDK bootstrap
+   */
+  readonly keyAdminRole?: iam.IRole;
+
+  /**
+   * The break-glass role that may delete access logs before their retention ends and change the
+   * access-log bucket's policy, lifecycle, versioning and Object Lock; the bucket policy denies
+   * that to everyone else (configuration changes: except the stack's CloudFormation execution role).
+   *
+   * @default - nobody may delete logs early; configuration changes only through the stack
+   */
+  readonly logAdminRole?: iam.IRole;
+
+  /**
+   * Log Session Manager sessions to an encrypted log group, encrypt session data and end idle
+   * sessions, through the account's Session Manager preferences in this region (the
+   * `SSM-SessionManagerRunShell` document, one per account and region: turn this off when the
+   * account already has it, or for the second service in the same account and region).
+   *
+   * @default true
+   */
+  readonly sessionLogging?: boolean;
 
   /**
    * The bucket for both load balancers' access logs (SSE-S3: ALB access logging supports no
@@ -158,8 +195,13 @@ export class MultiAzFailoverService extends Construct {
   public readonly dns: FailoverDns;
   /** The name clients call: `recordName.zoneName`. */
   public readonly domainName: string;
-  /** The customer-managed key of volumes, topic and flow logs. */
+  /** The customer-managed key of volumes and topic. */
   public readonly encryptionKey: kms.IKey;
+  /**
+   * What both tiers share: the keys, the access-log bucket, the topic, the VPC, the web ACL, the
+   * host and session log groups.
+   */
+  public readonly shared: SharedResources;
   /** The bucket holding both load balancers' access logs. */
   public readonly accessLogsBucket: s3.IBucket;
   /** The topic of alarms and Auto Scaling notifications. */
@@ -190,6 +232,10 @@ export class MultiAzFailoverService extends Construct {
       accessLogsBucket,
       accessLogRetention,
       webAcl,
+      logsEncryptionKey,
+      keyAdminRole,
+      logAdminRole,
+      sessionLogging,
       environment,
       costCenter,
       // What is left is exactly the TierOptions: forwarded to both tiers as they are.
@@ -207,7 +253,12 @@ export class MultiAzFailoverService extends Construct {
       alarmTopic,
       notificationEmails,
       webAcl,
+      logsEncryptionKey,
+      keyAdminRole,
+      logAdminRole,
+      sessionLogging,
     });
+    this.shared = shared;
     this.vpc = shared.vpc;
     this.encryptionKey = shared.encryptionKey;
     this.accessLogsBucket = shared.accessLogsBucket;
@@ -234,6 +285,10 @@ export class MultiAzFailoverService extends Construct {
         accessLogsBucket: this.accessLogsBucket,
         alarmTopic: this.alarmTopic,
         webAclArn: this.webAclArn,
+        hostLogGroup: shared.hostLogGroup,
+        sessionLogs: shared.sessionLogGroup
+          ? { logGroup: shared.sessionLogGroup, encryptionKey: shared.logsEncryptionKey }
+          : undefined,
       });
     this.primary = tier('Primary', FailoverPriority.PRIMARY, instancesPerAz);
     this.secondary = tier('Secondary', FailoverPriority.SECONDARY, secondaryInstancesPerAz ?? instancesPerAz);

@@ -1,7 +1,8 @@
-import { Annotations, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -15,6 +16,13 @@ import {
   validateRetentionWithoutBucket,
 } from './private/validate';
 import { createAccessLogsBucket } from './shared/access-logs';
+import {
+  auditLogGroupPrefix,
+  createAuditLogGroup,
+  createSessionPreferences,
+  logGroupArn,
+} from './shared/audit-logs';
+import { createGuardedKey } from './shared/keys';
 import { createZoneKeyedVpc } from './shared/network';
 import { WebAclOption } from './web-acl-option';
 
@@ -84,15 +92,62 @@ export interface SharedResourcesProps {
    * @default WebAclOption.managedRules()
    */
   readonly webAcl?: WebAclOption;
+
+  /**
+   * An existing customer-managed key for the log groups (flow logs, AWS WAF logs, host logs,
+   * Session Manager logs) and for Session Manager's session encryption: audit data under a key of
+   * its own, apart from the key of volumes and topic (PCI DSS v4.0.1 3.6.1). Only a key defined in
+   * the same app gets the statements CloudWatch Logs needs.
+   *
+   * @default - a new key with rotation, an alias and the same guard rails as `encryptionKey`
+   */
+  readonly logsEncryptionKey?: kms.IKey;
+
+  /**
+   * The break-glass role that may schedule deletion of, disable or re-policy the keys this
+   * construct creates. The key policies deny those actions to every other principal, whatever
+   * their IAM permissions, except the stack's CloudFormation execution role (the CDK bootstrap's
+   * `cdk-<qualifier>-cfn-exec-role`), which creates and updates the keys.
+   *
+   * @default - only the CloudFormation execution role; with a synthesizer other than
+   * `DefaultStackSynthesizer` the Deny is left out, with a warning
+   */
+  readonly keyAdminRole?: iam.IRole;
+
+  /**
+   * The break-glass role that may delete access logs before their retention ends (with
+   * `s3:BypassGovernanceRetention`) and change the access-log bucket's policy, lifecycle,
+   * versioning and Object Lock configuration. The bucket policy denies all of that to every other
+   * principal, except the stack's CloudFormation execution role for the configuration changes.
+   *
+   * @default - nobody may delete logs early; configuration changes only through the stack
+   */
+  readonly logAdminRole?: iam.IRole;
+
+  /**
+   * Log Session Manager sessions: the account's Session Manager preferences in this region (the
+   * `SSM-SessionManagerRunShell` document) stream every session to an encrypted log group kept
+   * `accessLogRetention`, encrypt session data with the logs key and end sessions idle for 15
+   * minutes (PCI DSS v4.0.1 10.2.1, 8.2.8). That document is one per account and region: turn this
+   * off when the account already manages it (the stack would fail to create it) or when a second
+   * service in the same account and region has it on.
+   *
+   * @default true
+   */
+  readonly sessionLogging?: boolean;
 }
 
 /**
- * What both tiers share: the customer-managed KMS key, the access-log bucket, the alarm topic,
- * the VPC and the AWS WAF web ACL. Each is created with secure defaults unless passed in.
+ * What both tiers share: the customer-managed KMS keys (data, and logs), the access-log bucket,
+ * the alarm topic, the VPC, the AWS WAF web ACL, the log groups of the instances' host logs and
+ * of Session Manager, and the account's Session Manager preferences. Each is created with secure
+ * defaults unless passed in.
  */
 export class SharedResources extends Construct {
-  /** The customer-managed key of volumes, topic and flow logs. */
+  /** The customer-managed key of volumes and topic. */
   public readonly encryptionKey: kms.IKey;
+  /** The customer-managed key of the log groups and of Session Manager sessions. */
+  public readonly logsEncryptionKey: kms.IKey;
   /** The bucket of the load balancers' access logs. */
   public readonly accessLogsBucket: s3.IBucket;
   /** The topic of alarms and Auto Scaling notifications. */
@@ -101,8 +156,16 @@ export class SharedResources extends Construct {
   public readonly vpc: ec2.IVpc;
   /** The ARN of the web ACL for the load balancers; undefined with `WebAclOption.none()`. */
   public readonly webAclArn?: string;
+  /**
+   * The log group the CloudWatch agent on every instance ships the host logs to (authentication,
+   * system and audit logs, cloud-init output), one stream per instance and file.
+   */
+  public readonly hostLogGroup: logs.ILogGroup;
+  /** The log group of Session Manager sessions; undefined with `sessionLogging: false`. */
+  public readonly sessionLogGroup?: logs.ILogGroup;
 
-  private logsMayUseKey = false;
+  /** The ARN patterns of the log groups that CloudWatch Logs may encrypt with the logs key. */
+  private readonly logGroupArnPatterns: string[] = [];
 
   public constructor(scope: Construct, id: string, props: SharedResourcesProps) {
     super(scope, id);
@@ -114,10 +177,28 @@ export class SharedResources extends Construct {
     validateRetentionWithoutBucket(props.accessLogRetention, props.accessLogsBucket);
     validateAccessLogsBucket('accessLogsBucket', props.accessLogsBucket);
     validateEmails('notificationEmails', props.notificationEmails);
+    const retentionDays = (props.accessLogRetention ?? Duration.days(365)).toDays();
 
-    this.encryptionKey = props.encryptionKey ?? this.createEncryptionKey();
+    this.encryptionKey =
+      props.encryptionKey ??
+      createGuardedKey(this, {
+        id: 'EncryptionKey',
+        purpose: 'Volumes and alarm topic',
+        aliasSuffix: '',
+        admin: props.keyAdminRole,
+      });
+    this.logsEncryptionKey =
+      props.logsEncryptionKey ??
+      createGuardedKey(this, {
+        id: 'LogsEncryptionKey',
+        purpose: 'Log groups and Session Manager sessions',
+        aliasSuffix: '-logs',
+        admin: props.keyAdminRole,
+      });
     this.allowAutoScalingToUseKey();
-    this.accessLogsBucket = props.accessLogsBucket ?? createAccessLogsBucket(this, props.accessLogRetention);
+    this.allowLogsToUseKey(`${auditLogGroupPrefix(this)}*`);
+    this.accessLogsBucket =
+      props.accessLogsBucket ?? createAccessLogsBucket(this, props.accessLogRetention, props.logAdminRole);
     this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
     for (const email of props.notificationEmails ?? []) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
@@ -127,41 +208,25 @@ export class SharedResources extends Construct {
       this.vpc = props.vpc;
     } else {
       validateAvailabilityZones('availabilityZones', props.availabilityZones, Stack.of(this).region);
-      this.allowLogsToUseKey();
-      this.vpc = createZoneKeyedVpc(this, props.availabilityZones, this.encryptionKey);
+      this.vpc = createZoneKeyedVpc(this, props.availabilityZones, this.logsEncryptionKey);
+    }
+
+    this.hostLogGroup = createAuditLogGroup(this, 'HostLogs', 'host', this.logsEncryptionKey, retentionDays);
+    if (props.sessionLogging ?? true) {
+      this.sessionLogGroup = createAuditLogGroup(
+        this,
+        'SessionLogs',
+        'sessions',
+        this.logsEncryptionKey,
+        retentionDays,
+      );
+      createSessionPreferences(this, this.sessionLogGroup, this.logsEncryptionKey);
     }
 
     this.webAclArn = (props.webAcl ?? WebAclOption.managedRules())._bind(this, {
-      encryptionKey: this.encryptionKey,
-      allowLogsToUseKey: () => this.allowLogsToUseKey(),
+      encryptionKey: this.logsEncryptionKey,
+      allowLogsToUseKey: (logGroupNamePattern: string) => this.allowLogsToUseKey(logGroupNamePattern),
     });
-  }
-
-  private createEncryptionKey(): kms.IKey {
-    const key = new kms.Key(this, 'EncryptionKey', {
-      description: `Volumes, alarm topic and logs of ${this.node.path}`,
-      enableKeyRotation: true,
-      // Unique per stack: two deployments of one app under different stack names in one
-      // account and region must not claim the same alias (alias names are unique per region).
-      alias: `alias/${Aws.STACK_NAME}/${Names.uniqueResourceName(this, { maxLength: 100, separator: '-' })}`,
-      // Kept after the stack (it decrypts retained logs), scheduled for deletion when the create
-      // that made it fails.
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
-    // Grants only for AWS resources (EBS volumes launched by Auto Scaling), never ad hoc.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'DenyGrantsNotForAwsResources',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
-    return key;
   }
 
   /**
@@ -179,6 +244,7 @@ export class SharedResources extends Construct {
       }),
     );
     this.addKeyStatement(
+      this.encryptionKey,
       new iam.PolicyStatement({
         sid: 'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
         principals: [autoScalingRole],
@@ -187,6 +253,7 @@ export class SharedResources extends Construct {
       }),
     );
     this.addKeyStatement(
+      this.encryptionKey,
       new iam.PolicyStatement({
         sid: 'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
         principals: [autoScalingRole],
@@ -239,6 +306,7 @@ export class SharedResources extends Construct {
     // that CloudWatch is not documented to set on its KMS requests; the topic policy above
     // decides which alarms may publish.
     this.addKeyStatement(
+      this.encryptionKey,
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -249,40 +317,39 @@ export class SharedResources extends Construct {
     return topic;
   }
 
-  private addKeyStatement(statement: iam.PolicyStatement): void {
-    const { statementAdded } = this.encryptionKey.addToResourcePolicy(statement, true);
+  private addKeyStatement(key: kms.IKey, statement: iam.PolicyStatement): void {
+    const { statementAdded } = key.addToResourcePolicy(statement, true);
     if (!statementAdded) {
       Annotations.of(this).addWarningV2(
         'multi-az-failover-service:importedKeyPolicy',
-        `The key policy of the imported \`encryptionKey\` cannot be changed here; make sure it has the statement ${statement.sid}`,
+        `The key policy of the imported key ${key.node.path} cannot be changed here; make sure it has the statement ${statement.sid}`,
       );
     }
   }
 
   /**
-   * Lets CloudWatch Logs in this region encrypt this account's log groups with the key (once).
-   * The regional principal is built with the partition's URL suffix (`amazonaws.com.cn` in China).
+   * Lets CloudWatch Logs in this region encrypt with the logs key, only for this construct's log
+   * groups: their ARNs, in the `aws:logs:arn` encryption context
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html), must
+   * match a pattern given here. The regional principal is built with the partition's URL suffix
+   * (`amazonaws.com.cn` in China).
    */
-  private allowLogsToUseKey(): void {
-    if (this.logsMayUseKey) {
+  private allowLogsToUseKey(logGroupNamePattern: string): void {
+    this.logGroupArnPatterns.push(logGroupArn(this, logGroupNamePattern));
+    if (this.logGroupArnPatterns.length > 1) {
       return;
     }
-    this.logsMayUseKey = true;
     const stack = Stack.of(this);
     this.addKeyStatement(
+      this.logsEncryptionKey,
       new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsToEncryptFlowLogs',
+        sid: 'AllowCloudWatchLogsToEncryptThisConstructsLogGroups',
         principals: [new iam.ServicePrincipal(`logs.${stack.region}.${Aws.URL_SUFFIX}`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],
         conditions: {
           ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
+            'kms:EncryptionContext:aws:logs:arn': Lazy.list({ produce: () => this.logGroupArnPatterns }),
           },
         },
       }),

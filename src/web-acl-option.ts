@@ -80,8 +80,8 @@ export interface ManagedRulesOptions {
 interface WebAclBindContext {
   /** The key of the log group the option creates. */
   readonly encryptionKey: kms.IKey;
-  /** Lets CloudWatch Logs use that key. */
-  readonly allowLogsToUseKey: () => void;
+  /** Lets CloudWatch Logs use that key for the log groups whose names match the pattern. */
+  readonly allowLogsToUseKey: (logGroupNamePattern: string) => void;
 }
 
 /**
@@ -159,8 +159,7 @@ class NoWebAcl extends WebAclOption {
  * needs a physical name. The name ends with the web ACL's id, which AWS WAF generates for each
  * new web ACL: a retry after a failed create, a redeploy after `cdk destroy` (the log group is
  * retained) and turning the web ACL off and on again each get a new name, and two stacks never
- * share one. The log group is removed when the create that made it fails (RetainExceptOnCreate)
- * and kept otherwise.
+ * share one. The log group is kept, with deletion protection on.
  */
 class ManagedWebAcl extends WebAclOption {
   private readonly countOnly: boolean;
@@ -247,13 +246,16 @@ class ManagedWebAcl extends WebAclOption {
       rules: [...rateRules, ...managedRules],
     });
 
-    context.allowLogsToUseKey();
+    context.allowLogsToUseKey(`aws-waf-logs-${Aws.STACK_NAME}-*`);
     const logGroupName = `aws-waf-logs-${Aws.STACK_NAME}-${webAcl.attrId}`;
     const wafLogs = new logs.LogGroup(scope, 'WebAclLogs', {
       logGroupName,
       retention: logs.RetentionDays.ONE_YEAR,
       encryptionKey: context.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      // Audit data: kept, also when a first create fails (deletion protection would make that
+      // deletion fail), and protected from deletion (PCI DSS v4.0.1 10.3.2, 10.5.1).
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtectionEnabled: true,
     });
     const logging = new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
       resourceArn: webAcl.attrArn,

@@ -170,7 +170,8 @@ describe('compliance scanners', () => {
           for (const id of Object.keys(entry.data)) {
             const [plugin, ...rule] = id.split('::');
             if (PLUGINS.includes(plugin)) {
-              acknowledged.add(rule.join('::'));
+              // Resource ARNs carry the stack's region; the doc writes `<region>`.
+              acknowledged.add(rule.join('::').split(':eu-west-1:').join(':<region>:'));
             }
           }
         }

@@ -121,14 +121,15 @@ describe.each(SHAPES)('%s shape', (shape) => {
   test('the key of an encrypted alarm topic lets CloudWatch encrypt, with no condition it cannot meet', () => {
     // GIVEN
     const { template } = synth(shape);
-    const keys = Object.values(template.findResources('AWS::KMS::Key'));
+    const keys = template.findResources('AWS::KMS::Key');
     const topics = Object.values(template.findResources('AWS::SNS::Topic'));
 
     // THEN
-    expect(keys).toHaveLength(shape === 'default' ? 1 : 0);
+    expect(topics).toHaveLength(shape === 'default' ? 1 : 0);
     for (const topic of topics) {
-      expect(topic.Properties.KmsMasterKeyId).toBeDefined();
-      const statements: any[] = keys[0].Properties.KeyPolicy.Statement;
+      const keyId = topic.Properties.KmsMasterKeyId?.['Fn::GetAtt']?.[0];
+      expect(keys[keyId]).toBeDefined();
+      const statements: any[] = keys[keyId].Properties.KeyPolicy.Statement;
       const cloudwatch = statements.filter(
         (s) => s.Effect === 'Allow' && JSON.stringify(s.Principal) === '{"Service":"cloudwatch.amazonaws.com"}',
       );
@@ -143,7 +144,9 @@ describe.each(SHAPES)('%s shape', (shape) => {
   // DeletionPolicy Retain also holds when a first create rolls back: a kept resource with a fixed
   // physical name makes the retry fail with "already exists". RetainExceptOnCreate removes it on a
   // failed create, but keeps it on delete, so a name it has must still be unique per stack
-  // instance (a redeploy after destroy reuses the stack name).
+  // instance (a redeploy after destroy reuses the stack name). A name built from the stack id
+  // (new for every created stack) or from an attribute AWS generates for each new resource
+  // (Fn::GetAtt) is never reused, whatever the deletion policy.
   test('nothing kept after a failed create or a delete holds a name that a retry or a redeploy would reuse', () => {
     // GIVEN
     const { template } = synth(shape);
@@ -154,7 +157,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
       if (name === undefined) {
         continue;
       }
-      if (resource.DeletionPolicy === 'Retain') {
+      if (resource.DeletionPolicy === 'Retain' && !/Fn::GetAtt|AWS::StackId/.test(JSON.stringify(name))) {
         throw new Error(
           `${id} (${resource.Type}) is retained on a failed create and has the fixed name ${JSON.stringify(name)}`,
         );
@@ -179,7 +182,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
     const names = (stackName: string) =>
       Object.entries(resourcesOf(synth(shape, { stackName }).template)).flatMap(([id, resource]) => {
         const name = physicalName(resource);
-        return name === undefined
+        return name === undefined || ACCOUNT_WIDE_NAMES.includes(JSON.stringify(name))
           ? []
           : [`${id}: ${JSON.stringify(name).split('{"Ref":"AWS::StackName"}').join(stackName)}`];
       });
@@ -190,6 +193,61 @@ describe.each(SHAPES)('%s shape', (shape) => {
 
     // THEN
     expect(blue.filter((name) => green.has(name))).toEqual([]);
+  });
+
+  // The Session Manager preferences document has the one name AWS reads them from, so it must
+  // never be replaced (CloudFormation creates the replacement before deleting the original, and
+  // the name is taken): UpdateMethod NewVersion updates it in place
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-document.html#cfn-ssm-document-updatemethod).
+  // It is not kept after a failed create or a delete, so it never blocks a retry; and it is left
+  // out entirely with sessionLogging: false, for accounts that already manage it.
+  test('the account-wide Session Manager preferences are updated in place, never kept, and can be left out', () => {
+    // GIVEN
+    const { template } = synth(shape);
+    const { template: without } = synth(shape, { props: { sessionLogging: false } });
+
+    // THEN
+    const documents = Object.values(template.findResources('AWS::SSM::Document'));
+    expect(documents).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          Name: 'SSM-SessionManagerRunShell',
+          DocumentType: 'Session',
+          UpdateMethod: 'NewVersion',
+        }),
+      }),
+    ]);
+    expect(documents[0].DeletionPolicy).toBeUndefined();
+    without.resourceCountIs('AWS::SSM::Document', 0);
+  });
+
+  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-bypass-policy-lockout-safety-check:
+  // CreateKey and PutKeyPolicy fail when the new policy would not let the caller change it again.
+  // CloudFormation calls them as the stack's execution role, so a Deny on kms:PutKeyPolicy must
+  // exempt that role, or the key could never be created.
+  test('the guard rails of every new key exempt the CloudFormation execution role', () => {
+    // GIVEN
+    const { template } = synth(shape);
+
+    // THEN
+    for (const key of Object.values(template.findResources('AWS::KMS::Key'))) {
+      const denies = key.Properties.KeyPolicy.Statement.filter(
+        (s: any) => s.Effect === 'Deny' && [s.Action].flat().includes('kms:PutKeyPolicy'),
+      );
+      expect(denies).toEqual([
+        expect.objectContaining({
+          Condition: {
+            ArnNotLike: {
+              'aws:PrincipalArn': [
+                {
+                  'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-\${AWS::AccountId}-${REGION}`,
+                },
+              ],
+            },
+          },
+        }),
+      ]);
+    }
   });
 
   // https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html: "If you
@@ -300,8 +358,16 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::S3::Bucket': 'BucketName',
   'AWS::SNS::Topic': 'TopicName',
+  'AWS::SSM::Document': 'Name',
   'AWS::WAFv2::WebACL': 'Name',
 };
+
+/**
+ * The one name AWS fixes for the whole account and region: Session Manager reads its preferences
+ * from the document `SSM-SessionManagerRunShell`
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-preferences-cli.html).
+ */
+const ACCOUNT_WIDE_NAMES = ['"SSM-SessionManagerRunShell"'];
 
 function physicalName(resource: { Type: string; Properties?: any }): unknown {
   const property = NAME_PROPERTIES[resource.Type];

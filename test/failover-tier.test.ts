@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { FailoverPriority, FailoverTier, FailoverTierProps, IFailoverTarget } from '../src';
@@ -24,6 +25,7 @@ function newTier(props: (stack: Stack) => ExtraProps = () => ({}), stack: Stack 
     certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
     encryptionKey: new kms.Key(stack, 'Key'),
     accessLogsBucket: new s3.Bucket(stack, 'Bucket'),
+    hostLogGroup: new logs.LogGroup(stack, 'HostLogs'),
     ...props(stack),
   });
   return { stack, tier, template: Template.fromStack(stack) };

@@ -308,3 +308,20 @@ export function validateSearchString(prop: string, value: string | undefined): v
     throw new Error(`\`${prop}\` must be 1 to 255 characters long, got ${value.length}: ${show(value)}`);
   }
 }
+
+/**
+ * A Parameter Store path: starts with `/`, slash-separated segments of letters, digits, `_`, `.`
+ * and `-`, not the root alone, not under the reserved `/aws` and `/ssm` prefixes
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html).
+ */
+export function validateParameterPrefix(prop: string, value: string | undefined): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  const path = /^(\/[A-Za-z0-9_.-]+)+\/?$/;
+  if (!path.test(value) || value.length > 1000 || /^\/(aws|ssm)(\/|$)/i.test(value)) {
+    throw new Error(
+      `\`${prop}\` must be a Parameter Store path such as /payments/api/ (slash-separated letters, digits, _, . and -, not under /aws or /ssm, at most 1000 characters), got: ${show(value)}`,
+    );
+  }
+}

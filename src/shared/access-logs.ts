@@ -1,7 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge, compliancePacks, controlTower } from '../private/acknowledge';
+import { guardRailExemptions } from './keys';
 
 /**
  * The access-log bucket of both load balancers, and the bucket of its S3 server access logs.
@@ -10,8 +12,19 @@ import { acknowledge, compliancePacks, controlTower } from '../private/acknowled
  * names are generated, so a kept bucket never blocks a retry, and a non-empty bucket (ALB access
  * logging writes a test object as soon as it is configured) cannot be deleted by a rollback,
  * which would end in ROLLBACK_FAILED.
+ *
+ * The load balancers' logs are tamper-proof for `retention` (PCI DSS v4.0.1 10.3.2 to 10.3.4,
+ * 10.5.1): S3 Object Lock in governance mode keeps every version that long
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html), noncurrent versions
+ * expire only after it, and the bucket policy denies deleting objects or versions, bypassing
+ * governance retention and changing the bucket's policy, lifecycle, versioning or Object Lock
+ * configuration to everyone but `logAdmin` and the stack's CloudFormation execution role.
  */
-export function createAccessLogsBucket(scope: Construct, retention: Duration = Duration.days(365)): s3.Bucket {
+export function createAccessLogsBucket(
+  scope: Construct,
+  retention: Duration = Duration.days(365),
+  logAdmin?: iam.IRole,
+): s3.Bucket {
   const days = retention.toDays();
   const lifecycleRules: s3.LifecycleRule[] = [
     {
@@ -25,7 +38,7 @@ export function createAccessLogsBucket(scope: Construct, retention: Duration = D
         ...(days >= 180 ? [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }] : []),
       ],
       expiration: Duration.days(days),
-      noncurrentVersionExpiration: Duration.days(30),
+      noncurrentVersionExpiration: Duration.days(days),
       abortIncompleteMultipartUploadAfter: Duration.days(7),
     },
   ];
@@ -43,7 +56,16 @@ export function createAccessLogsBucket(scope: Construct, retention: Duration = D
     ...hardened,
     serverAccessLogsBucket: serverAccessLogs,
     serverAccessLogsPrefix: 'access-logs-bucket/',
+    // Object Lock can only be turned on when a bucket is created.
+    objectLockEnabled: true,
+    objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(days)),
   });
+  denyLogTampering(accessLogs, logAdmin);
+  acknowledge(
+    serverAccessLogs.node.defaultChild!,
+    [controlTower('s3_bucket_object_lock_enabled_check')],
+    'S3 server access logging does not deliver to a target bucket with an Object Lock default retention (S3 user guide, "Enabling Amazon S3 server access logging"); this bucket only holds the access records of the access-log bucket, whose load-balancer logs are locked',
+  );
   for (const bucket of [accessLogs, serverAccessLogs]) {
     const resource = bucket.node.defaultChild!;
     acknowledge(
@@ -55,11 +77,6 @@ export function createAccessLogsBucket(scope: Construct, retention: Duration = D
       resource,
       compliancePacks('S3BucketReplicationEnabled'),
       'The construct is single-region; cross-region replication needs a destination bucket in another region. Pass your own accessLogsBucket with replication to meet it',
-    );
-    acknowledge(
-      resource,
-      [controlTower('s3_bucket_object_lock_enabled_check')],
-      'Object Lock default retention is not supported on S3 server access logging target buckets and is left to the owner of the log archive; logs are versioned, TLS-only and kept by lifecycle. Pass your own accessLogsBucket with Object Lock to meet it',
     );
   }
   acknowledge(
@@ -78,4 +95,56 @@ export function createAccessLogsBucket(scope: Construct, retention: Duration = D
     'This bucket is the server access logging target of the access-log bucket; logging it into itself would loop',
   );
   return accessLogs;
+}
+
+/** What no principal but the log administrators may do to the access logs. */
+export const LOG_DELETION_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'];
+/** What only the log administrators and the stack's CloudFormation execution role may change. */
+export const LOG_RETENTION_ACTIONS = [
+  's3:PutLifecycleConfiguration',
+  's3:PutBucketObjectLockConfiguration',
+  's3:PutBucketVersioning',
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+];
+
+/**
+ * Explicit Denies that no IAM permission overrides: deleting a log (or a version) and bypassing
+ * governance retention are for `logAdmin` only; the bucket's policy, lifecycle, versioning and
+ * Object Lock configuration are changed only by `logAdmin` and by the stack's own deployments
+ * (the CloudFormation execution role), so that `accessLogRetention` can still change through code
+ * review. Lifecycle expiration is not a request by a principal: the bucket policy does not stop
+ * it, and Object Lock keeps it from removing a locked version early.
+ */
+function denyLogTampering(bucket: s3.Bucket, logAdmin: iam.IRole | undefined): void {
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyLogDeletionExceptLogAdministrators',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: LOG_DELETION_ACTIONS,
+      resources: [bucket.arnForObjects('*')],
+      conditions: logAdmin ? { ArnNotLike: { 'aws:PrincipalArn': [logAdmin.roleArn] } } : undefined,
+    }),
+  );
+  const exempt = guardRailExemptions(bucket, logAdmin);
+  if (exempt === undefined) {
+    Annotations.of(bucket).addWarningV2(
+      'multi-az-failover-service:logGuardRailsOff',
+      'The stack does not deploy with the DefaultStackSynthesizer and no `logAdminRole` is set: the bucket policy cannot deny ' +
+        'changes to the lifecycle, versioning, Object Lock and policy of the access-log bucket without locking CloudFormation out. ' +
+        'Set `logAdminRole` to the role that deploys the stack.',
+    );
+    return;
+  }
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyLogRetentionChangesExceptAdministrators',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: LOG_RETENTION_ACTIONS,
+      resources: [bucket.bucketArn],
+      conditions: { ArnNotLike: { 'aws:PrincipalArn': exempt } },
+    }),
+  );
 }

@@ -1,11 +1,11 @@
-import { Aws, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Aws, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, DependencyGroup } from 'constructs';
 import { acknowledge, compliancePacks } from '../private/acknowledge';
 import { zoneCidrSlot, zoneConstructId } from '../private/zones';
+import { createAuditLogGroup } from './audit-logs';
 
 /** The VPC's address range. Each zone's slot (see `zoneCidrSlot`) takes a fixed part of it. */
 const VPC_CIDR = '10.0.0.0/16';
@@ -30,7 +30,7 @@ function privateCidr(slot: number): string {
  * gateway. The subnets are registered on the `Vpc` so that `selectSubnets` finds them by type,
  * zone and group name (`Public`, `Private`).
  *
- * Flow logs (all traffic) go to a log group encrypted with `encryptionKey`, kept one year.
+ * Flow logs (all traffic) go to a log group encrypted with `encryptionKey` (the logs key), kept one year.
  */
 export function createZoneKeyedVpc(scope: Construct, availabilityZones: string[], encryptionKey: kms.IKey): ec2.Vpc {
   const vpc = new ec2.Vpc(scope, 'Vpc', {
@@ -101,12 +101,8 @@ export function createZoneKeyedVpc(scope: Construct, availabilityZones: string[]
  */
 function addFlowLogs(scope: Construct, vpc: ec2.Vpc, encryptionKey: kms.IKey): void {
   const stack = Stack.of(scope);
-  const flowLogs = new logs.LogGroup(scope, 'FlowLogs', {
-    retention: logs.RetentionDays.ONE_YEAR,
-    encryptionKey,
-    // Audit data outlives the stack, but a failed create removes it so that a retry starts clean.
-    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-  });
+  // Kept one year and protected from deletion (see createAuditLogGroup).
+  const flowLogs = createAuditLogGroup(scope, 'FlowLogs', 'flow-logs', encryptionKey, 365);
   const role = new iam.Role(scope, 'FlowLogsRole', {
     assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
       conditions: {

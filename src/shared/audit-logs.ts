@@ -1,0 +1,99 @@
+import { ArnFormat, Aws, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+
+/**
+ * The log groups of audit data that the shared resources create: flow logs, the instances' host
+ * logs and Session Manager sessions. Each is
+ * - encrypted with the logs key, whose policy lets CloudWatch Logs use it only for log groups
+ *   under {@link auditLogGroupPrefix} (and the WAF log group);
+ * - named `/<stack name>/<construct>/<purpose>/<stack id>`: the key policy can name them before
+ *   they exist (generated names would make the key and the log groups depend on each other), and
+ *   the stack id, new for every created stack, keeps a retry after a failed create, or a new stack
+ *   of the same name after `cdk destroy`, from colliding with a kept log group;
+ * - kept (RETAIN, also when a first create fails: deletion protection, below, would make that
+ *   deletion fail and the rollback end in ROLLBACK_FAILED) and protected from deletion
+ *   (`DeletionProtectionEnabled`: DeleteLogGroup fails until someone turns it off, PCI DSS v4.0.1
+ *   10.3.2, 10.5.1).
+ */
+export function createAuditLogGroup(
+  scope: Construct,
+  id: string,
+  purpose: string,
+  encryptionKey: kms.IKey,
+  retentionDays: number,
+): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    logGroupName: `${auditLogGroupPrefix(scope)}${purpose}/${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
+    encryptionKey,
+    retention: retentionAtLeast(retentionDays),
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtectionEnabled: true,
+  });
+}
+
+/** `/<stack name>/<unique name of scope>/`: the name prefix of every log group of {@link createAuditLogGroup}. */
+export function auditLogGroupPrefix(scope: Construct): string {
+  return `/${Aws.STACK_NAME}/${Names.uniqueResourceName(scope, { maxLength: 100, separator: '-' })}/`;
+}
+
+/** The ARN (as in the `aws:logs:arn` encryption context) of a log group name or name pattern. */
+export function logGroupArn(scope: Construct, name: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: name,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** The shortest retention CloudWatch Logs accepts that keeps logs at least `days` (at most 3653). */
+export function retentionAtLeast(days: number): logs.RetentionDays {
+  return (RETENTION_DAYS.find((allowed) => allowed >= days) ?? 3653) as logs.RetentionDays;
+}
+
+/** The idle timeout of a Session Manager session, in minutes (PCI DSS v4.0.1 8.2.8: at most 15). */
+export const SESSION_IDLE_TIMEOUT_MINUTES = 15;
+
+/**
+ * The account's Session Manager preferences in this region: the `SSM-SessionManagerRunShell`
+ * document (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-preferences-cli.html),
+ * which logs every session, streamed, to `logGroup` (encrypted), encrypts the session data with
+ * `key` and closes sessions idle for 15 minutes. AWS requires that exact name, so the document is
+ * one per account and region: creating it fails when it exists (set `sessionLogging: false`). It
+ * is updated by a new version (`UpdateMethod: NewVersion`), because replacing a document of a
+ * fixed name would create the new one before deleting the old one, and fail.
+ */
+export function createSessionPreferences(scope: Construct, logGroup: logs.ILogGroup, key: kms.IKey): ssm.CfnDocument {
+  return new ssm.CfnDocument(scope, 'SessionManagerPreferences', {
+    name: 'SSM-SessionManagerRunShell',
+    documentType: 'Session',
+    documentFormat: 'JSON',
+    updateMethod: 'NewVersion',
+    content: {
+      schemaVersion: '1.0',
+      description: 'Session Manager preferences: sessions logged to an encrypted log group and encrypted with KMS',
+      sessionType: 'Standard_Stream',
+      inputs: {
+        s3BucketName: '',
+        s3KeyPrefix: '',
+        s3EncryptionEnabled: true,
+        cloudWatchLogGroupName: logGroup.logGroupName,
+        cloudWatchEncryptionEnabled: true,
+        cloudWatchStreamingEnabled: true,
+        kmsKeyId: key.keyId,
+        idleSessionTimeout: String(SESSION_IDLE_TIMEOUT_MINUTES),
+        runAsEnabled: false,
+        runAsDefaultUser: '',
+        shellProfile: { linux: '', windows: '' },
+      },
+    },
+  });
+}
