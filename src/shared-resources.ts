@@ -244,7 +244,7 @@ export class SharedResources extends Construct {
       }),
     );
     this.addKeyStatement(
-      this.encryptionKey,
+      'encryptionKey',
       new iam.PolicyStatement({
         sid: 'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
         principals: [autoScalingRole],
@@ -253,7 +253,7 @@ export class SharedResources extends Construct {
       }),
     );
     this.addKeyStatement(
-      this.encryptionKey,
+      'encryptionKey',
       new iam.PolicyStatement({
         sid: 'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
         principals: [autoScalingRole],
@@ -306,7 +306,7 @@ export class SharedResources extends Construct {
     // that CloudWatch is not documented to set on its KMS requests; the topic policy above
     // decides which alarms may publish.
     this.addKeyStatement(
-      this.encryptionKey,
+      'encryptionKey',
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -317,12 +317,12 @@ export class SharedResources extends Construct {
     return topic;
   }
 
-  private addKeyStatement(key: kms.IKey, statement: iam.PolicyStatement): void {
-    const { statementAdded } = key.addToResourcePolicy(statement, true);
+  private addKeyStatement(prop: 'encryptionKey' | 'logsEncryptionKey', statement: iam.PolicyStatement): void {
+    const { statementAdded } = this[prop].addToResourcePolicy(statement, true);
     if (!statementAdded) {
       Annotations.of(this).addWarningV2(
         'multi-az-failover-service:importedKeyPolicy',
-        `The key policy of the imported key ${key.node.path} cannot be changed here; make sure it has the statement ${statement.sid}`,
+        `The key policy of the imported \`${prop}\` cannot be changed here; make sure it has the statement ${statement.sid}`,
       );
     }
   }
@@ -341,7 +341,7 @@ export class SharedResources extends Construct {
     }
     const stack = Stack.of(this);
     this.addKeyStatement(
-      this.logsEncryptionKey,
+      'logsEncryptionKey',
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchLogsToEncryptThisConstructsLogGroups',
         principals: [new iam.ServicePrincipal(`logs.${stack.region}.${Aws.URL_SUFFIX}`)],

@@ -8,7 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { FailoverPriority, FailoverTier, FailoverTierProps, IFailoverTarget } from '../src';
-import { AZS, importedVpc, logicalIdOf, newStack, privateSubnetId, publicSubnetId } from './util';
+import { AZS, importedVpc, logicalIdOf, newStack, privateSubnetId, publicSubnetId, userDataText } from './util';
+
+/** The name of the test's host log group. */
+function hostLogGroupName(stack: Stack): string {
+  return (stack.node.findChild('HostLogs') as logs.LogGroup).logGroupName;
+}
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 const WEB_ACL_ARN =
@@ -223,29 +228,72 @@ describe('with default props', () => {
 
   test('the placeholder user data starts an HTTPS server on 443 that answers /health', () => {
     // THEN
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: Match.objectLike({
-        UserData: {
-          'Fn::Base64': Match.stringLikeRegexp(
-            'HEALTH_PATH = "/health"[\\s\\S]*ThreadingHTTPServer\\(\\(\'0\\.0\\.0\\.0\', 443\\)',
-          ),
-        },
-      }),
-    });
+    expect(userDataText(template)).toMatch(
+      /HEALTH_PATH = "\/health"[\s\S]*ThreadingHTTPServer\(\('0\.0\.0\.0', 443\)/,
+    );
   });
 
-  test('the instance role has only the SSM and CloudWatch agent managed policies', () => {
+  // PCI DSS v4.0.1 10.2.1, 10.3.3: host logs leave the host. The CloudWatch agent is installed and
+  // configured first, in a part of its own, then the application's user data runs.
+  test('the user data ships the host logs with the CloudWatch agent before the application starts', () => {
     // THEN
-    template.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: Match.objectLike({
-        Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
-      }),
-      ManagedPolicyArns: [
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/CloudWatchAgentServerPolicy']] },
-      ],
-    });
+    const text = userDataText(template);
+    const agent = text.indexOf('dnf install -y amazon-cloudwatch-agent rsyslog');
+    const application = text.indexOf('HEALTH_PATH');
+    expect(text).toMatch(/^Content-Type: multipart\/mixed/);
+    expect(agent).toBeGreaterThan(0);
+    expect(application).toBeGreaterThan(agent);
+    expect(text).toContain('amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:');
+    for (const file of ['/var/log/secure', '/var/log/messages', '/var/log/audit/audit.log']) {
+      expect(text).toContain(`"file_path": "${file}"`);
+    }
+    expect(text).toContain(`"log_group_name": "${JSON.stringify(stack.resolve(hostLogGroupName(stack)))}"`);
+  });
+
+  // PCI DSS v4.0.1 7.2.5: AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every
+  // parameter and CloudWatchAgentServerPolicy logs:PutRetentionPolicy and CreateLogGroup on every
+  // log group (AWS managed policy reference). Neither, nor any other AWS managed policy, may come back.
+  test('the instance role has no AWS managed policy and no wildcard read of parameters or write of log settings', () => {
+    // THEN
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(roles).toHaveLength(1);
+    expect(roles[0].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'ec2.amazonaws.com' } }),
+    ]);
+    expect(JSON.stringify(roles[0].Properties.ManagedPolicyArns ?? [])).not.toContain(':iam::aws:policy/');
     template.resourceCountIs('AWS::IAM::Policy', 0);
+    const statements: any[] = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a) => /^ssm:GetParameter|^logs:(PutRetentionPolicy|CreateLogGroup|Delete)|\*$/.test(a))).toEqual([]);
+    for (const statement of statements.filter((s) => s.Resource === '*')) {
+      expect(statement.Action).toEqual([
+        'ssmmessages:CreateControlChannel',
+        'ssmmessages:CreateDataChannel',
+        'ssmmessages:OpenControlChannel',
+        'ssmmessages:OpenDataChannel',
+      ]);
+    }
+  });
+
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+  test('the instance policy allows Session Manager and writing the host log streams, nothing more', () => {
+    // THEN
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: logicalIdOf(tier.instanceRole) }],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Action: 'ssm:UpdateInstanceInformation' }),
+          Match.objectLike({ Action: Match.arrayWith(['ssmmessages:OpenDataChannel']), Resource: '*' }),
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HostLogs'), 'Arn'] },
+          },
+        ],
+      },
+    });
   });
 
   test('the HTTPS listener forwards to the target group with the certificate', () => {
@@ -488,11 +536,7 @@ describe('options', () => {
     template.hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: Match.objectLike({ ResourcePath: '/ready' }),
     });
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: Match.objectLike({
-        UserData: { 'Fn::Base64': Match.stringLikeRegexp('HEALTH_PATH = "/ready"') },
-      }),
-    });
+    expect(userDataText(template)).toContain('HEALTH_PATH = "/ready"');
   });
 
   test('userData replaces the placeholder server', () => {
@@ -503,11 +547,74 @@ describe('options', () => {
     // WHEN
     const { template } = newTier(() => ({ userData }));
 
+    // THEN: the application's part, after the host-logging part; the object itself is unchanged
+    const text = userDataText(template);
+    expect(text).toContain('#!/bin/bash\nsystemctl start payment-api\n');
+    expect(text).not.toContain('HEALTH_PATH');
+    expect(userData.render()).toBe('#!/bin/bash\nsystemctl start payment-api');
+  });
+
+  test('parameterPrefix lets the instances read the parameters under that path only', () => {
+    // WHEN
+    const { template } = newTier(() => ({ parameterPrefix: '/payments/api' }));
+
     // THEN
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: Match.objectLike({
-        UserData: { 'Fn::Base64': '#!/bin/bash\nsystemctl start payment-api' },
-      }),
+    const arn = (name: string) => ({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:', { Ref: 'AWS::AccountId' }, `:parameter/${name}`],
+      ],
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+            Resource: [arn('payments/api'), arn('payments/api/*')],
+          },
+        ]),
+      },
+    });
+  });
+
+  test.each([
+    ['payments/api', '"payments/api"'],
+    ['/', '"/"'],
+    ['/aws/service', '"/aws/service"'],
+    ['/payments api', '"/payments api"'],
+  ])('parameterPrefix %s is rejected', (parameterPrefix, shown) => {
+    // WHEN / THEN
+    expect(() => newTier(() => ({ parameterPrefix }))).toThrow(
+      `\`parameterPrefix\` must be a Parameter Store path such as /payments/api/ (slash-separated letters, digits, _, . and -, not under /aws or /ssm, at most 1000 characters), got: ${shown}`,
+    );
+  });
+
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+  // ("Creating a role with permissions for Session Manager and CloudWatch Logs", KMS encryption).
+  test('sessionLogs lets the instances stream sessions to that log group and decrypt with the session key', () => {
+    // WHEN
+    const { template } = newTier((s) => ({
+      sessionLogs: { logGroup: new logs.LogGroup(s, 'SessionLogs'), encryptionKey: new kms.Key(s, 'SessionKey') },
+    }));
+
+    // THEN
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SessionLogs'), 'Arn'] },
+          },
+          Match.objectLike({ Action: 'logs:DescribeLogGroups' }),
+          {
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SessionKey'), 'Arn'] },
+          },
+        ]),
+      },
     });
   });
 

@@ -19,11 +19,17 @@ function newShared(props: (stack: Stack) => ExtraProps = () => ({}), stack: Stac
   return { stack, shared, template: Template.fromStack(stack) };
 }
 
-/** The Sids of the statements in the key policy of the only key in the template. */
+/** The Sids of the statements in the key policies of the template's keys. */
 function keyPolicySids(template: Template): string[] {
-  const keys = Object.values(template.findResources('AWS::KMS::Key'));
-  expect(keys).toHaveLength(1);
-  return keys[0].Properties.KeyPolicy.Statement.map((s: { Sid?: string }) => s.Sid).filter(Boolean);
+  return Object.values(template.findResources('AWS::KMS::Key')).flatMap((key) =>
+    key.Properties.KeyPolicy.Statement.map((s: { Sid?: string }) => s.Sid).filter(Boolean),
+  );
+}
+
+/** The statements of the key policy of `key`. */
+function keyStatements(stack: Stack, template: Template, key: kms.IKey): any[] {
+  const id = stack.resolve(key.keyArn)['Fn::GetAtt'][0];
+  return template.findResources('AWS::KMS::Key')[id].Properties.KeyPolicy.Statement;
 }
 
 const AUTOSCALING_ROLE = {
@@ -49,9 +55,13 @@ describe('with default props', () => {
   });
 
   test.each([
-    ['AWS::KMS::Key', 1],
-    ['AWS::KMS::Alias', 1],
+    // the data key (volumes, topic) and the logs key
+    ['AWS::KMS::Key', 2],
+    ['AWS::KMS::Alias', 2],
     ['AWS::S3::Bucket', 2],
+    // flow logs, host logs, session logs, WAF logs
+    ['AWS::Logs::LogGroup', 4],
+    ['AWS::SSM::Document', 1],
     ['AWS::SNS::Topic', 1],
     ['AWS::SNS::Subscription', 0],
     ['AWS::EC2::VPC', 1],
@@ -141,31 +151,83 @@ describe('with default props', () => {
     });
   });
 
-  test('the key policy lets CloudWatch Logs of the region encrypt the account log groups, once', () => {
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html: CloudWatch
+  // Logs calls KMS with the log group's ARN as the `aws:logs:arn` encryption context.
+  test('only the logs key lets CloudWatch Logs encrypt, and only for the log groups of this construct', () => {
     // THEN
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Sid: 'AllowCloudWatchLogsToEncryptFlowLogs',
-            // the partition's URL suffix: amazonaws.com.cn in the China regions
-            Principal: { Service: { 'Fn::Join': ['', ['logs.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] } },
-            Condition: {
-              ArnLike: {
-                'kms:EncryptionContext:aws:logs:arn': {
-                  'Fn::Join': [
-                    '',
-                    ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:', { Ref: 'AWS::AccountId' }, ':log-group:*'],
-                  ],
-                },
-              },
-            },
-          }),
-        ]),
+    const logsStatements = keyStatements(stack, template, shared.logsEncryptionKey);
+    const statement = logsStatements.find((s) => s.Sid === 'AllowCloudWatchLogsToEncryptThisConstructsLogGroups');
+    // the partition's URL suffix: amazonaws.com.cn in the China regions
+    expect(statement.Principal).toEqual({
+      Service: { 'Fn::Join': ['', ['logs.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] },
+    });
+    const arn = (name: unknown[]) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:', { Ref: 'AWS::AccountId' }, ...name]],
+    });
+    expect(statement.Condition).toEqual({
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': [
+          arn([':log-group:/', { Ref: 'AWS::StackName' }, '/TestStack-Shared-2ED580FC/*']),
+          arn([':log-group:aws-waf-logs-', { Ref: 'AWS::StackName' }, '-*']),
+        ],
       },
     });
-    // both the flow logs and the WAF logs need it; it is added only once
-    expect(keyPolicySids(template).filter((sid) => sid === 'AllowCloudWatchLogsToEncryptFlowLogs')).toHaveLength(1);
+    // once, for every log group
+    expect(keyPolicySids(template).filter((sid) => sid === statement.Sid)).toHaveLength(1);
+    expect(JSON.stringify(keyStatements(stack, template, shared.encryptionKey))).not.toContain('logs.');
+  });
+
+  test.each([
+    ['FlowLogs', 'flow-logs', 365],
+    ['HostLogs', 'host', 365],
+    ['SessionLogs', 'sessions', 365],
+  ])('the %s log group is named under the construct and the stack id, kept, protected and encrypted with the logs key', (id, purpose, days) => {
+    // THEN
+    const group = Object.entries(template.findResources('AWS::Logs::LogGroup')).find(([logicalId]) =>
+      logicalId.startsWith(`Shared${id}`),
+    )![1];
+    expect(group.DeletionPolicy).toBe('Retain');
+    expect(group.Properties).toEqual({
+      LogGroupName: {
+        'Fn::Join': [
+          '',
+          [
+            '/',
+            { Ref: 'AWS::StackName' },
+            `/TestStack-Shared-2ED580FC/${purpose}/`,
+            { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+          ],
+        ],
+      },
+      KmsKeyId: stack.resolve(shared.logsEncryptionKey.keyArn),
+      RetentionInDays: days,
+      DeletionProtectionEnabled: true,
+    });
+  });
+
+  // PCI DSS v4.0.1 3.6.1: only key custodians may disable, re-policy or delete a key. The account
+  // statement of every CDK key policy would let any principal with kms:* in IAM do it.
+  test('both keys deny lifecycle changes to everyone but the CloudFormation execution role', () => {
+    // THEN
+    for (const key of [shared.encryptionKey, shared.logsEncryptionKey]) {
+      expect(keyStatements(stack, template, key)).toContainEqual({
+        Sid: 'DenyKeyLifecycleChangesExceptKeyAdministrators',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:PutKeyPolicy'],
+        Resource: '*',
+        Condition: {
+          ArnNotLike: {
+            'aws:PrincipalArn': [
+              {
+                'Fn::Sub':
+                  'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-eu-west-1',
+              },
+            ],
+          },
+        },
+      });
+    }
   });
 
   test('the topic is encrypted with the key and only accepts TLS', () => {
@@ -243,7 +305,8 @@ describe('with default props', () => {
             Id: 'RetainLogs',
             Status: 'Enabled',
             ExpirationInDays: 365,
-            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+            // noncurrent versions are kept as long as the logs (PCI DSS v4.0.1 10.5.1)
+            NoncurrentVersionExpiration: { NoncurrentDays: 365 },
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
             Transitions: [
               { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
@@ -266,17 +329,13 @@ describe('with default props', () => {
     expect(shared.vpc.privateSubnets).toHaveLength(2);
   });
 
-  test('the VPC flow logs go to a log group encrypted with the key and kept one year', () => {
+  test('the VPC flow logs go to the flow-log group', () => {
     // THEN
     template.hasResourceProperties('AWS::EC2::FlowLog', {
       ResourceType: 'VPC',
       TrafficType: 'ALL',
       LogDestinationType: 'cloud-watch-logs',
-    });
-    template.hasResourceProperties('AWS::Logs::LogGroup', {
-      KmsKeyId: stack.resolve(shared.encryptionKey.keyArn),
-      RetentionInDays: 365,
-      LogGroupName: Match.absent(),
+      LogGroupName: { Ref: Match.stringLikeRegexp('^SharedFlowLogs') },
     });
   });
 
@@ -404,22 +463,38 @@ describe('with existing resources', () => {
 
     // THEN
     expect(shared.encryptionKey.keyArn).toBe(KEY_ARN);
-    template.resourceCountIs('AWS::KMS::Key', 0);
-    template.resourceCountIs('AWS::KMS::Alias', 0);
+    // only the logs key is created
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.resourceCountIs('AWS::KMS::Alias', 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: KEY_ARN });
     const annotations = Annotations.fromStack(stack);
     for (const sid of [
       'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
       'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
       'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
-      'AllowCloudWatchLogsToEncryptFlowLogs',
     ]) {
       annotations.hasWarning(
         '/TestStack/Shared',
         `The key policy of the imported \`encryptionKey\` cannot be changed here; make sure it has the statement ${sid} [ack: multi-az-failover-service:importedKeyPolicy]`,
       );
     }
-    expect(annotations.findWarning('*', Match.anyValue())).toHaveLength(4);
+    expect(annotations.findWarning('*', Match.anyValue())).toHaveLength(3);
+  });
+
+  test('an imported logs key is used as is, with a warning for the CloudWatch Logs statement', () => {
+    // WHEN
+    const { stack, shared, template } = newShared((s) => ({
+      logsEncryptionKey: kms.Key.fromKeyArn(s, 'LogsKey', KEY_ARN),
+    }));
+
+    // THEN
+    expect(shared.logsEncryptionKey.keyArn).toBe(KEY_ARN);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: KEY_ARN });
+    Annotations.fromStack(stack).hasWarning(
+      '/TestStack/Shared',
+      'The key policy of the imported `logsEncryptionKey` cannot be changed here; make sure it has the statement AllowCloudWatchLogsToEncryptThisConstructsLogGroups [ack: multi-az-failover-service:importedKeyPolicy]',
+    );
   });
 
   test('a key defined in the same app receives the statements and no warning is raised', () => {
@@ -432,13 +507,12 @@ describe('with existing resources', () => {
 
     // THEN
     expect(shared.encryptionKey).toBe(key);
-    template.resourceCountIs('AWS::KMS::Key', 1);
-    expect(keyPolicySids(template)).toEqual(
+    template.resourceCountIs('AWS::KMS::Key', 2);
+    expect(keyStatements(stack, template, key).map((s) => s.Sid)).toEqual(
       expect.arrayContaining([
         'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
         'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
         'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
-        'AllowCloudWatchLogsToEncryptFlowLogs',
       ]),
     );
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
@@ -490,16 +564,25 @@ describe('with existing resources', () => {
     template.resourceCountIs('AWS::EC2::VPC', 0);
     template.resourceCountIs('AWS::EC2::FlowLog', 0);
     template.resourceCountIs('AWS::IAM::Role', 0);
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { LogGroupName: Match.absent() }, 0);
+    template.resourcePropertiesCountIs(
+      'AWS::Logs::LogGroup',
+      { LogGroupName: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/flow-logs/')])] } },
+      0,
+    );
   });
 
-  test('with an existing VPC and no web ACL, no log group and no CloudWatch Logs key statement are created', () => {
+  test('with sessionLogging off, no session log group and no Session Manager preferences', () => {
     // WHEN
-    const { template } = newShared((s) => ({ vpc: importedVpc(s), webAcl: WebAclOption.none() }));
+    const { shared, template } = newShared(() => ({ sessionLogging: false }));
 
     // THEN
-    template.resourceCountIs('AWS::Logs::LogGroup', 0);
-    expect(keyPolicySids(template)).not.toContain('AllowCloudWatchLogsToEncryptFlowLogs');
+    expect(shared.sessionLogGroup).toBeUndefined();
+    template.resourceCountIs('AWS::SSM::Document', 0);
+    template.resourcePropertiesCountIs(
+      'AWS::Logs::LogGroup',
+      { LogGroupName: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/sessions/')])] } },
+      0,
+    );
   });
 });
 
@@ -512,7 +595,11 @@ describe('webAcl', () => {
     expect(shared.webAclArn).toBe(WEB_ACL_ARN);
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
     template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { LogGroupName: Match.anyValue() }, 0);
+    template.resourcePropertiesCountIs(
+      'AWS::Logs::LogGroup',
+      { LogGroupName: { 'Fn::Join': ['', Match.arrayWith(['aws-waf-logs-'])] } },
+      0,
+    );
   });
 
   test('WebAclOption.none() leaves webAclArn undefined', () => {

@@ -2,6 +2,7 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
+import { Template } from 'aws-cdk-lib/assertions';
 
 /** The region of every test stack. */
 export const REGION = 'eu-west-1';
@@ -52,4 +53,27 @@ export function importedVpc(scope: Stack, availabilityZones: string[] = AZS): ec
 /** The logical id of a construct's CloudFormation resource. */
 export function logicalIdOf(construct: IConstruct): string {
   return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/**
+ * The user data of the only launch template, as text: `Fn::Join` and `Fn::Base64` (the parts of a
+ * multipart document are base64-encoded in it) are undone, and any other token is shown as its
+ * JSON (`{"Ref":"HostLogs..."}`).
+ */
+export function userDataText(template: Template): string {
+  const templates = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
+  return renderText(templates[0].Properties.LaunchTemplateData.UserData);
+}
+
+function renderText(node: any): string {
+  if (typeof node === 'string') {
+    return node;
+  }
+  if (node['Fn::Base64'] !== undefined) {
+    return renderText(node['Fn::Base64']);
+  }
+  if (node['Fn::Join'] !== undefined) {
+    return (node['Fn::Join'][1] as unknown[]).map(renderText).join(node['Fn::Join'][0]);
+  }
+  return JSON.stringify(node);
 }
