@@ -13,6 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { IFailoverTarget } from './failover-target';
+import { SessionLogDestination } from './session-log-destination';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
 import { withHostLogging } from './private/host-logging';
 import { placeholderUserData } from './private/placeholder-user-data';
@@ -272,15 +273,6 @@ export interface FailoverTierProps extends TierOptions {
   readonly sessionLogs?: SessionLogDestination;
 }
 
-/**
- * Where Session Manager logs and encrypts the sessions of a tier's instances.
- */
-export interface SessionLogDestination {
-  /** The log group the session logs stream to. */
-  readonly logGroup: logs.ILogGroup;
-  /** The key that encrypts session data (the `kmsKeyId` of the Session Manager preferences). */
-  readonly encryptionKey: kms.IKey;
-}
 
 /** The Strict-Transport-Security header of every HTTPS response: one year, subdomains included. */
 const HSTS = 'max-age=31536000; includeSubDomains';

@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FailoverDns } from './failover-dns';
 import { FailoverPriority, FailoverTier, TierOptions } from './failover-tier';
+import { SessionLogDestination } from './session-log-destination';
 import { show, validateConcrete, validateInteger, validateTagValue } from './private/validate';
 import { SharedResources } from './shared-resources';
 import { WebAclOption } from './web-acl-option';
@@ -135,6 +136,15 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly sessionLogging?: boolean;
 
   /**
+   * Reuse the session logging of another service in the same account and region (its
+   * `shared.sessionLogs`): no preferences document and no session log group are created, and the
+   * instances may write to that destination. Not allowed with `sessionLogging: true`.
+   *
+   * @default - the destination created with `sessionLogging`
+   */
+  readonly sessionLogs?: SessionLogDestination;
+
+  /**
    * The bucket for both load balancers' access logs (SSE-S3: ALB access logging supports no
    * other encryption).
    *
@@ -236,6 +246,7 @@ export class MultiAzFailoverService extends Construct {
       keyAdminRole,
       logAdminRole,
       sessionLogging,
+      sessionLogs,
       environment,
       costCenter,
       // What is left is exactly the TierOptions: forwarded to both tiers as they are.
@@ -257,6 +268,7 @@ export class MultiAzFailoverService extends Construct {
       keyAdminRole,
       logAdminRole,
       sessionLogging,
+      sessionLogs,
     });
     this.shared = shared;
     this.vpc = shared.vpc;
@@ -286,9 +298,7 @@ export class MultiAzFailoverService extends Construct {
         alarmTopic: this.alarmTopic,
         webAclArn: this.webAclArn,
         hostLogGroup: shared.hostLogGroup,
-        sessionLogs: shared.sessionLogGroup
-          ? { logGroup: shared.sessionLogGroup, encryptionKey: shared.logsEncryptionKey }
-          : undefined,
+        sessionLogs: shared.sessionLogs,
       });
     this.primary = tier('Primary', FailoverPriority.PRIMARY, instancesPerAz);
     this.secondary = tier('Secondary', FailoverPriority.SECONDARY, secondaryInstancesPerAz ?? instancesPerAz);

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,6 +15,7 @@ import {
   validateEmails,
   validateRetentionWithoutBucket,
 } from './private/validate';
+import { SessionLogDestination } from './session-log-destination';
 import { createAccessLogsBucket } from './shared/access-logs';
 import {
   auditLogGroupPrefix,
@@ -135,6 +136,16 @@ export interface SharedResourcesProps {
    * @default true
    */
   readonly sessionLogging?: boolean;
+
+  /**
+   * The session logging of another {@link SharedResources} in the same account and region (its
+   * `sessionLogs`): the account has one set of Session Manager preferences, so a second service
+   * reuses the first one's log group and key instead of creating its own. Not allowed together
+   * with `sessionLogging: true`.
+   *
+   * @default - the destination this construct creates with `sessionLogging`
+   */
+  readonly sessionLogs?: SessionLogDestination;
 }
 
 /**
@@ -161,8 +172,11 @@ export class SharedResources extends Construct {
    * system and audit logs, cloud-init output), one stream per instance and file.
    */
   public readonly hostLogGroup: logs.ILogGroup;
-  /** The log group of Session Manager sessions; undefined with `sessionLogging: false`. */
-  public readonly sessionLogGroup?: logs.ILogGroup;
+  /**
+   * Where Session Manager logs sessions: the log group and key this construct created, or the
+   * `sessionLogs` passed in; undefined with `sessionLogging: false`.
+   */
+  public readonly sessionLogs?: SessionLogDestination;
 
   /** The ARN patterns of the log groups that CloudWatch Logs may encrypt with the logs key. */
   private readonly logGroupArnPatterns: string[] = [];
@@ -212,15 +226,17 @@ export class SharedResources extends Construct {
     }
 
     this.hostLogGroup = createAuditLogGroup(this, 'HostLogs', 'host', this.logsEncryptionKey, retentionDays);
-    if (props.sessionLogging ?? true) {
-      this.sessionLogGroup = createAuditLogGroup(
-        this,
-        'SessionLogs',
-        'sessions',
-        this.logsEncryptionKey,
-        retentionDays,
-      );
-      createSessionPreferences(this, this.sessionLogGroup, this.logsEncryptionKey);
+    if (props.sessionLogs !== undefined) {
+      if (props.sessionLogging === true) {
+        throw new Error(
+          '`sessionLogging` must not be true together with `sessionLogs`: the account has one set of Session Manager preferences, and `sessionLogs` reuses the one that exists, got: sessionLogging true and a sessionLogs destination',
+        );
+      }
+      this.sessionLogs = props.sessionLogs;
+    } else if (props.sessionLogging ?? true) {
+      const logGroup = createAuditLogGroup(this, 'SessionLogs', 'sessions', this.logsEncryptionKey, retentionDays);
+      createSessionPreferences(this, logGroup, this.logsEncryptionKey);
+      this.sessionLogs = { logGroup, encryptionKey: this.logsEncryptionKey };
     }
 
     this.webAclArn = (props.webAcl ?? WebAclOption.managedRules())._bind(this, {
@@ -340,10 +356,12 @@ export class SharedResources extends Construct {
       return;
     }
     const stack = Stack.of(this);
+    // A key passed in may serve several of these constructs: each statement needs its own Sid.
+    const ownKey = !(this.logsEncryptionKey instanceof kms.Key) || this.logsEncryptionKey.node.scope === this;
     this.addKeyStatement(
       'logsEncryptionKey',
       new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsToEncryptThisConstructsLogGroups',
+        sid: `AllowCloudWatchLogsToEncryptThisConstructsLogGroups${ownKey ? '' : Names.uniqueId(this)}`,
         principals: [new iam.ServicePrincipal(`logs.${stack.region}.${Aws.URL_SUFFIX}`)],
         actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
         resources: ['*'],

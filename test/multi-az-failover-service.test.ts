@@ -67,7 +67,8 @@ describe('with default props', () => {
     ['AWS::ElasticLoadBalancingV2::Listener', 2],
     ['AWS::AutoScaling::AutoScalingGroup', 6],
     ['AWS::EC2::LaunchTemplate', 2],
-    ['AWS::KMS::Key', 1],
+    // the data key (volumes, topic) and the logs key
+    ['AWS::KMS::Key', 2],
     ['AWS::SNS::Topic', 1],
     ['AWS::SNS::Subscription', 0],
     // 3 per tier: unhealthy hosts, no healthy host, latency
@@ -763,8 +764,6 @@ describe('with your own VPC, key, topic, bucket and certificate', () => {
     'AWS::EC2::Subnet',
     'AWS::EC2::NatGateway',
     'AWS::EC2::FlowLog',
-    'AWS::KMS::Key',
-    'AWS::KMS::Alias',
     'AWS::SNS::Topic',
     'AWS::S3::Bucket',
     'AWS::CertificateManager::Certificate',
@@ -892,8 +891,8 @@ describe('with your own VPC', () => {
     // WHEN
     const { template } = newService((s) => ({ vpc: importedVpc(s), encryptionKey: key }), stack);
 
-    // THEN
-    template.resourceCountIs('AWS::KMS::Key', 1);
+    // THEN: the logs key is created next to it
+    template.resourceCountIs('AWS::KMS::Key', 2);
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -1321,6 +1320,15 @@ describe('tier options reach both tiers', () => {
         perTier(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer', {
           LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
         }),
+    ],
+    parameterPrefix: [
+      () => ({ parameterPrefix: '/marker/prefix/' }),
+      (t) =>
+        expect(
+          Object.values(t.findResources('AWS::IAM::ManagedPolicy')).filter((policy) =>
+            JSON.stringify(policy).includes(':parameter/marker/prefix/*'),
+          ),
+        ).toHaveLength(2),
     ],
   };
 

@@ -524,7 +524,8 @@ function checkTemplate(c: Case, { template, errors, refs }: Synthesized): void {
   }
 
   // Shared resources: created unless passed in.
-  template.resourceCountIs('AWS::KMS::Key', 1);
+  // The data key (volumes, topic) and the logs key.
+  template.resourceCountIs('AWS::KMS::Key', 2);
   template.resourceCountIs('AWS::SNS::Topic', 1);
   template.resourceCountIs('AWS::CertificateManager::Certificate', c.certificate ? 0 : 1);
   template.resourceCountIs('AWS::EC2::VPC', c.vpcZones ? 0 : 1);

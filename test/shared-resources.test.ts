@@ -571,12 +571,43 @@ describe('with existing resources', () => {
     );
   });
 
+  test('sessionLogs reuses another destination: no preferences document, no session log group', () => {
+    // GIVEN
+    const stack = newStack();
+    const first = new SharedResources(stack, 'First', { availabilityZones: ZONES });
+
+    // WHEN
+    const second = new SharedResources(stack, 'Second', { availabilityZones: ZONES, sessionLogs: first.sessionLogs });
+
+    // THEN
+    expect(second.sessionLogs).toBe(first.sessionLogs);
+    Template.fromStack(stack).resourceCountIs('AWS::SSM::Document', 1);
+  });
+
+  test('sessionLogs together with sessionLogging: true is rejected', () => {
+    // GIVEN
+    const stack = newStack();
+    const first = new SharedResources(stack, 'First', { availabilityZones: ZONES });
+
+    // WHEN / THEN
+    expect(
+      () =>
+        new SharedResources(stack, 'Second', {
+          availabilityZones: ZONES,
+          sessionLogging: true,
+          sessionLogs: first.sessionLogs,
+        }),
+    ).toThrow(
+      '`sessionLogging` must not be true together with `sessionLogs`: the account has one set of Session Manager preferences, and `sessionLogs` reuses the one that exists, got: sessionLogging true and a sessionLogs destination',
+    );
+  });
+
   test('with sessionLogging off, no session log group and no Session Manager preferences', () => {
     // WHEN
     const { shared, template } = newShared(() => ({ sessionLogging: false }));
 
     // THEN
-    expect(shared.sessionLogGroup).toBeUndefined();
+    expect(shared.sessionLogs).toBeUndefined();
     template.resourceCountIs('AWS::SSM::Document', 0);
     template.resourcePropertiesCountIs(
       'AWS::Logs::LogGroup',

@@ -7,8 +7,14 @@ import { importedZone, newStack } from './util';
 
 const ZONES = ['eu-west-1a', 'eu-west-1b'];
 
-/** Two services, `PaymentApi` (api.) and `RefundApi` (refunds.), with the given extra props. */
-function twoServices(extra: (stack: Stack) => Partial<MultiAzFailoverServiceProps>) {
+/**
+ * Two services, `PaymentApi` (api.) and `RefundApi` (refunds.), with the given extra props (and
+ * `refundsOnly` for the second).
+ */
+function twoServices(
+  extra: (stack: Stack) => Partial<MultiAzFailoverServiceProps>,
+  refundsOnly: Partial<MultiAzFailoverServiceProps> = {},
+) {
   const stack = newStack();
   const hostedZone = importedZone(stack);
   const props = extra(stack);
@@ -23,6 +29,7 @@ function twoServices(extra: (stack: Stack) => Partial<MultiAzFailoverServiceProp
     recordName: 'refunds',
     availabilityZones: ZONES,
     ...props,
+    ...refundsOnly,
   });
   return { stack, payments, refunds, template: Template.fromStack(stack) };
 }
@@ -36,6 +43,8 @@ function sharedProps(stack: Stack): Partial<MultiAzFailoverServiceProps> {
   return {
     vpc: shared.vpc,
     encryptionKey: shared.encryptionKey,
+    logsEncryptionKey: shared.logsEncryptionKey,
+    sessionLogs: shared.sessionLogs,
     accessLogsBucket: shared.accessLogsBucket,
     alarmTopic: shared.alarmTopic,
     webAcl: WebAclOption.fromWebAclArn(shared.webAclArn!),
@@ -47,7 +56,8 @@ function sharedProps(stack: Stack): Partial<MultiAzFailoverServiceProps> {
 const SHARED_TYPES: Array<[string, number]> = [
   ['AWS::EC2::VPC', 1],
   ['AWS::EC2::NatGateway', 2],
-  ['AWS::KMS::Key', 1],
+  // the data key and the logs key
+  ['AWS::KMS::Key', 2],
   ['AWS::S3::Bucket', 2],
   ['AWS::SNS::Topic', 1],
   ['AWS::SNS::Subscription', 1],
@@ -129,13 +139,25 @@ describe('two services sharing SharedResources', () => {
     // THEN
     Annotations.fromStack(stack).hasNoError('*', Match.anyValue());
   });
+
+  // The account has one set of Session Manager preferences per region (the SSM-SessionManagerRunShell
+  // document): both services' instances log their sessions to the one log group it names.
+  test('one Session Manager preferences document, whose log group every instance may write to', () => {
+    // THEN
+    template.resourceCountIs('AWS::SSM::Document', 1);
+    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).filter((policy) =>
+      JSON.stringify(policy).includes('"SharedSessionLogs'),
+    );
+    expect(policies).toHaveLength(4);
+  });
 });
 
 describe('two services without sharing', () => {
   let template: Template;
   beforeAll(() => {
     // GIVEN / WHEN
-    ({ template } = twoServices(() => ({})));
+    // The second service leaves the account's Session Manager preferences to the first.
+    ({ template } = twoServices(() => ({}), { sessionLogging: false }));
   });
 
   test.each(SHARED_TYPES.filter(([type]) => type !== 'AWS::SNS::Subscription'))(

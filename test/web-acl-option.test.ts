@@ -82,10 +82,15 @@ describe('managedRules()', () => {
     const { stack, key, arn, allowLogsToUseKey, template } = bind(WebAclOption.managedRules());
 
     // THEN
+    // for the WAF log groups of this stack only
     expect(allowLogsToUseKey).toHaveBeenCalledTimes(1);
+    expect(stack.resolve(allowLogsToUseKey.mock.calls[0][0])).toEqual({
+      'Fn::Join': ['', ['aws-waf-logs-', { Ref: 'AWS::StackName' }, '-*']],
+    });
     template.hasResource('AWS::Logs::LogGroup', {
-      // RetainExceptOnCreate: a failed create removes it, so that its retry does not collide
-      DeletionPolicy: 'RetainExceptOnCreate',
+      // Retain, also on a failed create: deletion protection would make that deletion fail. Its
+      // name ends with the web ACL's id, new for each created web ACL, so a retry does not collide.
+      DeletionPolicy: 'Retain',
       Properties: {
         // AWS WAF requires the aws-waf-logs- prefix; the web ACL's generated id makes it unique per stack instance
         LogGroupName: {
@@ -96,6 +101,7 @@ describe('managedRules()', () => {
         },
         KmsKeyId: stack.resolve(key.keyArn),
         RetentionInDays: 365,
+        DeletionProtectionEnabled: true,
       },
     });
     template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
