@@ -1,5 +1,6 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, CliCredentialsStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -318,6 +319,58 @@ describe('with default props', () => {
     });
   });
 
+  // PCI DSS v4.0.1 10.3.2 to 10.3.4, 10.5.1; https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html:
+  // in governance mode no version can be deleted or its retention shortened before it ends, unless
+  // the caller has s3:BypassGovernanceRetention, which the bucket policy denies.
+  test('the load-balancer log bucket locks every log version for the retention, in governance mode', () => {
+    // THEN
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: Match.anyValue(),
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } },
+      },
+    });
+  });
+
+  test('the log bucket policy denies deleting logs to everyone, and retention changes to all but the deployer', () => {
+    // THEN
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+      (p) => p.Properties.Bucket.Ref.startsWith('SharedAccessLogsBucket'),
+    )!;
+    const statements: any[] = policy.Properties.PolicyDocument.Statement;
+    expect(statements.find((st) => st.Sid === 'DenyLogDeletionExceptLogAdministrators')).toEqual({
+      Sid: 'DenyLogDeletionExceptLogAdministrators',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [policy.Properties.Bucket.Ref, 'Arn'] }, '/*']] },
+    });
+    expect(statements.find((st) => st.Sid === 'DenyLogRetentionChangesExceptAdministrators')).toEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: [
+          's3:PutLifecycleConfiguration',
+          's3:PutBucketObjectLockConfiguration',
+          's3:PutBucketVersioning',
+          's3:PutBucketPolicy',
+          's3:DeleteBucketPolicy',
+        ],
+        Condition: {
+          ArnNotLike: {
+            'aws:PrincipalArn': [
+              {
+                'Fn::Sub':
+                  'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-eu-west-1',
+              },
+            ],
+          },
+        },
+      }),
+    );
+  });
+
   test('the VPC has a public and a private subnet in each zone, without public IPs on launch', () => {
     // THEN
     template.resourceCountIs('AWS::EC2::Subnet', 4);
@@ -569,6 +622,53 @@ describe('with existing resources', () => {
       { LogGroupName: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/flow-logs/')])] } },
       0,
     );
+  });
+
+  test('keyAdminRole and logAdminRole are the break-glass exceptions of the guard rails', () => {
+    // WHEN
+    const { stack, shared, template } = newShared((s) => ({
+      keyAdminRole: iam.Role.fromRoleArn(s, 'KeyAdmin', 'arn:aws:iam::111122223333:role/key-custodian'),
+      logAdminRole: iam.Role.fromRoleArn(s, 'LogAdmin', 'arn:aws:iam::111122223333:role/log-custodian'),
+    }));
+
+    // THEN
+    for (const key of [shared.encryptionKey, shared.logsEncryptionKey]) {
+      const deny = keyStatements(stack, template, key).find(
+        (st) => st.Sid === 'DenyKeyLifecycleChangesExceptKeyAdministrators',
+      );
+      expect(deny.Condition.ArnNotLike['aws:PrincipalArn']).toEqual([
+        expect.objectContaining({ 'Fn::Sub': expect.stringContaining('cfn-exec-role') }),
+        'arn:aws:iam::111122223333:role/key-custodian',
+      ]);
+    }
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DenyLogDeletionExceptLogAdministrators',
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/log-custodian'] } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('with a synthesizer that has no execution role and no administrator, the guard rails are left out with warnings', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'CliStack', {
+      env: { region: 'eu-west-1' },
+      synthesizer: new CliCredentialsStackSynthesizer(),
+    });
+
+    // WHEN
+    const { template } = newShared(() => ({}), stack);
+
+    // THEN
+    expect(JSON.stringify(template.toJSON())).not.toContain('DenyKeyLifecycleChangesExceptKeyAdministrators');
+    expect(JSON.stringify(template.toJSON())).not.toContain('DenyLogRetentionChangesExceptAdministrators');
+    const annotations = Annotations.fromStack(stack);
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('guardRailsOff'))).toHaveLength(2);
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('logGuardRailsOff'))).toHaveLength(1);
   });
 
   test('sessionLogs reuses another destination: no preferences document, no session log group', () => {
