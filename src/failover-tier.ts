@@ -13,7 +13,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { IFailoverTarget } from './failover-target';
-import { SessionLogDestination } from './session-log-destination';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
 import { withHostLogging } from './private/host-logging';
 import { placeholderUserData } from './private/placeholder-user-data';
@@ -32,6 +31,7 @@ import {
   validateVpcHasZones,
 } from './private/validate';
 import { zoneConstructId } from './private/zones';
+import { SessionLogDestination } from './session-log-destination';
 import { TierAlarms } from './tier-alarms';
 
 /**
@@ -273,7 +273,6 @@ export interface FailoverTierProps extends TierOptions {
   readonly sessionLogs?: SessionLogDestination;
 }
 
-
 /** The Strict-Transport-Security header of every HTTPS response: one year, subdomains included. */
 const HSTS = 'max-age=31536000; includeSubDomains';
 
@@ -458,7 +457,10 @@ export class FailoverTier extends Construct implements IFailoverTarget {
               ? ec2.AmazonLinuxCpuType.ARM_64
               : ec2.AmazonLinuxCpuType.X86_64,
         }),
-      userData: withHostLogging(props.userData ?? placeholderUserData(healthCheckPath), props.hostLogGroup.logGroupName),
+      userData: withHostLogging(
+        props.userData ?? placeholderUserData(healthCheckPath),
+        props.hostLogGroup.logGroupName,
+      ),
       role,
       securityGroup: instanceSg,
       requireImdsv2: true,
@@ -528,6 +530,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
 
     this.alarms = new TierAlarms(this, 'Alarms', {
       targetGroup,
+      loadBalancer: alb,
       instanceCount: this.instanceCount,
       unhealthyHostThresholdPercent: props.unhealthyHostThresholdPercent,
       latencyThreshold: props.latencyThreshold,
@@ -663,10 +666,14 @@ function instancePolicy(scope: Construct, role: iam.Role, props: FailoverTierPro
       awsSolutions(`IAM5[Resource::${arnPrefix('ec2')}:instance/*]`),
       ...(props.sessionLogs ? [awsSolutions(`IAM5[Resource::${arnPrefix('logs')}:log-group:*]`)] : []),
       ...(props.parameterPrefix !== undefined
-        ? [awsSolutions(`IAM5[Resource::${arnPrefix('ssm')}:parameter/${parameterPath(props.parameterPrefix).slice(1)}*]`)]
+        ? [
+            awsSolutions(
+              `IAM5[Resource::${arnPrefix('ssm')}:parameter/${parameterPath(props.parameterPrefix).slice(1)}*]`,
+            ),
+          ]
         : []),
     ],
-    'Wildcards only where AWS allows nothing narrower: the ssmmessages channel actions of Session Manager have no resource type; ssm:UpdateInstanceInformation names this account\'s instances in this region (a launch template cannot name an instance before it exists); logs:DescribeLogGroups, which the SSM agent calls to check that the session log group is encrypted, is scoped to this account and region; and parameterPrefix names a path, whose parameters are the wildcard',
+    "Wildcards only where AWS allows nothing narrower: the ssmmessages channel actions of Session Manager have no resource type; ssm:UpdateInstanceInformation names this account's instances in this region (a launch template cannot name an instance before it exists); logs:DescribeLogGroups, which the SSM agent calls to check that the session log group is encrypted, is scoped to this account and region; and parameterPrefix names a path, whose parameters are the wildcard",
   );
   return policy;
 }

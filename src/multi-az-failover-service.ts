@@ -9,8 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FailoverDns } from './failover-dns';
 import { FailoverPriority, FailoverTier, TierOptions } from './failover-tier';
-import { SessionLogDestination } from './session-log-destination';
 import { show, validateConcrete, validateInteger, validateTagValue } from './private/validate';
+import { SessionLogDestination } from './session-log-destination';
 import { SharedResources } from './shared-resources';
 import { WebAclOption } from './web-acl-option';
 

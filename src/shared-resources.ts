@@ -17,12 +17,7 @@ import {
 } from './private/validate';
 import { SessionLogDestination } from './session-log-destination';
 import { createAccessLogsBucket } from './shared/access-logs';
-import {
-  auditLogGroupPrefix,
-  createAuditLogGroup,
-  createSessionPreferences,
-  logGroupArn,
-} from './shared/audit-logs';
+import { auditLogGroupPrefix, createAuditLogGroup, createSessionPreferences, logGroupArn } from './shared/audit-logs';
 import { createGuardedKey } from './shared/keys';
 import { createZoneKeyedVpc } from './shared/network';
 import { WebAclOption } from './web-acl-option';
@@ -242,6 +237,7 @@ export class SharedResources extends Construct {
     this.webAclArn = (props.webAcl ?? WebAclOption.managedRules())._bind(this, {
       encryptionKey: this.logsEncryptionKey,
       allowLogsToUseKey: (logGroupNamePattern: string) => this.allowLogsToUseKey(logGroupNamePattern),
+      alarmTopic: this.alarmTopic,
     });
   }
 

@@ -16,6 +16,13 @@ export interface TierAlarmsProps {
   readonly targetGroup: elbv2.IApplicationTargetGroup;
 
   /**
+   * The load balancer whose 5xx answers and HTTP desync non-compliant requests are watched.
+   *
+   * @default - no load-balancer alarms
+   */
+  readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
+
+  /**
    * How many instances the tier runs in total (all Availability Zones). The unhealthy-host
    * threshold is derived from it.
    */
@@ -55,8 +62,9 @@ export interface TierAlarmsProps {
 
 /**
  * The CloudWatch alarms of one tier: unhealthy hosts above a share of the tier's instances,
- * no healthy host at all, and target response time above a threshold. Each alarm notifies
- * the topic when it fires and when it recovers.
+ * no healthy host at all, target response time above a threshold, target 5xx answers, and with
+ * the load balancer its own 5xx answers and HTTP desync non-compliant requests (security
+ * detection). Each alarm notifies the topic when it fires and when it recovers.
  */
 export class TierAlarms extends Construct {
   /**
@@ -72,6 +80,22 @@ export class TierAlarms extends Construct {
 
   /** Fires when the average target response time is above the latency threshold. */
   public readonly latencyAlarm: cloudwatch.Alarm;
+
+  /**
+   * Security detection (PCI DSS v4.0.1 10.4.1.1, 10.7.2): fires when the load balancer received a
+   * request that HTTP desync mitigation classifies as non-compliant (request smuggling attempts;
+   * `strictest` mode refuses them). Only with `loadBalancer`.
+   */
+  public readonly desyncAlarm?: cloudwatch.Alarm;
+
+  /** Fires when the load balancer itself answered 5xx more than 10 times in 5 minutes. Only with `loadBalancer`. */
+  public readonly loadBalancer5xxAlarm?: cloudwatch.Alarm;
+
+  /** Fires when the targets answered 5xx more than 10 times in 5 minutes. */
+  public readonly target5xxAlarm: cloudwatch.Alarm;
+
+  /** Every alarm of the tier. */
+  public readonly all: cloudwatch.Alarm[];
 
   public constructor(scope: Construct, id: string, props: TierAlarmsProps) {
     super(scope, id);
@@ -122,7 +146,54 @@ export class TierAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    for (const alarm of [this.unhealthyHostsAlarm, this.noHealthyHostsAlarm, this.latencyAlarm]) {
+    const fiveMinutes = Duration.minutes(5);
+    this.target5xxAlarm = new cloudwatch.Alarm(this, 'Target5xx', {
+      alarmDescription: 'The targets answered 5xx more than 10 times in 5 minutes',
+      metric: props.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+        period: fiveMinutes,
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 10,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.loadBalancer) {
+      this.loadBalancer5xxAlarm = new cloudwatch.Alarm(this, 'LoadBalancer5xx', {
+        alarmDescription: 'The load balancer answered 5xx more than 10 times in 5 minutes',
+        metric: props.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, {
+          period: fiveMinutes,
+          statistic: cloudwatch.Stats.SUM,
+        }),
+        threshold: 10,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+      this.desyncAlarm = new cloudwatch.Alarm(this, 'DesyncNonCompliantRequests', {
+        alarmDescription:
+          'The load balancer received requests that HTTP desync mitigation classifies as non-compliant (possible request smuggling)',
+        metric: props.loadBalancer.metrics.custom('DesyncMitigationMode_NonCompliant_Request_Count', {
+          period: fiveMinutes,
+          statistic: cloudwatch.Stats.SUM,
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    this.all = [
+      this.unhealthyHostsAlarm,
+      this.noHealthyHostsAlarm,
+      this.latencyAlarm,
+      this.target5xxAlarm,
+      ...(this.loadBalancer5xxAlarm ? [this.loadBalancer5xxAlarm] : []),
+      ...(this.desyncAlarm ? [this.desyncAlarm] : []),
+    ];
+    for (const alarm of this.all) {
       if (props.alarmTopic) {
         const action = new cw_actions.SnsAction(props.alarmTopic);
         alarm.addAlarmAction(action);

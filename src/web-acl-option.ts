@@ -1,6 +1,9 @@
-import { ArnFormat, Aws, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
@@ -11,6 +14,12 @@ const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesKnownBadInputsRuleSet',
   'AWSManagedRulesSQLiRuleSet',
 ];
+
+/** The CloudWatch metric name of the web ACL that `WebAclOption.managedRules()` creates. */
+const WEB_ACL_METRIC_NAME = 'PaymentApiWebAcl';
+
+/** The blocked-requests alarm fires above this many blocked requests in 5 minutes. */
+const BLOCKED_REQUESTS_THRESHOLD = 100;
 
 /** The default of `ManagedRulesOptions.rateLimitPerIp`: requests per client IP in any 5 minutes. */
 const DEFAULT_RATE_LIMIT = 2000;
@@ -82,6 +91,8 @@ interface WebAclBindContext {
   readonly encryptionKey: kms.IKey;
   /** Lets CloudWatch Logs use that key for the log groups whose names match the pattern. */
   readonly allowLogsToUseKey: (logGroupNamePattern: string) => void;
+  /** The topic of the web ACL's alarm, if any. */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -242,7 +253,7 @@ class ManagedWebAcl extends WebAclOption {
     const webAcl = new wafv2.CfnWebACL(scope, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility('PaymentApiWebAcl'),
+      visibilityConfig: visibility(WEB_ACL_METRIC_NAME),
       rules: [...rateRules, ...managedRules],
     });
 
@@ -278,6 +289,29 @@ class ManagedWebAcl extends WebAclOption {
       ],
     });
     logging.node.addDependency(wafLogs);
+
+    // Security detection (PCI DSS v4.0.1 10.4.1.1): a burst of blocked requests is an attack in
+    // progress, or a rule blocking legitimate clients. AWS WAF publishes BlockedRequests per web
+    // ACL with the dimensions WebACL, Region and Rule=ALL
+    // (https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html).
+    const blocked = new cloudwatch.Alarm(scope, 'WebAclBlockedRequests', {
+      alarmDescription: `AWS WAF blocked more than ${BLOCKED_REQUESTS_THRESHOLD} requests in 5 minutes`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/WAFV2',
+        metricName: 'BlockedRequests',
+        dimensionsMap: { WebACL: WEB_ACL_METRIC_NAME, Region: Stack.of(scope).region, Rule: 'ALL' },
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: BLOCKED_REQUESTS_THRESHOLD,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (context.alarmTopic) {
+      blocked.addAlarmAction(new cw_actions.SnsAction(context.alarmTopic));
+      blocked.addOkAction(new cw_actions.SnsAction(context.alarmTopic));
+    }
     return webAcl.attrArn;
   }
 }

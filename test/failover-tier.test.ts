@@ -52,7 +52,8 @@ describe('with default props', () => {
     ['AWS::ElasticLoadBalancingV2::Listener', 1],
     ['AWS::AutoScaling::AutoScalingGroup', 3],
     ['AWS::EC2::LaunchTemplate', 1],
-    ['AWS::CloudWatch::Alarm', 3],
+    // unhealthy hosts, no healthy host, latency, target 5xx, load balancer 5xx, desync
+    ['AWS::CloudWatch::Alarm', 6],
     ['AWS::Route53::HealthCheck', 1],
     ['AWS::WAFv2::WebACLAssociation', 0],
     ['AWS::Route53::RecordSet', 0],
@@ -228,9 +229,7 @@ describe('with default props', () => {
 
   test('the placeholder user data starts an HTTPS server on 443 that answers /health', () => {
     // THEN
-    expect(userDataText(template)).toMatch(
-      /HEALTH_PATH = "\/health"[\s\S]*ThreadingHTTPServer\(\('0\.0\.0\.0', 443\)/,
-    );
+    expect(userDataText(template)).toMatch(/HEALTH_PATH = "\/health"[\s\S]*ThreadingHTTPServer\(\('0\.0\.0\.0', 443\)/);
   });
 
   // PCI DSS v4.0.1 10.2.1, 10.3.3: host logs leave the host. The CloudWatch agent is installed and
@@ -266,7 +265,9 @@ describe('with default props', () => {
       (policy) => policy.Properties.PolicyDocument.Statement,
     );
     const actions = statements.flatMap((s) => [s.Action].flat());
-    expect(actions.filter((a) => /^ssm:GetParameter|^logs:(PutRetentionPolicy|CreateLogGroup|Delete)|\*$/.test(a))).toEqual([]);
+    expect(
+      actions.filter((a) => /^ssm:GetParameter|^logs:(PutRetentionPolicy|CreateLogGroup|Delete)|\*$/.test(a)),
+    ).toEqual([]);
     for (const statement of statements.filter((s) => s.Resource === '*')) {
       expect(statement.Action).toEqual([
         'ssmmessages:CreateControlChannel',

@@ -72,7 +72,8 @@ describe('with default props', () => {
     ['AWS::SNS::Topic', 1],
     ['AWS::SNS::Subscription', 0],
     // 3 per tier: unhealthy hosts, no healthy host, latency
-    ['AWS::CloudWatch::Alarm', 6],
+    // 6 per tier (availability and security detection), and AWS WAF blocked requests
+    ['AWS::CloudWatch::Alarm', 13],
     ['AWS::Route53::HealthCheck', 2],
     ['AWS::Route53::RecordSet', 2],
     ['AWS::CertificateManager::Certificate', 1],
@@ -1298,12 +1299,12 @@ describe('tier options reach both tiers', () => {
     ],
     alarmActions: [
       (stack) => ({ alarmActions: [new cw_actions.SnsAction(new sns.Topic(stack, 'MarkerTopic'))] }),
-      // three alarms per tier
+      // six alarms per tier
       (t) =>
         t.resourcePropertiesCountIs(
           'AWS::CloudWatch::Alarm',
           { AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^MarkerTopic') }]) },
-          6,
+          12,
         ),
     ],
     sslPolicy: [

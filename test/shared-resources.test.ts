@@ -182,29 +182,32 @@ describe('with default props', () => {
     ['FlowLogs', 'flow-logs', 365],
     ['HostLogs', 'host', 365],
     ['SessionLogs', 'sessions', 365],
-  ])('the %s log group is named under the construct and the stack id, kept, protected and encrypted with the logs key', (id, purpose, days) => {
-    // THEN
-    const group = Object.entries(template.findResources('AWS::Logs::LogGroup')).find(([logicalId]) =>
-      logicalId.startsWith(`Shared${id}`),
-    )![1];
-    expect(group.DeletionPolicy).toBe('Retain');
-    expect(group.Properties).toEqual({
-      LogGroupName: {
-        'Fn::Join': [
-          '',
-          [
-            '/',
-            { Ref: 'AWS::StackName' },
-            `/TestStack-Shared-2ED580FC/${purpose}/`,
-            { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+  ])(
+    'the %s log group is named under the construct and the stack id, kept, protected and encrypted with the logs key',
+    (id, purpose, days) => {
+      // THEN
+      const group = Object.entries(template.findResources('AWS::Logs::LogGroup')).find(([logicalId]) =>
+        logicalId.startsWith(`Shared${id}`),
+      )![1];
+      expect(group.DeletionPolicy).toBe('Retain');
+      expect(group.Properties).toEqual({
+        LogGroupName: {
+          'Fn::Join': [
+            '',
+            [
+              '/',
+              { Ref: 'AWS::StackName' },
+              `/TestStack-Shared-2ED580FC/${purpose}/`,
+              { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+            ],
           ],
-        ],
-      },
-      KmsKeyId: stack.resolve(shared.logsEncryptionKey.keyArn),
-      RetentionInDays: days,
-      DeletionProtectionEnabled: true,
-    });
-  });
+        },
+        KmsKeyId: stack.resolve(shared.logsEncryptionKey.keyArn),
+        RetentionInDays: days,
+        DeletionProtectionEnabled: true,
+      });
+    },
+  );
 
   // PCI DSS v4.0.1 3.6.1: only key custodians may disable, re-policy or delete a key. The account
   // statement of every CDK key policy would let any principal with kms:* in IAM do it.
@@ -336,8 +339,8 @@ describe('with default props', () => {
 
   test('the log bucket policy denies deleting logs to everyone, and retention changes to all but the deployer', () => {
     // THEN
-    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
-      (p) => p.Properties.Bucket.Ref.startsWith('SharedAccessLogsBucket'),
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find((p) =>
+      p.Properties.Bucket.Ref.startsWith('SharedAccessLogsBucket'),
     )!;
     const statements: any[] = policy.Properties.PolicyDocument.Statement;
     expect(statements.find((st) => st.Sid === 'DenyLogDeletionExceptLogAdministrators')).toEqual({

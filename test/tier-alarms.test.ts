@@ -33,9 +33,11 @@ describe('with default props', () => {
     ({ alarms, template } = newAlarms());
   });
 
-  test('creates three alarms', () => {
+  test('creates four alarms without a load balancer (unhealthy, no healthy host, latency, target 5xx)', () => {
     // THEN
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    expect(alarms.all).toHaveLength(4);
+    expect(alarms.desyncAlarm).toBeUndefined();
   });
 
   test('the unhealthy-host alarm fires when more than half of the 6 targets are unhealthy for 2 minutes', () => {
@@ -140,7 +142,7 @@ test('alarmTopic is notified when each alarm fires and when it recovers', () => 
 
   // THEN
   const topic = { Ref: Match.stringLikeRegexp('^Topic') };
-  template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 3);
+  template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 4);
 });
 
 test('alarmActions are added to the ALARM state of every alarm, after the topic', () => {
@@ -158,7 +160,7 @@ test('alarmActions are added to the ALARM state of every alarm, after the topic'
   template.resourcePropertiesCountIs(
     'AWS::CloudWatch::Alarm',
     { AlarmActions: [ref('Topic'), ref('PagerDuty'), ref('Opsgenie')], OKActions: [ref('Topic')] },
-    3,
+    4,
   );
 });
 
@@ -172,8 +174,45 @@ test('alarmActions without a topic are the only actions', () => {
   template.resourcePropertiesCountIs(
     'AWS::CloudWatch::Alarm',
     { AlarmActions: [{ Ref: Match.stringLikeRegexp('^PagerDuty') }], OKActions: Match.absent() },
-    3,
+    4,
   );
+});
+
+// Security detection, PCI DSS v4.0.1 10.4.1.1 and 10.7.2; the metrics:
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+test('with the load balancer: its 5xx answers and any desync non-compliant request raise alarms', () => {
+  // WHEN
+  const { alarms, template } = newAlarms((stack) => ({
+    loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Alb', {
+      loadBalancerArn: LOAD_BALANCER_ARN,
+      securityGroupId: 'sg-0123456789abcdef0',
+    }),
+  }));
+
+  // THEN
+  expect(alarms.all).toHaveLength(6);
+  const lbDimensions = [{ Name: 'LoadBalancer', Value: 'app/payments/50dc6c495c0c9188' }];
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Namespace: 'AWS/ApplicationELB',
+    MetricName: 'DesyncMitigationMode_NonCompliant_Request_Count',
+    Dimensions: lbDimensions,
+    Statistic: 'Sum',
+    Period: 300,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'HTTPCode_ELB_5XX_Count',
+    Dimensions: lbDimensions,
+    Statistic: 'Sum',
+    Threshold: 10,
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'HTTPCode_Target_5XX_Count',
+    Dimensions: DIMENSIONS,
+    Statistic: 'Sum',
+    Threshold: 10,
+  });
 });
 
 test('the alarms are exposed', () => {

@@ -1,8 +1,8 @@
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
-import { Template } from 'aws-cdk-lib/assertions';
 
 /** The region of every test stack. */
 export const REGION = 'eu-west-1';

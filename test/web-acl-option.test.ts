@@ -77,6 +77,26 @@ describe('managedRules()', () => {
     );
   });
 
+  // PCI DSS v4.0.1 10.4.1.1; https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html
+  test('an alarm watches the blocked requests of the whole web ACL', () => {
+    // WHEN
+    const { template } = bind(WebAclOption.managedRules());
+
+    // THEN
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/WAFV2',
+      MetricName: 'BlockedRequests',
+      Dimensions: [
+        { Name: 'Region', Value: 'eu-west-1' },
+        { Name: 'Rule', Value: 'ALL' },
+        { Name: 'WebACL', Value: 'PaymentApiWebAcl' },
+      ],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 100,
+    });
+  });
+
   test('logs to an encrypted aws-waf-logs- log group kept one year, without credentials', () => {
     // WHEN
     const { stack, key, arn, allowLogsToUseKey, template } = bind(WebAclOption.managedRules());

@@ -2,8 +2,8 @@ import { Annotations, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledge, compliancePacks, controlTower } from '../private/acknowledge';
 import { guardRailExemptions } from './keys';
+import { acknowledge, compliancePacks, controlTower } from '../private/acknowledge';
 
 /**
  * The access-log bucket of both load balancers, and the bucket of its S3 server access logs.

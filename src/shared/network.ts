@@ -3,9 +3,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, DependencyGroup } from 'constructs';
+import { createAuditLogGroup } from './audit-logs';
 import { acknowledge, compliancePacks } from '../private/acknowledge';
 import { zoneCidrSlot, zoneConstructId } from '../private/zones';
-import { createAuditLogGroup } from './audit-logs';
 
 /** The VPC's address range. Each zone's slot (see `zoneCidrSlot`) takes a fixed part of it. */
 const VPC_CIDR = '10.0.0.0/16';
