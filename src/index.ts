@@ -5,3 +5,4 @@ export * from './failover-target';
 export * from './tier-alarms';
 export * from './shared-resources';
 export * from './web-acl-option';
+export * from './egress-mode';
