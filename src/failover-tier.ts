@@ -15,7 +15,6 @@ import { EgressMode } from './egress-mode';
 import { IFailoverTarget } from './failover-target';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
 import { placeholderUserData } from './private/placeholder-user-data';
-import { knownVpcCidr } from './private/vpc-cidr';
 import {
   validateAccessLogsBucket,
   validateAvailabilityZones,
@@ -29,6 +28,7 @@ import {
   validateSslPolicy,
   validateVpcHasZones,
 } from './private/validate';
+import { knownVpcCidr } from './private/vpc-cidr';
 import { zoneConstructId } from './private/zones';
 import { TierAlarms } from './tier-alarms';
 
@@ -369,7 +369,11 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       instanceSg.addEgressRule(ec2.Peer.ipv4(vpcCidr), https, 'HTTPS to the interface VPC endpoints');
     }
     for (const prefixList of egressPrefixLists ?? []) {
-      instanceSg.addEgressRule(ec2.Peer.prefixList(prefixList.prefixListId), https, 'HTTPS to an allow-listed prefix list');
+      instanceSg.addEgressRule(
+        ec2.Peer.prefixList(prefixList.prefixListId),
+        https,
+        'HTTPS to an allow-listed prefix list',
+      );
     }
     if (egressPrefixLists === undefined) {
       instanceSg.addEgressRule(

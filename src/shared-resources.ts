@@ -151,7 +151,7 @@ export class SharedResources extends Construct {
             "the instances' subnets, accepting HTTPS from the VPC's CIDR, and an S3 gateway endpoint in their route tables, " +
             'or the instances cannot register with Systems Manager, ship logs or install packages. The instances may then ' +
             "send HTTPS to the VPC's CIDR and, unless you pass `egressPrefixLists` (the region's S3 prefix list), to any " +
-            "IPv4 address: only your VPC's routes keep that traffic off the internet. See the README, \"Restricted egress\".",
+            'IPv4 address: only your VPC\'s routes keep that traffic off the internet. See the README, "Restricted egress".',
         );
       }
     } else {

@@ -245,9 +245,10 @@ describe.each(SHAPES)('%s shape', (shape) => {
     };
     for (const zone of kept) {
       const mine = zonal(before, zone);
-      // the VPC's subnets, route tables, routes, NAT gateway and EIP (default shape), and one
-      // Auto Scaling group per tier
-      expect(Object.keys(mine).length).toBeGreaterThanOrEqual(shape === 'default' ? 12 : 2);
+      // the VPC's subnets, route tables, their associations and the public default route (default
+      // shape; no NAT gateway under the default EgressMode.ENDPOINTS_ONLY), and one Auto Scaling
+      // group per tier
+      expect(Object.keys(mine).length).toBeGreaterThanOrEqual(shape === 'default' ? 9 : 2);
       expect(zonal(changed, zone)).toEqual(mine);
     }
     // and no two subnets ever share an address range
@@ -325,6 +326,7 @@ test('every resource type the construct creates is known to the physical-name ru
     'AWS::EC2::Subnet',
     'AWS::EC2::SubnetRouteTableAssociation',
     'AWS::EC2::VPC',
+    'AWS::EC2::VPCEndpoint',
     'AWS::EC2::VPCGatewayAttachment',
     'AWS::ElasticLoadBalancingV2::Listener',
     'AWS::KMS::Key',
