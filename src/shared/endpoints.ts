@@ -24,7 +24,7 @@ export const INTERFACE_ENDPOINTS: ReadonlyArray<readonly [string, ec2.InterfaceV
 ];
 
 /**
- * Adds the VPC endpoints to a VPC the construct creates: the interface endpoints above, with
+ * Adds the VPC endpoints to a VPC the construct creates (whose address range is `vpcCidr`): the interface endpoints above, with
  * private DNS (the services' usual names resolve to the endpoints inside the VPC), one network
  * interface in each private subnet; and an S3 gateway endpoint in the private subnets' route
  * tables. S3 needs the gateway endpoint: the Amazon Linux 2023 repositories are S3 buckets served
@@ -37,13 +37,15 @@ export const INTERFACE_ENDPOINTS: ReadonlyArray<readonly [string, ec2.InterfaceV
  * Auto Scaling groups depend on: instances start once their zone's way out exists, whether that
  * is a NAT route, the endpoints, or both.
  */
-export function addServiceEndpoints(vpc: ec2.Vpc, privateSubnets: ec2.ISubnet[]): void {
+export function addServiceEndpoints(vpc: ec2.Vpc, vpcCidr: string, privateSubnets: ec2.ISubnet[]): void {
   const securityGroup = new ec2.SecurityGroup(vpc, 'EndpointSecurityGroup', {
     vpc,
     description: 'Interface VPC endpoints: HTTPS from the VPC only',
     allowAllOutbound: false,
   });
-  securityGroup.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from the VPC');
+  // The literal range, not the VPC's CidrBlock attribute: scanners (cdk-nag EC23 and the
+  // restricted-ports rules) cannot read an attribute and would report the rule as open.
+  securityGroup.addIngressRule(ec2.Peer.ipv4(vpcCidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
 
   const endpoints: ec2.VpcEndpoint[] = INTERFACE_ENDPOINTS.map(([id, service]) =>
     vpc.addInterfaceEndpoint(id, {

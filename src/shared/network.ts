@@ -102,7 +102,7 @@ export function createZoneKeyedVpc(
     vpc.privateSubnets.push(privateSubnet);
   });
 
-  addServiceEndpoints(vpc, vpc.privateSubnets);
+  addServiceEndpoints(vpc, VPC_CIDR, vpc.privateSubnets);
   addFlowLogs(scope, vpc, encryptionKey);
   return vpc;
 }
