@@ -580,7 +580,7 @@ describe('validation', () => {
         }),
         availabilityZones: ['eu-west-1a', 'eu-west-1b'],
       }),
-      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through NAT) in every chosen Availability Zone, got: no private subnets with egress',
+      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through VPC endpoints or NAT) in every chosen Availability Zone, got: no private subnets with egress',
     ],
     [
       'sslPolicy TLS11',
@@ -737,7 +737,7 @@ describe('validation', () => {
           ],
         }),
       }),
-      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through NAT) in every chosen Availability Zone, got: no private subnets with egress (it has 2 isolated subnets)',
+      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through VPC endpoints or NAT) in every chosen Availability Zone, got: no private subnets with egress (it has 2 isolated subnets)',
     ],
     [
       'an empty healthCheckSearchString',
