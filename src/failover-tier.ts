@@ -303,7 +303,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
   public readonly autoScalingGroups: autoscaling.AutoScalingGroup[];
   /** The launch template all of the tier's Auto Scaling groups launch from. */
   public readonly launchTemplate: ec2.LaunchTemplate;
-  /** The instances' security group: 443 only from the load balancer; 443 out as `egress` says. */
+  /** The instances' security group: 443 only from the load balancer. */
   public readonly instanceSecurityGroup: ec2.SecurityGroup;
   /** The instances' IAM role (SSM and CloudWatch agent managed policies). */
   public readonly instanceRole: iam.Role;
