@@ -12,6 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { EgressMode } from './egress-mode';
 import { IFailoverTarget } from './failover-target';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
 import { withHostLogging } from './private/host-logging';
@@ -30,6 +31,7 @@ import {
   validateSslPolicy,
   validateVpcHasZones,
 } from './private/validate';
+import { knownVpcCidr } from './private/vpc-cidr';
 import { zoneConstructId } from './private/zones';
 import { SessionLogDestination } from './session-log-destination';
 import { TierAlarms } from './tier-alarms';
@@ -136,6 +138,36 @@ export interface TierOptions {
    * @default false
    */
   readonly httpRedirect?: boolean;
+
+  /**
+   * Where the instances may send HTTPS (PCI DSS v4.0.1 1.3.2), and, in `MultiAzFailoverService`,
+   * whether the VPC it creates has NAT gateways. With `EgressMode.ENDPOINTS_ONLY` the instances'
+   * security group allows 443 to the VPC's CIDR (its interface endpoints) and to S3 (the Amazon
+   * Linux package repositories): to `egressPrefixLists` when given, else to any IPv4 address,
+   * which a VPC without a NAT route confines to the S3 gateway endpoint's prefix list (the S3
+   * prefix list's id differs per region and cannot be read from CloudFormation, so the construct
+   * cannot name it offline). With `EgressMode.INTERNET` the group allows 443 to any IPv4 address
+   * (through the VPC's NAT gateways), or, with `egressPrefixLists`, to the VPC's CIDR and those
+   * prefix lists only. A `vpc` you pass must provide the matching path: VPC endpoints for
+   * `ENDPOINTS_ONLY`, NAT for `INTERNET` (see the README, "Restricted egress").
+   *
+   * @default EgressMode.ENDPOINTS_ONLY
+   */
+  readonly egress?: EgressMode;
+
+  /**
+   * The prefix lists the instances may send HTTPS to, besides the VPC's CIDR: with them, the
+   * instances' security group has no any-IPv4 rule. Under `EgressMode.ENDPOINTS_ONLY` pass the
+   * region's S3 prefix list (`com.amazonaws.<region>.s3`, for example
+   * `ec2.PrefixList.fromPrefixListId(this, 'S3', 'pl-...')` with the id from
+   * `aws ec2 describe-managed-prefix-lists`), so that the group itself restricts S3 traffic to S3;
+   * under `EgressMode.INTERNET` pass the prefix lists of the third parties your application calls
+   * (and S3's, for the package repositories). At least one prefix list.
+   *
+   * @default - no prefix list: 443 to any IPv4 address, which routing confines to S3 under
+   * `ENDPOINTS_ONLY` and sends through NAT under `INTERNET`
+   */
+  readonly egressPrefixLists?: ec2.IPrefixList[];
 
   /**
    * The longest an instance runs before Auto Scaling replaces it, launching the replacement
@@ -346,12 +378,48 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       [awsSolutions('EC23')],
       'This is a public payment API: its load balancer accepts HTTPS (and, with httpRedirect, HTTP that is only redirected to HTTPS) from the internet, behind AWS WAF',
     );
+    // Restricted egress (PCI DSS v4.0.1 1.3.2), see EgressMode. The description of INTERNET is the
+    // one from before egress modes existed: a description change replaces the group.
+    const egress = props.egress ?? EgressMode.ENDPOINTS_ONLY;
+    const egressPrefixLists = props.egressPrefixLists;
+    if (egressPrefixLists !== undefined && egressPrefixLists.length === 0) {
+      throw new Error('`egressPrefixLists` must name at least one prefix list (leave it out for the default), got: []');
+    }
     const instanceSg = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
       vpc: props.vpc,
-      description: `Instances of the ${props.priority} tier: HTTPS from the tier ALB only, HTTPS out through NAT`,
+      description:
+        egress === EgressMode.INTERNET
+          ? `Instances of the ${props.priority} tier: HTTPS from the tier ALB only, HTTPS out through NAT`
+          : `Instances of the ${props.priority} tier: HTTPS from the tier ALB only, HTTPS out to VPC endpoints and S3`,
       allowAllOutbound: false,
     });
-    instanceSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs and package repositories');
+    const https = ec2.Port.tcp(443);
+    // An imported VPC may not say its CIDR; the any-IPv4 rule below then covers the endpoints.
+    const vpcCidr = knownVpcCidr(props.vpc);
+    if (egressPrefixLists !== undefined && vpcCidr === undefined) {
+      throw new Error(
+        '`egressPrefixLists` needs a `vpc` whose CIDR is known, so that the instances can still reach its VPC endpoints (import it with `vpcCidrBlock`), got: a VPC without `vpcCidrBlock`',
+      );
+    }
+    if (vpcCidr !== undefined && (egress === EgressMode.ENDPOINTS_ONLY || egressPrefixLists !== undefined)) {
+      instanceSg.addEgressRule(ec2.Peer.ipv4(vpcCidr), https, 'HTTPS to the interface VPC endpoints');
+    }
+    for (const prefixList of egressPrefixLists ?? []) {
+      instanceSg.addEgressRule(
+        ec2.Peer.prefixList(prefixList.prefixListId),
+        https,
+        'HTTPS to an allow-listed prefix list',
+      );
+    }
+    if (egressPrefixLists === undefined) {
+      instanceSg.addEgressRule(
+        ec2.Peer.anyIpv4(),
+        https,
+        egress === EgressMode.INTERNET
+          ? 'HTTPS to AWS APIs and package repositories'
+          : 'HTTPS to S3 through its gateway endpoint: the subnets route nothing else off the VPC',
+      );
+    }
     this.instanceSecurityGroup = instanceSg;
 
     const alb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
@@ -508,8 +576,9 @@ export class FailoverTier extends Construct implements IFailoverTarget {
         '@aws-cdk/aws-autoscaling:desiredCapacitySet',
         'The fleet size is fixed by instancesPerAz; every deploy is meant to restore it',
       );
-      // Instances start once their zone's route to the internet exists: user data that installs
-      // the application from the network must not race the NAT gateway.
+      // Instances start once their zone's way out exists: user data that installs the application
+      // from the network must not race the NAT route or the VPC endpoints (a VPC the construct
+      // creates adds its endpoints to each private subnet's internetConnectivityEstablished).
       group.node.addDependency(
         props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [az] })
           .internetConnectivityEstablished,

@@ -6,3 +6,4 @@ export * from './tier-alarms';
 export * from './shared-resources';
 export * from './web-acl-option';
 export * from './session-log-destination';
+export * from './egress-mode';

@@ -40,10 +40,14 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
 
   /**
    * The VPC. It needs public subnets (load balancers) and private subnets with egress
-   * (instances) in every chosen Availability Zone.
+   * (instances) in every chosen Availability Zone, and the way out that `egress` names: VPC
+   * endpoints for `EgressMode.ENDPOINTS_ONLY` (the construct adds none to your VPC, and warns),
+   * NAT for `EgressMode.INTERNET`.
    *
    * @default - a new VPC over the chosen Availability Zones with public and private subnets,
-   * one NAT gateway per zone and flow logs kept one year
+   * interface endpoints for ssm, ssmmessages, ec2messages, monitoring, logs, kms and sts and an
+   * S3 gateway endpoint, one NAT gateway per zone only with `egress: EgressMode.INTERNET`, and
+   * flow logs kept one year
    */
   readonly vpc?: ec2.IVpc;
 
@@ -269,6 +273,8 @@ export class MultiAzFailoverService extends Construct {
       logAdminRole,
       sessionLogging,
       sessionLogs,
+      // Also a tier option: the tiers' security groups follow the same mode.
+      egress: tierOptions.egress,
     });
     this.shared = shared;
     this.vpc = shared.vpc;

@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { EgressMode } from './egress-mode';
 import {
   validateAccessLogsBucket,
   validateAvailabilityZones,
@@ -36,12 +37,27 @@ export interface SharedResourcesProps {
   readonly availabilityZones: string[];
 
   /**
-   * An existing VPC.
+   * An existing VPC. The construct adds nothing to it: no VPC endpoints, whatever `egress` is.
    *
    * @default - a new VPC over `availabilityZones`: a public /24 and a private /20 subnet per zone,
-   * keyed by zone name, one NAT gateway per zone, flow logs to an encrypted log group kept one year
+   * keyed by zone name, VPC endpoints for the AWS services the instances use, one NAT gateway per
+   * zone only with `EgressMode.INTERNET`, flow logs to an encrypted log group kept one year
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * How the instances of the new VPC reach outside it. Either way the new VPC gets interface
+   * endpoints with private DNS for `ssm`, `ssmmessages`, `ec2messages`, `monitoring`, `logs`,
+   * `kms` and `sts` in every zone's private subnet, and an S3 gateway endpoint.
+   * `EgressMode.ENDPOINTS_ONLY` creates no NAT gateway: the private subnets have no route off the
+   * VPC other than the S3 gateway endpoint's. `EgressMode.INTERNET` adds one NAT gateway and a
+   * default route per zone. Pass the same mode to the tiers (`MultiAzFailoverService` does). With
+   * `vpc`, nothing is created, and `ENDPOINTS_ONLY` warns
+   * (`multi-az-failover-service:ownVpcEndpoints`) that your VPC must provide the endpoints.
+   *
+   * @default EgressMode.ENDPOINTS_ONLY
+   */
+  readonly egress?: EgressMode;
 
   /**
    * An existing customer-managed key. Only a key defined in the same app gets the key-policy
@@ -145,9 +161,9 @@ export interface SharedResourcesProps {
 
 /**
  * What both tiers share: the customer-managed KMS keys (data, and logs), the access-log bucket,
- * the alarm topic, the VPC, the AWS WAF web ACL, the log groups of the instances' host logs and
- * of Session Manager, and the account's Session Manager preferences. Each is created with secure
- * defaults unless passed in.
+ * the alarm topic, the VPC (with its VPC endpoints), the AWS WAF web ACL, the log groups of the
+ * instances' host logs and of Session Manager, and the account's Session Manager preferences. Each
+ * is created with secure defaults unless passed in.
  */
 export class SharedResources extends Construct {
   /** The customer-managed key of volumes and topic. */
@@ -213,11 +229,23 @@ export class SharedResources extends Construct {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
 
+    const egress = props.egress ?? EgressMode.ENDPOINTS_ONLY;
     if (props.vpc) {
       this.vpc = props.vpc;
+      if (egress === EgressMode.ENDPOINTS_ONLY) {
+        Annotations.of(this).addWarningV2(
+          'multi-az-failover-service:ownVpcEndpoints',
+          'With your own `vpc` and `egress: EgressMode.ENDPOINTS_ONLY` the construct creates no VPC endpoints: the VPC must ' +
+            'have interface endpoints with private DNS for ssm, ssmmessages, ec2messages, monitoring, logs, kms and sts in ' +
+            "the instances' subnets, accepting HTTPS from the VPC's CIDR, and an S3 gateway endpoint in their route tables, " +
+            'or the instances cannot register with Systems Manager, ship logs or install packages. The instances may then ' +
+            "send HTTPS to the VPC's CIDR and, unless you pass `egressPrefixLists` (the region's S3 prefix list), to any " +
+            'IPv4 address: only your VPC\'s routes keep that traffic off the internet. See the README, "Restricted egress".',
+        );
+      }
     } else {
       validateAvailabilityZones('availabilityZones', props.availabilityZones, Stack.of(this).region);
-      this.vpc = createZoneKeyedVpc(this, props.availabilityZones, this.logsEncryptionKey);
+      this.vpc = createZoneKeyedVpc(this, props.availabilityZones, this.logsEncryptionKey, egress);
     }
 
     this.hostLogGroup = createAuditLogGroup(this, 'HostLogs', 'host', this.logsEncryptionKey, retentionDays);

@@ -303,9 +303,10 @@ describe.each(SHAPES)('%s shape', (shape) => {
     };
     for (const zone of kept) {
       const mine = zonal(before, zone);
-      // the VPC's subnets, route tables, routes, NAT gateway and EIP (default shape), and one
-      // Auto Scaling group per tier
-      expect(Object.keys(mine).length).toBeGreaterThanOrEqual(shape === 'default' ? 12 : 2);
+      // the VPC's subnets, route tables, their associations and the public default route (default
+      // shape; no NAT gateway under the default EgressMode.ENDPOINTS_ONLY), and one Auto Scaling
+      // group per tier
+      expect(Object.keys(mine).length).toBeGreaterThanOrEqual(shape === 'default' ? 9 : 2);
       expect(zonal(changed, zone)).toEqual(mine);
     }
     // and no two subnets ever share an address range
@@ -391,6 +392,7 @@ test('every resource type the construct creates is known to the physical-name ru
     'AWS::EC2::Subnet',
     'AWS::EC2::SubnetRouteTableAssociation',
     'AWS::EC2::VPC',
+    'AWS::EC2::VPCEndpoint',
     'AWS::EC2::VPCGatewayAttachment',
     'AWS::ElasticLoadBalancingV2::Listener',
     'AWS::KMS::Key',
@@ -411,5 +413,34 @@ test('every resource type the construct creates is known to the physical-name ru
     for (const type of types) {
       expect({ type, known: type in NAME_PROPERTIES || withoutName.has(type) }).toEqual({ type, known: true });
     }
+  }
+});
+
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpoint.html: an interface
+// endpoint's subnets (AddSubnetId, RemoveSubnetId) and a gateway endpoint's route tables
+// (AddRouteTableId, RemoveRouteTableId) are changed on the endpoint in place. So a change of
+// zones must keep every VPC endpoint (same logical id, same service) and change only its subnets
+// or route tables: a replaced endpoint would first be created next to the old one, and two
+// endpoints with private DNS for one service cannot exist in one VPC.
+test.each([
+  ['removing the first zone', ['eu-west-1b', 'eu-west-1c']],
+  ['adding a zone', ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d']],
+])('%s keeps every VPC endpoint and changes only its subnets or route tables', (_change, after) => {
+  // GIVEN
+  const endpoints = (availabilityZones?: string[]) =>
+    synth('default', { availabilityZones }).template.findResources('AWS::EC2::VPCEndpoint');
+  const before = endpoints();
+
+  // WHEN
+  const changed = endpoints(after);
+
+  // THEN
+  expect(Object.keys(changed).sort()).toEqual(Object.keys(before).sort());
+  expect(Object.keys(before)).toHaveLength(8);
+  for (const [id, endpoint] of Object.entries(before)) {
+    const { SubnetIds: _s, RouteTableIds: _r, ...kept } = endpoint.Properties;
+    const { SubnetIds: s, RouteTableIds: r, ...keptAfter } = changed[id].Properties;
+    expect(keptAfter).toEqual(kept);
+    expect((s ?? r).length).toBe(after.length);
   }
 });

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { FailoverPriority, FailoverTier, FailoverTierProps, IFailoverTarget } from '../src';
+import { EgressMode, FailoverPriority, FailoverTier, FailoverTierProps, IFailoverTarget } from '../src';
 import { AZS, importedVpc, logicalIdOf, newStack, privateSubnetId, publicSubnetId, userDataText } from './util';
 
 /** The name of the test's host log group. */
@@ -418,7 +418,8 @@ describe('options', () => {
       GroupDescription: 'Internet-facing ALB of the secondary tier: HTTPS only',
     });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: 'Instances of the secondary tier: HTTPS from the tier ALB only, HTTPS out through NAT',
+      GroupDescription:
+        'Instances of the secondary tier: HTTPS from the tier ALB only, HTTPS out to VPC endpoints and S3',
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.prefix', Value: 'secondary' }]),
@@ -689,7 +690,7 @@ describe('validation', () => {
         }),
         availabilityZones: ['eu-west-1a', 'eu-west-1b'],
       }),
-      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through NAT) in every chosen Availability Zone, got: no private subnets with egress',
+      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through VPC endpoints or NAT) in every chosen Availability Zone, got: no private subnets with egress',
     ],
     [
       'sslPolicy TLS11',
@@ -846,7 +847,7 @@ describe('validation', () => {
           ],
         }),
       }),
-      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through NAT) in every chosen Availability Zone, got: no private subnets with egress (it has 2 isolated subnets)',
+      '`vpc` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through VPC endpoints or NAT) in every chosen Availability Zone, got: no private subnets with egress (it has 2 isolated subnets)',
     ],
     [
       'an empty healthCheckSearchString',
@@ -865,6 +866,143 @@ describe('validation', () => {
     ],
   ])('rejects %s', (_name, props, message) => {
     // WHEN / THEN
+    expect(() => newTier(props)).toThrow(message);
+  });
+});
+
+describe('egress (PCI DSS v4.0.1 1.3.2)', () => {
+  const S3_LIST = 'pl-0123456789abcdef0';
+  const PARTNER_LIST = 'pl-0fedcba9876543210';
+
+  /** The imported test VPC, with its CIDR known. */
+  function vpcWithCidr(stack: Stack): ec2.IVpc {
+    return ec2.Vpc.fromVpcAttributes(stack, 'CidrVpc', {
+      vpcId: 'vpc-0123456789abcdef0',
+      vpcCidrBlock: '10.1.0.0/16',
+      availabilityZones: AZS,
+      publicSubnetIds: AZS.map(publicSubnetId),
+      privateSubnetIds: AZS.map(privateSubnetId),
+    });
+  }
+
+  /**
+   * The egress rules of the tier's instance security group: inline ones (CIDR peers) first, then
+   * the `AWS::EC2::SecurityGroupEgress` resources aws-cdk-lib makes for prefix-list peers.
+   */
+  function instanceEgress(tier: FailoverTier, template: Template): unknown[] {
+    const groupId = logicalIdOf(tier.instanceSecurityGroup);
+    const standalone = Object.values(
+      template.findResources('AWS::EC2::SecurityGroupEgress', {
+        Properties: { GroupId: { 'Fn::GetAtt': [groupId, 'GroupId'] } },
+      }),
+    ).map((r) => r.Properties);
+    return [...template.toJSON().Resources[groupId].Properties.SecurityGroupEgress, ...standalone];
+  }
+
+  const https = { IpProtocol: 'tcp', FromPort: 443, ToPort: 443 };
+
+  test('ENDPOINTS_ONLY (the default): HTTPS to the VPC (its interface endpoints) and to S3, nothing else', () => {
+    // WHEN
+    const { tier, template } = newTier((s) => ({ vpc: vpcWithCidr(s) }));
+
+    // THEN: S3 has no CloudFormation-readable prefix list id, so its rule is 443 to any IPv4
+    // address, which the construct's VPC routes only to the S3 gateway endpoint
+    expect(instanceEgress(tier, template)).toEqual([
+      expect.objectContaining({ ...https, CidrIp: '10.1.0.0/16' }),
+      expect.objectContaining({ ...https, CidrIp: '0.0.0.0/0' }),
+    ]);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription:
+        'Instances of the primary tier: HTTPS from the tier ALB only, HTTPS out to VPC endpoints and S3',
+    });
+  });
+
+  test('ENDPOINTS_ONLY with the S3 prefix list: the security group itself allows only the VPC and S3', () => {
+    // WHEN
+    const { tier, template } = newTier((s) => ({
+      vpc: vpcWithCidr(s),
+      egressPrefixLists: [ec2.PrefixList.fromPrefixListId(s, 'S3', S3_LIST)],
+    }));
+
+    // THEN
+    expect(instanceEgress(tier, template)).toEqual([
+      expect.objectContaining({ ...https, CidrIp: '10.1.0.0/16' }),
+      expect.objectContaining({ ...https, DestinationPrefixListId: S3_LIST }),
+    ]);
+  });
+
+  test('ENDPOINTS_ONLY in a VPC imported without its CIDR: one rule, 443 to any IPv4 address', () => {
+    // WHEN
+    const { tier, template } = newTier();
+
+    // THEN
+    expect(instanceEgress(tier, template)).toEqual([expect.objectContaining({ ...https, CidrIp: '0.0.0.0/0' })]);
+  });
+
+  test('INTERNET: HTTPS to any IPv4 address through NAT, as before egress modes existed', () => {
+    // WHEN
+    const { tier, template } = newTier((s) => ({ vpc: vpcWithCidr(s), egress: EgressMode.INTERNET }));
+
+    // THEN: the description is the old one, so the group is not replaced
+    expect(instanceEgress(tier, template)).toEqual([
+      expect.objectContaining({
+        ...https,
+        CidrIp: '0.0.0.0/0',
+        Description: 'HTTPS to AWS APIs and package repositories',
+      }),
+    ]);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Instances of the primary tier: HTTPS from the tier ALB only, HTTPS out through NAT',
+    });
+  });
+
+  test('INTERNET with allow-listed prefix lists: only the VPC and those lists', () => {
+    // WHEN
+    const { tier, template } = newTier((s) => ({
+      vpc: vpcWithCidr(s),
+      egress: EgressMode.INTERNET,
+      egressPrefixLists: [
+        ec2.PrefixList.fromPrefixListId(s, 'S3', S3_LIST),
+        ec2.PrefixList.fromPrefixListId(s, 'Partner', PARTNER_LIST),
+      ],
+    }));
+
+    // THEN
+    expect(instanceEgress(tier, template)).toEqual([
+      expect.objectContaining({ ...https, CidrIp: '10.1.0.0/16' }),
+      expect.objectContaining({ ...https, DestinationPrefixListId: S3_LIST }),
+      expect.objectContaining({ ...https, DestinationPrefixListId: PARTNER_LIST }),
+    ]);
+  });
+
+  test('the Auto Scaling groups depend on their zone’s way out in either mode', () => {
+    // GIVEN: a VPC with NAT (aws-cdk-lib's default) in the tier's zones
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'NatVpc', { availabilityZones: AZS });
+
+    // WHEN
+    const { template } = newTier(() => ({ vpc }), stack);
+
+    // THEN
+    for (const group of Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
+      expect(group.DependsOn).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^NatVpcPrivateSubnet\dDefaultRoute/)]),
+      );
+    }
+  });
+
+  test.each<[string, (stack: Stack) => ExtraProps, string]>([
+    [
+      'an empty egressPrefixLists',
+      () => ({ egressPrefixLists: [] }),
+      '`egressPrefixLists` must name at least one prefix list (leave it out for the default), got: []',
+    ],
+    [
+      'egressPrefixLists in a VPC imported without its CIDR',
+      (s) => ({ egressPrefixLists: [ec2.PrefixList.fromPrefixListId(s, 'S3', S3_LIST)] }),
+      '`egressPrefixLists` needs a `vpc` whose CIDR is known, so that the instances can still reach its VPC endpoints (import it with `vpcCidrBlock`), got: a VPC without `vpcCidrBlock`',
+    ],
+  ])('%s is refused', (_name, props, message) => {
     expect(() => newTier(props)).toThrow(message);
   });
 });

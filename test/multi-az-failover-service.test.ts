@@ -9,7 +9,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { MultiAzFailoverService, MultiAzFailoverServiceProps, WebAclOption } from '../src';
+import { EgressMode, MultiAzFailoverService, MultiAzFailoverServiceProps, WebAclOption } from '../src';
 import {
   AZS,
   importedVpc,
@@ -80,7 +80,9 @@ describe('with default props', () => {
     ['AWS::WAFv2::WebACL', 1],
     ['AWS::WAFv2::WebACLAssociation', 2],
     ['AWS::EC2::VPC', 1],
-    ['AWS::EC2::NatGateway', 3],
+    // EgressMode.ENDPOINTS_ONLY: VPC endpoints (7 interface, 1 S3 gateway), no NAT gateway
+    ['AWS::EC2::NatGateway', 0],
+    ['AWS::EC2::VPCEndpoint', 8],
     ['AWS::EC2::FlowLog', 1],
     // the access-log bucket and the bucket of its server access logs
     ['AWS::S3::Bucket', 2],
@@ -540,8 +542,15 @@ describe('resource counts per prop combination', () => {
 
     // THEN
     template.resourceCountIs('AWS::AutoScaling::AutoScalingGroup', groups);
-    template.resourceCountIs('AWS::EC2::NatGateway', zones);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.resourceCountIs('AWS::EC2::Subnet', zones * 2);
+    // each interface endpoint has a network interface in every zone's private subnet
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 7);
+    for (const endpoint of Object.values(
+      template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }),
+    )) {
+      expect(endpoint.Properties.SubnetIds).toHaveLength(zones);
+    }
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
     template.resourceCountIs('AWS::EC2::LaunchTemplate', 2);
     for (const [priority, size] of [
@@ -1209,9 +1218,21 @@ describe('deploy readiness', () => {
     );
   });
 
-  test('the instances of each zone start after that zone’s route through its NAT gateway exists', () => {
+  test('the instances of each zone start after that zone’s VPC endpoints exist (ENDPOINTS_ONLY, the default)', () => {
     // WHEN
     const { template } = newService(() => ({ availabilityZones: AZS }));
+
+    // THEN
+    const endpoints = Object.keys(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints).toHaveLength(8);
+    for (const group of Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
+      expect(group.DependsOn).toEqual(expect.arrayContaining(endpoints));
+    }
+  });
+
+  test('the instances of each zone start after that zone’s route through its NAT gateway exists (INTERNET)', () => {
+    // WHEN
+    const { template } = newService(() => ({ availabilityZones: AZS, egress: EgressMode.INTERNET }));
 
     // THEN
     for (const [id, group] of Object.entries(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
@@ -1222,6 +1243,80 @@ describe('deploy readiness', () => {
         ]),
       );
     }
+  });
+});
+
+describe('egress (PCI DSS v4.0.1 1.3.2)', () => {
+  /** The egress rules of both tiers' instance security groups. */
+  function instanceEgress(template: Template): unknown[][] {
+    return Object.values(
+      template.findResources('AWS::EC2::SecurityGroup', {
+        Properties: { GroupDescription: Match.stringLikeRegexp('^Instances of the') },
+      }),
+    ).map((g) => g.Properties.SecurityGroupEgress);
+  }
+
+  test('by default both tiers reach only the VPC (its endpoints) and S3, and the VPC has no NAT gateway', () => {
+    // WHEN
+    const { service, stack, template } = newService();
+
+    // THEN
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 8);
+    const groups = instanceEgress(template);
+    expect(groups).toHaveLength(2);
+    for (const rules of groups) {
+      expect(rules).toEqual([
+        expect.objectContaining({ CidrIp: stack.resolve(service.vpc.vpcCidrBlock), FromPort: 443, ToPort: 443 }),
+        expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 }),
+      ]);
+    }
+    // the any-IPv4 rule leads only to S3: no private route table has a default route
+    for (const route of Object.values(template.findResources('AWS::EC2::Route'))) {
+      expect(route.Properties.RouteTableId.Ref).toMatch(/PublicRouteTable/);
+    }
+  });
+
+  test('egressPrefixLists reach both tiers and remove the any-IPv4 rule', () => {
+    // WHEN
+    const { service, stack, template } = newService((s) => ({
+      egressPrefixLists: [ec2.PrefixList.fromPrefixListId(s, 'S3', 'pl-0123456789abcdef0')],
+    }));
+
+    // THEN: one prefix-list rule per tier (a resource of its own), and no any-IPv4 rule left
+    template.resourcePropertiesCountIs(
+      'AWS::EC2::SecurityGroupEgress',
+      { DestinationPrefixListId: 'pl-0123456789abcdef0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 },
+      2,
+    );
+    for (const rules of instanceEgress(template)) {
+      expect(rules).toEqual([
+        expect.objectContaining({ CidrIp: stack.resolve(service.vpc.vpcCidrBlock), FromPort: 443, ToPort: 443 }),
+      ]);
+      expect(JSON.stringify(rules)).not.toContain('0.0.0.0/0');
+    }
+  });
+
+  test('INTERNET gives the new VPC one NAT gateway per zone and both tiers HTTPS to anywhere', () => {
+    // WHEN
+    const { template } = newService(() => ({ egress: EgressMode.INTERNET }));
+
+    // THEN
+    template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 8);
+    for (const rules of instanceEgress(template)) {
+      expect(rules).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })]);
+    }
+  });
+
+  test('with your own vpc, no endpoints are created and ENDPOINTS_ONLY warns once', () => {
+    // WHEN
+    const { stack, template } = newService((s) => ({ vpc: importedVpc(s) }));
+
+    // THEN
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('creates no VPC endpoints'));
+    expect(warnings.map((w) => w.id)).toEqual(['/TestStack/PaymentApi/Shared']);
   });
 });
 
@@ -1314,6 +1409,20 @@ describe('tier options reach both tiers', () => {
     httpRedirect: [
       () => ({ httpRedirect: true }),
       (t) => perTier(t, 'AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' }),
+    ],
+    egress: [
+      () => ({ egress: EgressMode.INTERNET }),
+      (t) => {
+        perTier(t, 'AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('HTTPS out through NAT$') });
+        // and SharedResources: NAT gateways in the new VPC
+        t.resourceCountIs('AWS::EC2::NatGateway', 3);
+      },
+    ],
+    egressPrefixLists: [
+      (stack) => ({
+        egressPrefixLists: [ec2.PrefixList.fromPrefixListId(stack, 'MarkerList', 'pl-0123456789abcdef0')],
+      }),
+      (t) => perTier(t, 'AWS::EC2::SecurityGroupEgress', { DestinationPrefixListId: 'pl-0123456789abcdef0' }),
     ],
     deletionProtection: [
       () => ({ deletionProtection: true }),

@@ -530,7 +530,9 @@ function checkTemplate(c: Case, { template, errors, refs }: Synthesized): void {
   template.resourceCountIs('AWS::CertificateManager::Certificate', c.certificate ? 0 : 1);
   template.resourceCountIs('AWS::EC2::VPC', c.vpcZones ? 0 : 1);
   template.resourceCountIs('AWS::EC2::Subnet', c.vpcZones ? 0 : 2 * zoneCount);
-  template.resourceCountIs('AWS::EC2::NatGateway', c.vpcZones ? 0 : zoneCount);
+  // EgressMode.ENDPOINTS_ONLY (the default): VPC endpoints in a new VPC, no NAT gateway anywhere
+  template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  template.resourceCountIs('AWS::EC2::VPCEndpoint', c.vpcZones ? 0 : 8);
   const buckets = resources(template, 'AWS::S3::Bucket');
   if (c.accessLogsBucket) {
     expect(buckets).toHaveLength(1);

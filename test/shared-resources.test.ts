@@ -1,10 +1,11 @@
 import { App, CliCredentialsStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { SharedResources, SharedResourcesProps, WebAclOption } from '../src';
+import { EgressMode, SharedResources, SharedResourcesProps, WebAclOption } from '../src';
 import { importedVpc, newStack } from './util';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -66,7 +67,9 @@ describe('with default props', () => {
     ['AWS::SNS::Topic', 1],
     ['AWS::SNS::Subscription', 0],
     ['AWS::EC2::VPC', 1],
-    ['AWS::EC2::NatGateway', 2],
+    // EgressMode.ENDPOINTS_ONLY: VPC endpoints (7 interface, 1 S3 gateway), no NAT gateway
+    ['AWS::EC2::NatGateway', 0],
+    ['AWS::EC2::VPCEndpoint', 8],
     ['AWS::EC2::FlowLog', 1],
     ['AWS::WAFv2::WebACL', 1],
     ['AWS::WAFv2::LoggingConfiguration', 1],
@@ -805,5 +808,179 @@ describe('validation of the shared-resource options', () => {
   ])('rejects %s', (_name, props, message) => {
     // WHEN / THEN
     expect(() => newShared(props)).toThrow(message);
+  });
+});
+
+describe('VPC endpoints and egress', () => {
+  /** The logical ids of the private (or public) subnets' route tables of the new VPC. */
+  function routeTables(template: Template, kind: 'Public' | 'Private'): string[] {
+    return Object.keys(template.findResources('AWS::EC2::RouteTable')).filter((id) =>
+      new RegExp(`^SharedVpcZoneEuWest1[ab]${kind}RouteTable`).test(id),
+    );
+  }
+
+  // The interface endpoints the instances need, from AWS's pages:
+  // - Systems Manager, https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html:
+  //   com.amazonaws.region.ssm, com.amazonaws.region.ssmmessages and com.amazonaws.region.ec2messages
+  //   for SSM Agent and Session Manager without internet access;
+  // - the CloudWatch agent, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html
+  //   and https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html:
+  //   com.amazonaws.region.monitoring (metrics) and com.amazonaws.region.logs (logs);
+  // - KMS (Session Manager session encryption, applications) and STS (role sessions), which the
+  //   issue asks for;
+  // - S3 as a gateway endpoint, https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html:
+  //   no charge, and routed by destination, so it also carries the Amazon Linux 2023 repositories'
+  //   s3.dualstack names that an S3 interface endpoint's private DNS does not answer.
+  test.each(['ssm', 'ssmmessages', 'ec2messages', 'monitoring', 'logs', 'kms', 'sts'])(
+    'an interface endpoint for com.amazonaws.<region>.%s with private DNS in every zone’s private subnet',
+    (service) => {
+      // WHEN
+      const { template } = newShared();
+
+      // THEN
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        ServiceName: `com.amazonaws.eu-west-1.${service}`,
+        PrivateDnsEnabled: true,
+        SubnetIds: [
+          { Ref: Match.stringLikeRegexp('^SharedVpcZoneEuWest1aPrivateSubnet') },
+          { Ref: Match.stringLikeRegexp('^SharedVpcZoneEuWest1bPrivateSubnet') },
+        ],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^SharedVpcEndpointSecurityGroup'), 'GroupId'] }],
+      });
+    },
+  );
+
+  test('the endpoints are keyed by service under the VPC (construct ids are a contract)', () => {
+    // WHEN
+    const { shared } = newShared();
+
+    // THEN
+    const ids = shared.vpc.node.children
+      .filter((c) => c.node.defaultChild instanceof ec2.CfnVPCEndpoint)
+      .map((c) => c.node.id);
+    expect(ids).toEqual([
+      'SsmEndpoint',
+      'SsmMessagesEndpoint',
+      'Ec2MessagesEndpoint',
+      'MonitoringEndpoint',
+      'LogsEndpoint',
+      'KmsEndpoint',
+      'StsEndpoint',
+      'S3Endpoint',
+    ]);
+  });
+
+  test('an S3 gateway endpoint in the private subnets’ route tables only', () => {
+    // WHEN
+    const { template } = newShared();
+
+    // THEN
+    const [endpoint] = Object.values(
+      template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }),
+    );
+    expect(endpoint.Properties.ServiceName).toEqual({
+      'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']],
+    });
+    expect(endpoint.Properties.RouteTableIds.map((r: { Ref: string }) => r.Ref).sort()).toEqual(
+      routeTables(template, 'Private').sort(),
+    );
+  });
+
+  test('the endpoints’ security group accepts HTTPS from the VPC only and sends nothing', () => {
+    // WHEN
+    const { template } = newShared();
+
+    // THEN: the VPC's range as a literal, which scanners can check
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Interface VPC endpoints: HTTPS from the VPC only',
+      SecurityGroupIngress: [
+        Match.objectLike({
+          CidrIp: '10.0.0.0/16',
+          IpProtocol: 'tcp',
+          FromPort: 443,
+          ToPort: 443,
+        }),
+      ],
+      // aws-cdk-lib's placeholder rule of a group without egress
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
+    });
+  });
+
+  test('ENDPOINTS_ONLY (the default): no NAT gateway, and no route off the VPC from the private subnets', () => {
+    // WHEN
+    const { template } = newShared();
+
+    // THEN
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::EIP', 0);
+    // the only routes are the public subnets' default routes to the internet gateway
+    const routes = Object.values(template.findResources('AWS::EC2::Route'));
+    expect(routes.map((r) => r.Properties.RouteTableId.Ref).sort()).toEqual(routeTables(template, 'Public').sort());
+    for (const route of routes) {
+      expect(route.Properties).toEqual(
+        expect.objectContaining({ DestinationCidrBlock: '0.0.0.0/0', GatewayId: expect.anything() }),
+      );
+    }
+  });
+
+  test('INTERNET: one NAT gateway and a default route through it per zone, and the same endpoints', () => {
+    // WHEN
+    const { template } = newShared(() => ({ egress: EgressMode.INTERNET }));
+
+    // THEN
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 8);
+    for (const zone of ['a', 'b']) {
+      template.hasResourceProperties('AWS::EC2::Route', {
+        RouteTableId: { Ref: Match.stringLikeRegexp(`^SharedVpcZoneEuWest1${zone}PrivateRouteTable`) },
+        DestinationCidrBlock: '0.0.0.0/0',
+        NatGatewayId: { Ref: Match.stringLikeRegexp(`^SharedVpcZoneEuWest1${zone}PublicNATGateway`) },
+      });
+    }
+  });
+
+  test('the NAT gateways keep their construct ids under INTERNET (Vpc/Zone<Name>/Public/NATGateway)', () => {
+    // WHEN
+    const { template } = newShared(() => ({ egress: EgressMode.INTERNET }));
+
+    // THEN
+    expect(Object.keys(template.findResources('AWS::EC2::NatGateway')).sort()).toEqual([
+      expect.stringMatching(/^SharedVpcZoneEuWest1aPublicNATGateway[0-9A-F]{8}$/),
+      expect.stringMatching(/^SharedVpcZoneEuWest1bPublicNATGateway[0-9A-F]{8}$/),
+    ]);
+  });
+
+  test.each([EgressMode.ENDPOINTS_ONLY, EgressMode.INTERNET])(
+    'with an existing vpc and %s, no VPC endpoint is created',
+    (egress) => {
+      // WHEN
+      const { template } = newShared((s) => ({ vpc: importedVpc(s), egress }));
+
+      // THEN
+      template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+      template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+    },
+  );
+
+  test('with an existing vpc and ENDPOINTS_ONLY, synth warns that the VPC must provide the endpoints', () => {
+    // WHEN
+    const { stack } = newShared((s) => ({ vpc: importedVpc(s) }));
+
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '/TestStack/Shared',
+      Match.stringLikeRegexp('creates no VPC endpoints'),
+    );
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings)).toContain('[ack: multi-az-failover-service:ownVpcEndpoints]');
+  });
+
+  test('with an existing vpc and INTERNET, no endpoint warning', () => {
+    // WHEN
+    const { stack } = newShared((s) => ({ vpc: importedVpc(s), egress: EgressMode.INTERNET }));
+
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('VPC endpoints'));
   });
 });

@@ -55,7 +55,8 @@ function sharedProps(stack: Stack): Partial<MultiAzFailoverServiceProps> {
 // the bucket of its S3 server access logs.
 const SHARED_TYPES: Array<[string, number]> = [
   ['AWS::EC2::VPC', 1],
-  ['AWS::EC2::NatGateway', 2],
+  // the VPC endpoints of the one VPC (no NAT gateway with the default EgressMode.ENDPOINTS_ONLY)
+  ['AWS::EC2::VPCEndpoint', 8],
   // the data key and the logs key
   ['AWS::KMS::Key', 2],
   ['AWS::S3::Bucket', 2],

@@ -146,7 +146,7 @@ export function validateVpcHasZones(prop: string, vpc: ec2.IVpc, azs: string[]):
   if (vpc.privateSubnets.length === 0) {
     const isolated = vpc.isolatedSubnets.length > 0 ? ` (it has ${vpc.isolatedSubnets.length} isolated subnets)` : '';
     throw new Error(
-      `\`vpc\` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through NAT) in every chosen Availability Zone, got: no private subnets with egress${isolated}`,
+      `\`vpc\` must have private subnets with egress (PRIVATE_WITH_EGRESS: the instances reach AWS APIs and package repositories through VPC endpoints or NAT) in every chosen Availability Zone, got: no private subnets with egress${isolated}`,
     );
   }
   for (const [kind, subnets] of [

@@ -4,6 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, DependencyGroup } from 'constructs';
 import { createAuditLogGroup } from './audit-logs';
+import { addServiceEndpoints } from './endpoints';
+import { EgressMode } from '../egress-mode';
 import { acknowledge, compliancePacks } from '../private/acknowledge';
 import { zoneCidrSlot, zoneConstructId } from '../private/zones';
 
@@ -22,9 +24,14 @@ function privateCidr(slot: number): string {
 
 /**
  * A VPC whose subnets are keyed by zone: for each zone, a public subnet (a /24, the load
- * balancers and the zone's NAT gateway) and a private subnet with egress (a /20, the
- * instances), under the construct `Vpc/Zone<Name>` and at the address range of the zone's
- * letter. aws-cdk-lib's `Vpc` allocates subnets by position, so removing the first zone would
+ * balancers and, with `EgressMode.INTERNET`, the zone's NAT gateway) and a private subnet (a /20,
+ * the instances), under the construct `Vpc/Zone<Name>` and at the address range of the zone's
+ * letter. The private subnets reach AWS through VPC endpoints (see `addServiceEndpoints`) in
+ * either mode; only `EgressMode.INTERNET` adds a NAT gateway and a default route per zone.
+ * Without that route the private subnets are isolated in aws-cdk-lib's terms, but they stay
+ * registered as private subnets with egress (their egress is the endpoints): the tiers select
+ * them that way in both modes, and a subnet's construct id and address range never depend on
+ * the mode. aws-cdk-lib's `Vpc` allocates subnets by position, so removing the first zone would
  * move every other zone's subnets (same construct id, new zone, conflicting CIDR) and the
  * update would fail (aws/aws-cdk#6683); here a kept zone keeps its subnets, routes and NAT
  * gateway. The subnets are registered on the `Vpc` so that `selectSubnets` finds them by type,
@@ -32,11 +39,16 @@ function privateCidr(slot: number): string {
  *
  * Flow logs (all traffic) go to a log group encrypted with `encryptionKey` (the logs key), kept one year.
  */
-export function createZoneKeyedVpc(scope: Construct, availabilityZones: string[], encryptionKey: kms.IKey): ec2.Vpc {
+export function createZoneKeyedVpc(
+  scope: Construct,
+  availabilityZones: string[],
+  encryptionKey: kms.IKey,
+  egress: EgressMode,
+): ec2.Vpc {
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR),
     availabilityZones,
-    // The subnets, the internet gateway and the NAT gateways are created below, keyed by zone.
+    // The subnets, the internet gateway and any NAT gateways are created below, keyed by zone.
     subnetConfiguration: [],
     natGateways: 0,
     restrictDefaultSecurityGroup: false,
@@ -68,14 +80,15 @@ export function createZoneKeyedVpc(scope: Construct, availabilityZones: string[]
       compliancePacks('VPCNoUnrestrictedRouteToIGW'),
       'Public subnets hold only the internet-facing load balancers and the NAT gateways, which need a default route to the internet gateway; instances run in private subnets',
     );
-    const nat = publicSubnet.addNatGateway();
     const privateSubnet = new ec2.PrivateSubnet(zone, 'Private', {
       vpcId: vpc.vpcId,
       availabilityZone,
       cidrBlock: privateCidr(slot),
       mapPublicIpOnLaunch: false,
     });
-    privateSubnet.addDefaultNatRoute(nat.ref);
+    if (egress === EgressMode.INTERNET) {
+      privateSubnet.addDefaultNatRoute(publicSubnet.addNatGateway().ref);
+    }
     // The tags aws-cdk-lib's Vpc puts on its subnets, so that Vpc.fromLookup finds these by group.
     for (const [subnet, name] of [
       [publicSubnet, 'Public'],
@@ -89,6 +102,7 @@ export function createZoneKeyedVpc(scope: Construct, availabilityZones: string[]
     vpc.privateSubnets.push(privateSubnet);
   });
 
+  addServiceEndpoints(vpc, VPC_CIDR, vpc.privateSubnets);
   addFlowLogs(scope, vpc, encryptionKey);
   return vpc;
 }
