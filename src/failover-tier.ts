@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Size, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, Stack, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -16,6 +16,7 @@ import { EgressMode } from './egress-mode';
 import { IFailoverTarget } from './failover-target';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
 import { withHostLogging } from './private/host-logging';
+import { instancePolicy } from './private/instance-policy';
 import { placeholderUserData } from './private/placeholder-user-data';
 import {
   validateAccessLogsBucket,
@@ -23,6 +24,7 @@ import {
   validateConcrete,
   validateDays,
   validateHealthCheckPath,
+  validateHostNames,
   validateParameterPrefix,
   validateInteger,
   validateRootVolumeSize,
@@ -289,6 +291,17 @@ export interface FailoverTierProps extends TierOptions {
   readonly webAclArn?: string;
 
   /**
+   * The host names clients call (for example the failover record's name). With them, the HTTPS
+   * listener forwards only requests whose `Host` header is one of them or the load balancer's own
+   * DNS name (which Route 53 health checks send), and answers every other request with 404: a
+   * scanner that calls the load balancer by IP address or by another name never reaches the
+   * instances. 1 to 4 names; `*` and `?` wildcards are allowed as in ALB host conditions.
+   *
+   * @default - every `Host` header is forwarded
+   */
+  readonly hostNames?: string[];
+
+  /**
    * The log group that the CloudWatch agent on every instance ships the host logs to: the
    * authentication, system and audit logs and the cloud-init output, one stream per instance and
    * file (`i-0abc/secure`). The construct adds the agent's installation and configuration as the
@@ -469,8 +482,23 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       protocol: elbv2.ApplicationProtocol.HTTPS,
       certificates: [props.certificate],
       sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
-      defaultTargetGroups: [targetGroup],
+      ...(props.hostNames === undefined
+        ? { defaultTargetGroups: [targetGroup] }
+        : {
+            defaultAction: elbv2.ListenerAction.fixedResponse(404, {
+              contentType: 'text/plain',
+              messageBody: 'Not Found',
+            }),
+          }),
     });
+    if (props.hostNames !== undefined) {
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#host-conditions
+      this.httpsListener.addTargetGroups('KnownHosts', {
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.hostHeaders([...props.hostNames, alb.loadBalancerDnsName])],
+        targetGroups: [targetGroup],
+      });
+    }
     // HSTS on every HTTPS response: a browser or HSTS-aware client never tries http:// again.
     (this.httpsListener.node.defaultChild as elbv2.CfnListener).listenerAttributes = [
       { key: 'routing.http.response.strict_transport_security.header_value', value: HSTS },
@@ -634,6 +662,7 @@ function validateProps(region: string, props: FailoverTierProps): void {
   validateDays('maxInstanceLifetime', props.maxInstanceLifetime, 1, 365);
   validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
   validateParameterPrefix('parameterPrefix', props.parameterPrefix);
+  validateHostNames('hostNames', props.hostNames);
   validateSearchString('healthCheckSearchString', props.healthCheckSearchString);
   validateAvailabilityZones('availabilityZones', props.availabilityZones, region);
   validateVpcHasZones('availabilityZones', props.vpc, props.availabilityZones);
@@ -654,100 +683,4 @@ function validateProps(region: string, props: FailoverTierProps): void {
       }
     }
   }
-}
-
-/**
- * The instances' permissions, each scoped to what it serves
- * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html):
- * - Session Manager: `ssm:UpdateInstanceInformation` on this account's instances, and the four
- *   `ssmmessages` channel actions, which have no resource type;
- * - the CloudWatch agent: log streams of the host log group only (no `CreateLogGroup`, no
- *   `PutRetentionPolicy`: a compromised host cannot shorten or forge other logs);
- * - session logging: log streams of the session log group, `DescribeLogGroups` (the agent checks
- *   that the group is encrypted), and `kms:Decrypt` on the session key;
- * - parameters under `parameterPrefix`, if set.
- */
-function instancePolicy(scope: Construct, role: iam.Role, props: FailoverTierProps): iam.ManagedPolicy {
-  const stack = Stack.of(scope);
-  const streamsOf = (logGroup: logs.ILogGroup) =>
-    new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [logGroup.logGroupArn],
-    });
-  const statements = [
-    new iam.PolicyStatement({
-      actions: ['ssm:UpdateInstanceInformation'],
-      resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
-    }),
-    new iam.PolicyStatement({
-      actions: [
-        'ssmmessages:CreateControlChannel',
-        'ssmmessages:CreateDataChannel',
-        'ssmmessages:OpenControlChannel',
-        'ssmmessages:OpenDataChannel',
-      ],
-      resources: ['*'],
-    }),
-    streamsOf(props.hostLogGroup),
-  ];
-  if (props.sessionLogs) {
-    statements.push(
-      streamsOf(props.sessionLogs.logGroup),
-      new iam.PolicyStatement({
-        actions: ['logs:DescribeLogGroups'],
-        resources: [
-          stack.formatArn({
-            service: 'logs',
-            resource: 'log-group',
-            resourceName: '*',
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.sessionLogs.encryptionKey.keyArn] }),
-    );
-  }
-  if (props.parameterPrefix !== undefined) {
-    const path = parameterPath(props.parameterPrefix);
-    statements.push(
-      new iam.PolicyStatement({
-        actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
-        resources: [
-          // The path itself (for GetParametersByPath) and every parameter under it.
-          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1, -1) }),
-          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${path.slice(1)}*` }),
-        ],
-      }),
-    );
-  }
-  const policy = new iam.ManagedPolicy(scope, 'InstancePolicy', {
-    description: `Instances of the ${props.priority} tier: Session Manager, host logs, parameters`,
-    roles: [role],
-    statements,
-  });
-  // cdk-nag names each wildcard resource; the region and account as it prints them.
-  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-  const arnPrefix = (service: string) => `arn:<AWS::Partition>:${service}:${region}:<AWS::AccountId>`;
-  acknowledge(
-    policy.node.defaultChild!,
-    [
-      awsSolutions('IAM5[Resource::*]'),
-      awsSolutions(`IAM5[Resource::${arnPrefix('ec2')}:instance/*]`),
-      ...(props.sessionLogs ? [awsSolutions(`IAM5[Resource::${arnPrefix('logs')}:log-group:*]`)] : []),
-      ...(props.parameterPrefix !== undefined
-        ? [
-            awsSolutions(
-              `IAM5[Resource::${arnPrefix('ssm')}:parameter/${parameterPath(props.parameterPrefix).slice(1)}*]`,
-            ),
-          ]
-        : []),
-    ],
-    "Wildcards only where AWS allows nothing narrower: the ssmmessages channel actions of Session Manager have no resource type; ssm:UpdateInstanceInformation names this account's instances in this region (a launch template cannot name an instance before it exists); logs:DescribeLogGroups, which the SSM agent calls to check that the session log group is encrypted, is scoped to this account and region; and parameterPrefix names a path, whose parameters are the wildcard",
-  );
-  return policy;
-}
-
-/** `parameterPrefix` with a trailing slash: `/payments/api` gives `/payments/api/`. */
-function parameterPath(prefix: string): string {
-  return prefix.endsWith('/') ? prefix : `${prefix}/`;
 }

@@ -186,6 +186,15 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
    * @default - no `CostCenter` tag
    */
   readonly costCenter?: string;
+
+  /**
+   * The value of the `DataClassification` tag on every resource, which marks the PCI DSS scope
+   * (for example `pci-cde` for the cardholder data environment) for inventories, tag policies and
+   * ABAC (PCI DSS v4.0.1 12.5.2: the scope is documented and confirmed).
+   *
+   * @default - no `DataClassification` tag
+   */
+  readonly dataClassification?: string;
 }
 
 /**
@@ -253,6 +262,7 @@ export class MultiAzFailoverService extends Construct {
       sessionLogs,
       environment,
       costCenter,
+      dataClassification,
       // What is left is exactly the TierOptions: forwarded to both tiers as they are.
       ...tierOptions
     } = props;
@@ -305,6 +315,8 @@ export class MultiAzFailoverService extends Construct {
         webAclArn: this.webAclArn,
         hostLogGroup: shared.hostLogGroup,
         sessionLogs: shared.sessionLogs,
+        // Only the record's name (and the health checks' load balancer name) reaches the instances.
+        hostNames: [this.domainName],
       });
     this.primary = tier('Primary', FailoverPriority.PRIMARY, instancesPerAz);
     this.secondary = tier('Secondary', FailoverPriority.SECONDARY, secondaryInstancesPerAz ?? instancesPerAz);
@@ -322,6 +334,9 @@ export class MultiAzFailoverService extends Construct {
     }
     if (costCenter !== undefined) {
       Tags.of(this).add('CostCenter', costCenter);
+    }
+    if (dataClassification !== undefined) {
+      Tags.of(this).add('DataClassification', dataClassification);
     }
   }
 
@@ -368,6 +383,7 @@ function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): vo
   validateInteger('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 1, 100);
   validateTagValue('environment', props.environment);
   validateTagValue('costCenter', props.costCenter);
+  validateTagValue('dataClassification', props.dataClassification);
   if (props.vpc !== undefined && props.vpc.availabilityZones.length < 2 && props.availabilityZones === undefined) {
     throw new Error(`\`vpc\` must span at least 2 Availability Zones, got: ${show(props.vpc.availabilityZones)}`);
   }

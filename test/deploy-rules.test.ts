@@ -395,6 +395,7 @@ test('every resource type the construct creates is known to the physical-name ru
     'AWS::EC2::VPCEndpoint',
     'AWS::EC2::VPCGatewayAttachment',
     'AWS::ElasticLoadBalancingV2::Listener',
+    'AWS::ElasticLoadBalancingV2::ListenerRule',
     'AWS::KMS::Key',
     'AWS::Route53::HealthCheck',
     'AWS::Route53::RecordSet',

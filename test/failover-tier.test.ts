@@ -556,6 +556,29 @@ describe('options', () => {
     expect(userData.render()).toBe('#!/bin/bash\nsystemctl start payment-api');
   });
 
+  test('without hostNames, the listener forwards every request', () => {
+    // WHEN
+    const { template } = newTier();
+
+    // THEN
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+  });
+
+  test.each([
+    [[], '`hostNames` must list 1 to 4 host names, got 0: []'],
+    [
+      ['a.example.com', 'b.example.com', 'c.example.com', 'd.example.com', 'e.example.com'],
+      '`hostNames` must list 1 to 4 host names, got 5: ["a.example.com","b.example.com","c.example.com","d.example.com","e.example.com"]',
+    ],
+    [
+      ['api.example.com/path'],
+      '`hostNames` must list host names of up to 128 letters, digits, -, ., * and ?, got: "api.example.com/path"',
+    ],
+  ])('hostNames %j is rejected', (hostNames, message) => {
+    // WHEN / THEN
+    expect(() => newTier(() => ({ hostNames }))).toThrow(message);
+  });
+
   test('parameterPrefix lets the instances read the parameters under that path only', () => {
     // WHEN
     const { template } = newTier(() => ({ parameterPrefix: '/payments/api' }));

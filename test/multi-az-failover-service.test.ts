@@ -716,6 +716,52 @@ describe('options', () => {
     });
   });
 
+  test('dataClassification tags every resource, instances included, to mark the PCI scope', () => {
+    // WHEN
+    const { template } = newService(() => ({ dataClassification: 'pci-cde' }));
+
+    // THEN
+    for (const type of ['AWS::KMS::Key', 'AWS::S3::Bucket', 'AWS::ElasticLoadBalancingV2::LoadBalancer']) {
+      template.allResourcesProperties(type, { Tags: Match.arrayWith([tag('DataClassification', 'pci-cde')]) });
+    }
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      Tags: Match.arrayWith([{ Key: 'DataClassification', Value: 'pci-cde', PropagateAtLaunch: true }]),
+    });
+  });
+
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#host-conditions;
+  // Route 53 HTTPS health checks send the configured FQDN, the load balancer's DNS name, as Host.
+  test("each listener forwards only the record name and the health checks' host, and answers 404 otherwise", () => {
+    // WHEN
+    const { stack, service, template } = newService();
+
+    // THEN
+    for (const tier of [service.primary, service.secondary]) {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        LoadBalancerArn: stack.resolve(tier.loadBalancer.loadBalancerArn),
+        DefaultActions: [
+          {
+            Type: 'fixed-response',
+            FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not Found' },
+          },
+        ],
+      });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+        ListenerArn: stack.resolve(tier.httpsListener.listenerArn),
+        Priority: 1,
+        Conditions: [
+          {
+            Field: 'host-header',
+            HostHeaderConfig: {
+              Values: ['api.payments.example.com', stack.resolve(tier.loadBalancer.loadBalancerDnsName)],
+            },
+          },
+        ],
+        Actions: [{ Type: 'forward', TargetGroupArn: stack.resolve(tier.targetGroup.targetGroupArn) }],
+      });
+    }
+  });
+
   test('notificationEmails subscribe each address to the alarm topic by email', () => {
     // WHEN
     const { stack, service, template } = newService(() => ({
@@ -944,6 +990,11 @@ describe('validation', () => {
       'an environment with "#"',
       () => ({ environment: 'a#b' }),
       '`environment` must be a tag value of 1 to 256 letters, digits, spaces and _ . : / = + - @, got: "a#b"',
+    ],
+    [
+      'a dataClassification with "#"',
+      () => ({ dataClassification: 'pci#cde' }),
+      '`dataClassification` must be a tag value of 1 to 256 letters, digits, spaces and _ . : / = + - @, got: "pci#cde"',
     ],
     [
       'an empty costCenter',

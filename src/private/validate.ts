@@ -325,3 +325,25 @@ export function validateParameterPrefix(prop: string, value: string | undefined)
     );
   }
 }
+
+/**
+ * Host names for an ALB host-header condition: 1 to 4 (the load balancer's own DNS name is the
+ * fifth of the five values a condition takes), each up to 128 characters of letters, digits, `-`,
+ * `.`, `*` and `?`
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#host-conditions).
+ */
+export function validateHostNames(prop: string, names: string[] | undefined): void {
+  if (names === undefined) {
+    return;
+  }
+  if (names.length < 1 || names.length > 4) {
+    throw new Error(`\`${prop}\` must list 1 to 4 host names, got ${names.length}: ${show(names)}`);
+  }
+  for (const name of names) {
+    if (!Token.isUnresolved(name) && !/^[A-Za-z0-9*?.-]{1,128}$/.test(name)) {
+      throw new Error(
+        `\`${prop}\` must list host names of up to 128 letters, digits, -, ., * and ?, got: ${show(name)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledge, awsSolutions } from './acknowledge';
+
+/** What the instance policy is scoped to. */
+export interface InstancePolicyProps {
+  /** The tier, for the description. */
+  readonly priority: string;
+  /** The host log group the CloudWatch agent writes to. */
+  readonly hostLogGroup: logs.ILogGroup;
+  /** Where Session Manager logs sessions, if anywhere. */
+  readonly sessionLogs?: { readonly logGroup: logs.ILogGroup; readonly encryptionKey: kms.IKey };
+  /** The Parameter Store path the instances may read. */
+  readonly parameterPrefix?: string;
+}
+
+/**
+ * The instances' permissions, each scoped to what it serves
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html):
+ * - Session Manager: `ssm:UpdateInstanceInformation` on this account's instances, and the four
+ *   `ssmmessages` channel actions, which have no resource type;
+ * - the CloudWatch agent: log streams of the host log group only (no `CreateLogGroup`, no
+ *   `PutRetentionPolicy`: a compromised host cannot shorten or forge other logs);
+ * - session logging: log streams of the session log group, `DescribeLogGroups` (the agent checks
+ *   that the group is encrypted), and `kms:Decrypt` on the session key;
+ * - parameters under `parameterPrefix`, if set.
+ */
+export function instancePolicy(scope: Construct, role: iam.Role, props: InstancePolicyProps): iam.ManagedPolicy {
+  const stack = Stack.of(scope);
+  const streamsOf = (logGroup: logs.ILogGroup) =>
+    new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [logGroup.logGroupArn],
+    });
+  const statements = [
+    new iam.PolicyStatement({
+      actions: ['ssm:UpdateInstanceInformation'],
+      resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+    }),
+    new iam.PolicyStatement({
+      actions: [
+        'ssmmessages:CreateControlChannel',
+        'ssmmessages:CreateDataChannel',
+        'ssmmessages:OpenControlChannel',
+        'ssmmessages:OpenDataChannel',
+      ],
+      resources: ['*'],
+    }),
+    streamsOf(props.hostLogGroup),
+  ];
+  if (props.sessionLogs) {
+    statements.push(
+      streamsOf(props.sessionLogs.logGroup),
+      new iam.PolicyStatement({
+        actions: ['logs:DescribeLogGroups'],
+        resources: [
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.sessionLogs.encryptionKey.keyArn] }),
+    );
+  }
+  if (props.parameterPrefix !== undefined) {
+    const path = parameterPath(props.parameterPrefix);
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+        resources: [
+          // The path itself (for GetParametersByPath) and every parameter under it.
+          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: path.slice(1, -1) }),
+          stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${path.slice(1)}*` }),
+        ],
+      }),
+    );
+  }
+  const policy = new iam.ManagedPolicy(scope, 'InstancePolicy', {
+    description: `Instances of the ${props.priority} tier: Session Manager, host logs, parameters`,
+    roles: [role],
+    statements,
+  });
+  // cdk-nag names each wildcard resource; the region and account as it prints them.
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const arnPrefix = (service: string) => `arn:<AWS::Partition>:${service}:${region}:<AWS::AccountId>`;
+  acknowledge(
+    policy.node.defaultChild!,
+    [
+      awsSolutions('IAM5[Resource::*]'),
+      awsSolutions(`IAM5[Resource::${arnPrefix('ec2')}:instance/*]`),
+      ...(props.sessionLogs ? [awsSolutions(`IAM5[Resource::${arnPrefix('logs')}:log-group:*]`)] : []),
+      ...(props.parameterPrefix !== undefined
+        ? [
+            awsSolutions(
+              `IAM5[Resource::${arnPrefix('ssm')}:parameter/${parameterPath(props.parameterPrefix).slice(1)}*]`,
+            ),
+          ]
+        : []),
+    ],
+    "Wildcards only where AWS allows nothing narrower: the ssmmessages channel actions of Session Manager have no resource type; ssm:UpdateInstanceInformation names this account's instances in this region (a launch template cannot name an instance before it exists); logs:DescribeLogGroups, which the SSM agent calls to check that the session log group is encrypted, is scoped to this account and region; and parameterPrefix names a path, whose parameters are the wildcard",
+  );
+  return policy;
+}
+
+/** `parameterPrefix` with a trailing slash: `/payments/api` gives `/payments/api/`. */
+function parameterPath(prefix: string): string {
+  return prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
