@@ -377,9 +377,15 @@ def test_exposed_members_are_the_created_resources(custom):
     assert not primary_groups & secondary_groups
 
     assert stack.resolve(service.alarm_topic.topic_arn) == {"Ref": logical_ids(template, "AWS::SNS::Topic").pop()}
-    assert stack.resolve(service.encryption_key.key_arn) == {
-        "Fn::GetAtt": [logical_ids(template, "AWS::KMS::Key").pop(), "Arn"]
-    }
+    # two keys: the data key (volumes, topic) is `encryption_key`, the logs key `shared.logs_encryption_key`
+    data_keys = template.find_resources(
+        "AWS::KMS::Key", {"Properties": {"Description": Match.string_like_regexp("^Volumes and alarm topic")}}
+    )
+    assert stack.resolve(service.encryption_key.key_arn) == {"Fn::GetAtt": [list(data_keys)[0], "Arn"]}
+    logs_keys = template.find_resources(
+        "AWS::KMS::Key", {"Properties": {"Description": Match.string_like_regexp("^Log groups")}}
+    )
+    assert stack.resolve(service.shared.logs_encryption_key.key_arn) == {"Fn::GetAtt": [list(logs_keys)[0], "Arn"]}
 
 
 def test_members_are_concrete_classes_with_their_class_only_methods():
@@ -445,7 +451,7 @@ def test_managed_rules_options_and_alarm_actions_from_python():
     template.resource_properties_count_is(
         "AWS::CloudWatch::Alarm",
         {"AlarmActions": Match.array_with([{"Ref": Match.string_like_regexp("^PagerDuty")}])},
-        6,
+        12,  # six alarms per tier
     )
 
 
