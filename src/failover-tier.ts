@@ -1,7 +1,9 @@
 import { Annotations, Duration, Size, Stack, Tags } from 'aws-cdk-lib';
+import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +28,7 @@ import {
   validateHealthCheckPath,
   validateHostNames,
   validateParameterPrefix,
+  validatePercent,
   validateInteger,
   validateRootVolumeSize,
   validateSearchString,
@@ -37,6 +40,7 @@ import { knownVpcCidr } from './private/vpc-cidr';
 import { zoneConstructId } from './private/zones';
 import { SessionLogDestination } from './session-log-destination';
 import { TierAlarms } from './tier-alarms';
+import { ZonalFleet } from './zonal-fleet';
 
 /**
  * Which Route 53 failover role a tier plays. Also the value of the tier's `FailoverPriority` tag.
@@ -115,8 +119,9 @@ export interface TierOptions {
   readonly healthCheckSearchString?: string;
 
   /**
-   * The unhealthy-host alarm fires when `UnHealthyHostCount` is greater than
-   * tier instances × percent / 100. More than 0, at most 100.
+   * The unhealthy-host alarm fires when more than this share of the tier's targets are unhealthy
+   * (`100 × UnHealthyHostCount / (UnHealthyHostCount + HealthyHostCount)`; at full capacity, more
+   * than tier instances × percent / 100). More than 0, at most 100.
    *
    * @default 50
    */
@@ -221,6 +226,37 @@ export interface TierOptions {
    * @default - the instances read no parameters
    */
   readonly parameterPrefix?: string;
+
+  /**
+   * ARC zonal shift, one switch: the load balancer's zonal shift integration
+   * (`zonal_shift.config.enabled`) with a 300-second client keep-alive, so that an operator can
+   * move traffic out of an impaired Availability Zone within minutes and without a DNS change, and
+   * every zone's Auto Scaling group registered with zonal shift, ignoring unhealthy instances in a
+   * shifted zone (see `ZonalFleet`). Zonal shift needs one target group across all zones, which
+   * each tier has.
+   *
+   * @default true
+   */
+  readonly zonalShift?: boolean;
+
+  /**
+   * ARC zonal autoshift: AWS shifts traffic out of a zone when its own telemetry finds the zone
+   * impaired, and runs a 30-minute practice shift about weekly; the tier's `healthAlarm` is the
+   * practice runs' outcome alarm, and each zone's impaired alarm blocks them. Off by default, because
+   * it lets AWS move traffic. Needs `zonalShift`.
+   *
+   * @default false
+   */
+  readonly zonalAutoshift?: boolean;
+
+  /**
+   * The share of the tier's instances that must be healthy for the tier to count as able to carry
+   * its load: below it, `healthAlarm` fires and, for the primary, its failover record turns
+   * unhealthy, so Route 53 fails over before the tier is completely dead. More than 0, at most 100.
+   *
+   * @default 50
+   */
+  readonly minHealthyHostsPercent?: number;
 }
 
 /**
@@ -318,6 +354,9 @@ export interface FailoverTierProps extends TierOptions {
   readonly sessionLogs?: SessionLogDestination;
 }
 
+/** The client keep-alive of a load balancer with zonal shift: ARC suggests the recovery time goal. */
+const CLIENT_KEEP_ALIVE_SECONDS = 300;
+
 /** The Strict-Transport-Security header of every HTTPS response: one year, subdomains included. */
 const HSTS = 'max-age=31536000; includeSubDomains';
 
@@ -340,11 +379,31 @@ export class FailoverTier extends Construct implements IFailoverTarget {
   /** The HTTPS target group the Auto Scaling groups register in. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /**
-   * One Auto Scaling group per Availability Zone, in the order of `availabilityZones`. Each
-   * group is keyed by its zone's name (`ZoneEuWest1a/AutoScalingGroup`), so adding or removing a
-   * zone leaves the other zones' groups as they are.
+   * One Auto Scaling group per Availability Zone, in the order of `availabilityZones`: those of
+   * `zonalFleets`. Each group is keyed by its zone's name (`ZoneEuWest1a/AutoScalingGroup`), so
+   * adding or removing a zone leaves the other zones' groups as they are.
    */
   public readonly autoScalingGroups: autoscaling.AutoScalingGroup[];
+  /**
+   * One {@link ZonalFleet} per Availability Zone, in the order of `availabilityZones`: each zone's
+   * Auto Scaling group and alarms, under `Zone<Name>`.
+   */
+  public readonly zonalFleets: ZonalFleet[];
+  /**
+   * Fires when fewer than `minHealthyHosts` targets are healthy: the tier cannot carry its load.
+   * Route 53 reads it through `capacityHealthCheck`; with `zonalAutoshift` it is the outcome
+   * alarm of the practice runs.
+   */
+  public readonly healthAlarm: cloudwatch.Alarm;
+  /** The healthy hosts below which `healthAlarm` fires: `minHealthyHostsPercent` of `instanceCount`, rounded up. */
+  public readonly minHealthyHosts: number;
+  /** The Route 53 health check of `healthAlarm` (type `CLOUDWATCH_METRIC`; no data keeps the last status). */
+  public readonly capacityHealthCheck: route53.HealthCheck;
+  /**
+   * The health check of the tier's failover record: for the primary, a `CALCULATED` check healthy
+   * only while both `healthCheck` (HTTPS) and `capacityHealthCheck` are; for the secondary, `healthCheck`.
+   */
+  public readonly routingHealthCheck: route53.HealthCheck;
   /** The launch template all of the tier's Auto Scaling groups launch from. */
   public readonly launchTemplate: ec2.LaunchTemplate;
   /** The instances' security group: 443 only from the load balancer. */
@@ -360,7 +419,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
   public readonly healthCheck: route53.HealthCheck;
   /** The load balancer, as the failover record's alias target ({@link IFailoverTarget}). */
   public readonly failoverLoadBalancer: elbv2.ILoadBalancerV2;
-  /** The health check, as the failover record's ({@link IFailoverTarget}). */
+  /** `routingHealthCheck`, as the failover record's ({@link IFailoverTarget}). */
   public readonly failoverHealthCheck: route53.IHealthCheck;
   /** The tier's CloudWatch alarms. */
   public readonly alarms: TierAlarms;
@@ -577,53 +636,24 @@ export class FailoverTier extends Construct implements IFailoverTarget {
     });
     this.launchTemplate = launchTemplate;
 
-    this.autoScalingGroups = azs.map((az, index) => {
-      const zone = new Construct(this, zoneConstructId(az, index));
-      const group = new autoscaling.AutoScalingGroup(zone, 'AutoScalingGroup', {
-        vpc: props.vpc,
-        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [az] },
-        launchTemplate,
-        minCapacity: instancesPerAz,
-        maxCapacity: instancesPerAz,
-        desiredCapacity: instancesPerAz,
-        healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
-          additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
-          gracePeriod: Duration.seconds(90),
+    const zonalShift = props.zonalShift ?? true;
+    this.zonalFleets = azs.map(
+      (az, index) =>
+        new ZonalFleet(this, zoneConstructId(az, index), {
+          vpc: props.vpc,
+          availabilityZone: az,
+          launchTemplate,
+          instances: instancesPerAz,
+          targetGroup,
+          loadBalancer: alb,
+          maxInstanceLifetime: props.maxInstanceLifetime,
+          zonalShift,
+          latencyThreshold: props.latencyThreshold,
+          alarmTopic: props.alarmTopic,
+          alarmActions: props.alarmActions,
         }),
-        groupMetrics: [autoscaling.GroupMetrics.all()],
-        // Patch cadence: every instance is replaced onto the current image within this lifetime,
-        // the new one launched and healthy before the old one goes (launch before terminating).
-        // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html
-        maxInstanceLifetime: props.maxInstanceLifetime ?? Duration.days(30),
-        minHealthyPercentage: 100,
-        maxHealthyPercentage: 200,
-        notifications: props.alarmTopic ? [{ topic: props.alarmTopic }] : undefined,
-      });
-      // The capacity is fixed on purpose (min = max = desired): resetting it on deploy is intended.
-      Annotations.of(group).acknowledgeWarning(
-        '@aws-cdk/aws-autoscaling:desiredCapacitySet',
-        'The fleet size is fixed by instancesPerAz; every deploy is meant to restore it',
-      );
-      // Instances start once their zone's way out exists: user data that installs the application
-      // from the network must not race the NAT route or the VPC endpoints (a VPC the construct
-      // creates adds its endpoints to each private subnet's internetConnectivityEstablished).
-      group.node.addDependency(
-        props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [az] })
-          .internetConnectivityEstablished,
-      );
-      targetGroup.addTarget(group);
-      acknowledge(
-        group.node.defaultChild!,
-        [controlTower('autoscaling_multiple_az_check')],
-        'One group per Availability Zone by design, so that each zone keeps its fixed capacity; the tier spans all zones through its target group',
-      );
-      acknowledge(
-        group.node.defaultChild!,
-        [controlTower('autoscaling_mixed_instances_policy_multiple_instance_types_check')],
-        'The fleet is a fixed, tested instance type (instanceType) with fixed capacity per zone: a payment API is sized and load-tested for one type',
-      );
-      return group;
-    });
+    );
+    this.autoScalingGroups = this.zonalFleets.map((fleet) => fleet.autoScalingGroup);
 
     this.alarms = new TierAlarms(this, 'Alarms', {
       targetGroup,
@@ -650,8 +680,74 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       measureLatency: true,
       enableSNI: true,
     });
+    // Tier health that sees a half-dead tier: healthy hosts below minHealthyHostsPercent of the
+    // tier, a single-metric alarm that Route 53 can read (standard resolution, a plain statistic:
+    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html).
+    const minHealthyPercent = props.minHealthyHostsPercent ?? 50;
+    this.minHealthyHosts = Math.max(1, Math.ceil((this.instanceCount * minHealthyPercent) / 100));
+    this.healthAlarm = new cloudwatch.Alarm(this, 'HealthAlarm', {
+      alarmDescription: `Fewer than ${this.minHealthyHosts} of ${this.instanceCount} targets (${minHealthyPercent}%) are healthy: the ${props.priority} tier cannot carry its load`,
+      metric: targetGroup.metrics.healthyHostCount({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MINIMUM,
+      }),
+      threshold: this.minHealthyHosts,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
+    });
+    for (const action of [
+      ...(props.alarmTopic ? [new cw_actions.SnsAction(props.alarmTopic)] : []),
+      ...(props.alarmActions ?? []),
+    ]) {
+      this.healthAlarm.addAlarmAction(action);
+    }
+    if (props.alarmTopic) {
+      this.healthAlarm.addOkAction(new cw_actions.SnsAction(props.alarmTopic));
+    }
+    this.capacityHealthCheck = new route53.HealthCheck(this, 'CapacityHealthCheck', {
+      type: route53.HealthCheckType.CLOUDWATCH_METRIC,
+      alarmIdentifier: { name: this.healthAlarm.alarmName, region: Stack.of(this).region },
+      // No data (for example the alarm's first minutes) keeps the last status, never flaps to unhealthy.
+      insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.LAST_KNOWN_STATUS,
+    });
+    // The primary receives traffic only while it answers HTTPS and has enough healthy hosts; the
+    // secondary is judged by its HTTPS check alone (failing over into it is the last resort).
+    this.routingHealthCheck =
+      props.priority === FailoverPriority.PRIMARY
+        ? new route53.HealthCheck(this, 'RoutingHealthCheck', {
+            type: route53.HealthCheckType.CALCULATED,
+            childHealthChecks: [this.healthCheck, this.capacityHealthCheck],
+            healthThreshold: 2,
+          })
+        : this.healthCheck;
+
+    if (zonalShift) {
+      // ARC zonal shift: an operator (or AWS, with autoshift) moves traffic out of an impaired zone
+      // without a DNS change; a short client keep-alive makes kept-alive connections leave it soon
+      // (https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-shift.resource-types.app-load-balancers.html).
+      alb.setAttribute('zonal_shift.config.enabled', 'true');
+      alb.setAttribute('client_keep_alive.seconds', String(CLIENT_KEEP_ALIVE_SECONDS));
+    }
+    if (props.zonalAutoshift ?? false) {
+      // Autoshift needs a practice run configuration: the outcome alarm tells ARC whether the
+      // weekly practice shift hurt the tier; a zone alarm in ALARM blocks practice runs
+      // (https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-autoshift.practice-run.html).
+      new arczonalshift.CfnZonalAutoshiftConfiguration(this, 'ZonalAutoshift', {
+        resourceIdentifier: alb.loadBalancerArn,
+        zonalAutoshiftStatus: 'ENABLED',
+        practiceRunConfiguration: {
+          outcomeAlarms: [{ alarmIdentifier: this.healthAlarm.alarmArn, type: 'CLOUDWATCH' }],
+          blockingAlarms: this.zonalFleets.map((fleet) => ({
+            alarmIdentifier: fleet.impairedAlarm.alarmArn,
+            type: 'CLOUDWATCH',
+          })),
+        },
+      });
+    }
+
     this.failoverLoadBalancer = alb;
-    this.failoverHealthCheck = this.healthCheck;
+    this.failoverHealthCheck = this.routingHealthCheck;
   }
 }
 
@@ -663,6 +759,10 @@ function validateProps(region: string, props: FailoverTierProps): void {
   validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
   validateParameterPrefix('parameterPrefix', props.parameterPrefix);
   validateHostNames('hostNames', props.hostNames);
+  validatePercent('minHealthyHostsPercent', props.minHealthyHostsPercent);
+  if (props.zonalAutoshift === true && props.zonalShift === false) {
+    throw new Error('`zonalAutoshift` needs `zonalShift`, got: zonalAutoshift true with zonalShift false');
+  }
   validateSearchString('healthCheckSearchString', props.healthCheckSearchString);
   validateAvailabilityZones('availabilityZones', props.availabilityZones, region);
   validateVpcHasZones('availabilityZones', props.vpc, props.availabilityZones);

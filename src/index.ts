@@ -7,3 +7,4 @@ export * from './shared-resources';
 export * from './web-acl-option';
 export * from './session-log-destination';
 export * from './egress-mode';
+export * from './zonal-fleet';

@@ -29,8 +29,8 @@ export interface TierAlarmsProps {
   readonly instanceCount: number;
 
   /**
-   * The unhealthy-host alarm fires when `UnHealthyHostCount` is greater than
-   * `instanceCount × unhealthyHostThresholdPercent / 100`.
+   * The unhealthy-host alarm fires when more than this share of the targets are unhealthy
+   * (`100 × UnHealthyHostCount / (UnHealthyHostCount + HealthyHostCount)`).
    *
    * @default 50
    */
@@ -68,11 +68,14 @@ export interface TierAlarmsProps {
  */
 export class TierAlarms extends Construct {
   /**
-   * The threshold of the unhealthy-host alarm: `instanceCount × unhealthyHostThresholdPercent / 100`.
+   * The unhealthy targets that `unhealthyHostThresholdPercent` amounts to at full capacity:
+   * `instanceCount × unhealthyHostThresholdPercent / 100`. The alarm itself compares the share of
+   * unhealthy targets (`100 × unhealthy / (unhealthy + healthy)`) with the percent, so it stays
+   * right when the capacity changes.
    */
   public readonly unhealthyHostThreshold: number;
 
-  /** Fires when more than `unhealthyHostThreshold` targets are unhealthy. */
+  /** Fires when more than `unhealthyHostThresholdPercent` % of the targets are unhealthy. */
   public readonly unhealthyHostsAlarm: cloudwatch.Alarm;
 
   /** Fires when the target group has no healthy target: the tier cannot serve. */
@@ -114,10 +117,19 @@ export class TierAlarms extends Construct {
     this.unhealthyHostThreshold = (props.instanceCount * percent) / 100;
     const period = Duration.minutes(1);
 
+    // A share, not a count: it stays right when the capacity changes (a zone lost, scaling).
     this.unhealthyHostsAlarm = new cloudwatch.Alarm(this, 'UnhealthyHosts', {
-      alarmDescription: `More than ${this.unhealthyHostThreshold} of ${props.instanceCount} targets (${percent}%) are unhealthy`,
-      metric: props.targetGroup.metrics.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: this.unhealthyHostThreshold,
+      alarmDescription: `More than ${percent}% of the targets are unhealthy (${this.unhealthyHostThreshold} of ${props.instanceCount} at full capacity)`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(unhealthy + healthy > 0, 100 * unhealthy / (unhealthy + healthy), 0)',
+        usingMetrics: {
+          unhealthy: props.targetGroup.metrics.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+          healthy: props.targetGroup.metrics.healthyHostCount({ period, statistic: cloudwatch.Stats.MINIMUM }),
+        },
+        period,
+        label: 'Unhealthy targets (%)',
+      }),
+      threshold: percent,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -348,6 +348,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
 const NAME_PROPERTIES: Record<string, string> = {
   'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
   'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::CloudWatch::CompositeAlarm': 'AlarmName',
   'AWS::EC2::LaunchTemplate': 'LaunchTemplateName',
   'AWS::EC2::SecurityGroup': 'GroupName',
   'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Name',

@@ -53,8 +53,11 @@ describe('with default props', () => {
     ['AWS::AutoScaling::AutoScalingGroup', 3],
     ['AWS::EC2::LaunchTemplate', 1],
     // unhealthy hosts, no healthy host, latency, target 5xx, load balancer 5xx, desync
-    ['AWS::CloudWatch::Alarm', 6],
-    ['AWS::Route53::HealthCheck', 1],
+    ['AWS::CloudWatch::Alarm', 6 + 1 + 3 * 4],
+    // one "zone impaired" composite per zone
+    ['AWS::CloudWatch::CompositeAlarm', 3],
+    // HTTPS, capacity (CloudWatch metric) and the calculated routing check
+    ['AWS::Route53::HealthCheck', 3],
     ['AWS::WAFv2::WebACLAssociation', 0],
     ['AWS::Route53::RecordSet', 0],
   ])('creates %s × %d', (type, count) => {
@@ -353,7 +356,7 @@ describe('with default props', () => {
 
     // THEN
     expect(target.failoverLoadBalancer).toBe(tier.loadBalancer);
-    expect(stack.resolve(target.failoverHealthCheck.healthCheckId)).toEqual({ Ref: logicalIdOf(tier.healthCheck) });
+    expect(target.failoverHealthCheck).toBe(tier.routingHealthCheck);
   });
 
   test('the fixed-capacity warning is acknowledged: only the placeholder warning remains', () => {
@@ -484,8 +487,9 @@ describe('options', () => {
     });
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] });
     const latencyAlarms = template.findResources('AWS::CloudWatch::Alarm', {
-      Properties: { MetricName: 'TargetResponseTime' },
+      Properties: { MetricName: 'TargetResponseTime', Statistic: 'Average' },
     });
+    template.allResourcesProperties('AWS::CloudWatch::CompositeAlarm', { AlarmActions: [topic], OKActions: [topic] });
     expect(Object.keys(latencyAlarms)).toEqual([logicalIdOf(tier.alarms.latencyAlarm)]);
   });
 
@@ -656,7 +660,10 @@ describe('options', () => {
       TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '120' }]),
     });
     expect(tier.alarms.unhealthyHostThreshold).toBe(1.5);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UnHealthyHostCount', Threshold: 1.5 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 25,
+      AlarmDescription: 'More than 25% of the targets are unhealthy (1.5 of 6 at full capacity)',
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', Threshold: 0.5 });
   });
 
@@ -1027,5 +1034,197 @@ describe('egress (PCI DSS v4.0.1 1.3.2)', () => {
     ],
   ])('%s is refused', (_name, props, message) => {
     expect(() => newTier(props)).toThrow(message);
+  });
+});
+
+describe('zonal resilience', () => {
+  let stack: Stack;
+  let tier: FailoverTier;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    ({ stack, tier, template } = newTier());
+  });
+
+  test("one zonal fleet per zone, keyed by the zone name, owns that zone's group", () => {
+    // THEN
+    expect(tier.zonalFleets.map((fleet) => fleet.availabilityZone)).toEqual(AZS);
+    expect(tier.zonalFleets.map((fleet) => fleet.node.id)).toEqual(['ZoneEuWest1a', 'ZoneEuWest1b', 'ZoneEuWest1c']);
+    expect(tier.autoScalingGroups).toEqual(tier.zonalFleets.map((fleet) => fleet.autoScalingGroup));
+    // the group's construct id is unchanged: Tier/ZoneEuWest1a/AutoScalingGroup
+    expect(tier.zonalFleets[0].autoScalingGroup.node.path).toBe('TestStack/Tier/ZoneEuWest1a/AutoScalingGroup');
+  });
+
+  // https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-shift.resource-types.app-load-balancers.html
+  test('zonal shift is on for the load balancer, with a 300-second client keep-alive', () => {
+    // THEN
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'zonal_shift.config.enabled', Value: 'true' },
+        { Key: 'client_keep_alive.seconds', Value: '300' },
+      ]),
+    });
+  });
+
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-zonal-shift.html:
+  // IgnoreUnhealthy keeps Auto Scaling from replacing instances in a zone with an active shift.
+  test('every group is registered with zonal shift and ignores unhealthy instances in a shifted zone', () => {
+    // THEN
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      AvailabilityZoneImpairmentPolicy: { ZonalShiftEnabled: true, ImpairedZoneHealthCheckBehavior: 'IgnoreUnhealthy' },
+    });
+  });
+
+  // Zonal shift moves traffic between the zones of one target group: the tier has exactly one,
+  // registered in every zone.
+  test('one target group spans every zone of the tier', () => {
+    // THEN
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      TargetGroupARNs: [stack.resolve(tier.targetGroup.targetGroupArn)],
+    });
+  });
+
+  test('each zone has its alarms on the AvailabilityZone dimension and a composite "impaired" alarm', () => {
+    // THEN
+    for (const fleet of tier.zonalFleets) {
+      const dimensions = [
+        { Name: 'AvailabilityZone', Value: fleet.availabilityZone },
+        { Name: 'LoadBalancer', Value: stack.resolve(tier.loadBalancer.loadBalancerFullName) },
+        { Name: 'TargetGroup', Value: stack.resolve(tier.targetGroup.targetGroupFullName) },
+      ];
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'HealthyHostCount',
+        Dimensions: dimensions,
+        Statistic: 'Minimum',
+        Threshold: 2,
+        ComparisonOperator: 'LessThanThreshold',
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Dimensions: dimensions,
+        Statistic: 'Sum',
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'TargetResponseTime',
+        Dimensions: dimensions,
+        ExtendedStatistic: 'p99',
+      });
+      const outlier = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(
+        (alarm) =>
+          alarm.Properties.AlarmDescription ===
+          `${fleet.availabilityZone} answers a share of the tier's target 5xx more than 30 points above its share of healthy hosts`,
+      );
+      expect(outlier?.Properties.Metrics[0].Expression).toBe(
+        'IF(tier5xx >= 10 AND tierHealthy > 0, 100 * zone5xx / tier5xx - 100 * zoneHealthy / tierHealthy, 0)',
+      );
+      const rule = JSON.stringify(
+        template.findResources('AWS::CloudWatch::CompositeAlarm')[logicalIdOf(fleet.impairedAlarm)].Properties.AlarmRule,
+      );
+      for (const alarm of [fleet.healthyHostsAlarm, fleet.latencyAlarm, fleet.outlierAlarm]) {
+        expect(rule).toContain(logicalIdOf(alarm));
+      }
+    }
+  });
+
+  test('the health alarm fires below minHealthyHostsPercent of the tier, and the primary routes on HTTPS and capacity', () => {
+    // THEN
+    expect(tier.minHealthyHosts).toBe(3);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'HealthyHostCount',
+      Dimensions: Match.arrayWith([
+        { Name: 'TargetGroup', Value: stack.resolve(tier.targetGroup.targetGroupFullName) },
+      ]),
+      Statistic: 'Minimum',
+      Threshold: 3,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'missing',
+    });
+    template.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: {
+        Type: 'CLOUDWATCH_METRIC',
+        AlarmIdentifier: { Name: stack.resolve(tier.healthAlarm.alarmName), Region: 'eu-west-1' },
+        InsufficientDataHealthStatus: 'LastKnownStatus',
+      },
+    });
+    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html: a calculated
+    // check is healthy while at least HealthThreshold of its children are.
+    template.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: {
+        Type: 'CALCULATED',
+        ChildHealthChecks: [
+          stack.resolve(tier.healthCheck.healthCheckId),
+          stack.resolve(tier.capacityHealthCheck.healthCheckId),
+        ],
+        HealthThreshold: 2,
+      },
+    });
+    expect(tier.failoverHealthCheck).toBe(tier.routingHealthCheck);
+  });
+
+  test('the secondary tier routes on its HTTPS check alone', () => {
+    // WHEN
+    const { tier: secondary } = newTier(() => ({ priority: FailoverPriority.SECONDARY }));
+
+    // THEN
+    expect(secondary.routingHealthCheck).toBe(secondary.healthCheck);
+  });
+
+  test('minHealthyHostsPercent sets the floor, rounded up', () => {
+    // WHEN
+    const { tier: custom } = newTier(() => ({ minHealthyHostsPercent: 70 }));
+
+    // THEN: 70 % of 6 is 4.2
+    expect(custom.minHealthyHosts).toBe(5);
+  });
+
+  test('zonalShift: false leaves the attributes and the impairment policy out', () => {
+    // WHEN
+    const { template: off } = newTier(() => ({ zonalShift: false }));
+
+    // THEN
+    off.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.not(Match.arrayWith([{ Key: 'zonal_shift.config.enabled', Value: 'true' }])),
+    });
+    off.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      AvailabilityZoneImpairmentPolicy: Match.absent(),
+    });
+    off.resourceCountIs('AWS::ARCZonalShift::ZonalAutoshiftConfiguration', 0);
+  });
+
+  // https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-autoshift.practice-run.html: autoshift
+  // needs a practice run configuration with an outcome alarm; blocking alarms stop practice runs.
+  test('zonalAutoshift configures autoshift with practice runs judged by the health alarm and blocked by the zones', () => {
+    // WHEN
+    const { stack: s, tier: t, template: on } = newTier(() => ({ zonalAutoshift: true }));
+
+    // THEN
+    on.hasResourceProperties('AWS::ARCZonalShift::ZonalAutoshiftConfiguration', {
+      ResourceIdentifier: s.resolve(t.loadBalancer.loadBalancerArn),
+      ZonalAutoshiftStatus: 'ENABLED',
+      PracticeRunConfiguration: {
+        OutcomeAlarms: [{ AlarmIdentifier: s.resolve(t.healthAlarm.alarmArn), Type: 'CLOUDWATCH' }],
+        BlockingAlarms: t.zonalFleets.map((fleet) => ({
+          AlarmIdentifier: s.resolve(fleet.impairedAlarm.alarmArn),
+          Type: 'CLOUDWATCH',
+        })),
+      },
+    });
+  });
+
+  test.each<[string, ExtraProps, string]>([
+    [
+      'minHealthyHostsPercent 0',
+      { minHealthyHostsPercent: 0 },
+      '`minHealthyHostsPercent` must be a number greater than 0 and at most 100, got: 0',
+    ],
+    [
+      'zonalAutoshift without zonalShift',
+      { zonalAutoshift: true, zonalShift: false },
+      '`zonalAutoshift` needs `zonalShift`, got: zonalAutoshift true with zonalShift false',
+    ],
+  ])('%s is rejected', (_name, props, message) => {
+    // WHEN / THEN
+    expect(() => newTier(() => props)).toThrow(message);
   });
 });

@@ -40,20 +40,42 @@ describe('with default props', () => {
     expect(alarms.desyncAlarm).toBeUndefined();
   });
 
-  test('the unhealthy-host alarm fires when more than half of the 6 targets are unhealthy for 2 minutes', () => {
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html: a share
+  // of the targets, computed from both counts, stays right when the capacity changes.
+  test('the unhealthy-host alarm fires when more than half of the targets are unhealthy for 2 minutes', () => {
     // THEN
     expect(alarms.unhealthyHostThreshold).toBe(3);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'UnHealthyHostCount',
-      Dimensions: DIMENSIONS,
-      Statistic: 'Maximum',
-      Period: 60,
       EvaluationPeriods: 2,
       ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: 3,
+      Threshold: 50,
       TreatMissingData: 'notBreaching',
-      AlarmDescription: 'More than 3 of 6 targets (50%) are unhealthy',
+      AlarmDescription: 'More than 50% of the targets are unhealthy (3 of 6 at full capacity)',
+      Metrics: [
+        {
+          Id: 'expr_1',
+          Expression: 'IF(unhealthy + healthy > 0, 100 * unhealthy / (unhealthy + healthy), 0)',
+          Label: 'Unhealthy targets (%)',
+        },
+        {
+          Id: 'unhealthy',
+          MetricStat: {
+            Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount', Dimensions: DIMENSIONS },
+            Period: 60,
+            Stat: 'Maximum',
+          },
+          ReturnData: false,
+        },
+        {
+          Id: 'healthy',
+          MetricStat: {
+            Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount', Dimensions: DIMENSIONS },
+            Period: 60,
+            Stat: 'Minimum',
+          },
+          ReturnData: false,
+        },
+      ],
     });
   });
 
@@ -99,11 +121,11 @@ describe('with default props', () => {
 });
 
 test.each<[number, number | undefined, number, string]>([
-  [6, undefined, 3, 'More than 3 of 6 targets (50%) are unhealthy'],
-  [2, 75, 1.5, 'More than 1.5 of 2 targets (75%) are unhealthy'],
-  [10, 10, 1, 'More than 1 of 10 targets (10%) are unhealthy'],
-  [1, 100, 1, 'More than 1 of 1 targets (100%) are unhealthy'],
-  [600, 0.5, 3, 'More than 3 of 600 targets (0.5%) are unhealthy'],
+  [6, undefined, 3, 'More than 50% of the targets are unhealthy (3 of 6 at full capacity)'],
+  [2, 75, 1.5, 'More than 75% of the targets are unhealthy (1.5 of 2 at full capacity)'],
+  [10, 10, 1, 'More than 10% of the targets are unhealthy (1 of 10 at full capacity)'],
+  [1, 100, 1, 'More than 100% of the targets are unhealthy (1 of 1 at full capacity)'],
+  [600, 0.5, 3, 'More than 0.5% of the targets are unhealthy (3 of 600 at full capacity)'],
 ])(
   '%d instances at %s%% give an unhealthy-host threshold of %d',
   (instanceCount, unhealthyHostThresholdPercent, threshold, description) => {
@@ -113,8 +135,7 @@ test.each<[number, number | undefined, number, string]>([
     // THEN
     expect(alarms.unhealthyHostThreshold).toBe(threshold);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'UnHealthyHostCount',
-      Threshold: threshold,
+      Threshold: unhealthyHostThresholdPercent ?? 50,
       AlarmDescription: description,
     });
   },
