@@ -1119,7 +1119,8 @@ describe('zonal resilience', () => {
         'IF(tier5xx >= 10 AND tierHealthy > 0, 100 * zone5xx / tier5xx - 100 * zoneHealthy / tierHealthy, 0)',
       );
       const rule = JSON.stringify(
-        template.findResources('AWS::CloudWatch::CompositeAlarm')[logicalIdOf(fleet.impairedAlarm)].Properties.AlarmRule,
+        template.findResources('AWS::CloudWatch::CompositeAlarm')[logicalIdOf(fleet.impairedAlarm)].Properties
+          .AlarmRule,
       );
       for (const alarm of [fleet.healthyHostsAlarm, fleet.latencyAlarm, fleet.outlierAlarm]) {
         expect(rule).toContain(logicalIdOf(alarm));

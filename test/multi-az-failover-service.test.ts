@@ -72,9 +72,12 @@ describe('with default props', () => {
     ['AWS::SNS::Topic', 1],
     ['AWS::SNS::Subscription', 0],
     // 3 per tier: unhealthy hosts, no healthy host, latency
-    // 6 per tier (availability and security detection), and AWS WAF blocked requests
-    ['AWS::CloudWatch::Alarm', 13],
-    ['AWS::Route53::HealthCheck', 2],
+    // per tier: 6 (availability and security detection), the health alarm, and 4 per zone; and
+    // AWS WAF blocked requests
+    ['AWS::CloudWatch::Alarm', 2 * (6 + 1 + 3 * 4) + 1],
+    ['AWS::CloudWatch::CompositeAlarm', 2 * 3],
+    // HTTPS and capacity per tier, and the primary's calculated routing check
+    ['AWS::Route53::HealthCheck', 5],
     ['AWS::Route53::RecordSet', 2],
     ['AWS::CertificateManager::Certificate', 1],
     ['AWS::WAFv2::WebACL', 1],
@@ -177,7 +180,7 @@ describe('with default props', () => {
       Type: 'A',
       Failover: failover,
       SetIdentifier: tierName,
-      HealthCheckId: stack.resolve(tier.healthCheck.healthCheckId),
+      HealthCheckId: stack.resolve(tier.routingHealthCheck.healthCheckId),
       AliasTarget: {
         EvaluateTargetHealth: true,
         HostedZoneId: stack.resolve(tier.loadBalancer.loadBalancerCanonicalHostedZoneId),
@@ -590,14 +593,15 @@ describe('unhealthy-host alarm threshold', () => {
     // THEN
     expect(service.primary.alarms.unhealthyHostThreshold).toBe(primaryThreshold);
     expect(service.secondary.alarms.unhealthyHostThreshold).toBe(secondaryThreshold);
-    for (const [priority, threshold] of [
-      ['primary', primaryThreshold],
-      ['secondary', secondaryThreshold],
+    for (const [priority, threshold, tier] of [
+      ['primary', primaryThreshold, service.primary],
+      ['secondary', secondaryThreshold, service.secondary],
     ] as const) {
+      const percent = props.unhealthyHostThresholdPercent ?? 50;
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'UnHealthyHostCount',
         ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: threshold,
+        Threshold: percent,
+        AlarmDescription: `More than ${percent}% of the targets are unhealthy (${threshold} of ${tier.instanceCount} at full capacity)`,
         Tags: Match.arrayWith([tag('FailoverPriority', priority)]),
       });
     }
@@ -675,7 +679,7 @@ describe('options', () => {
     );
     template.resourcePropertiesCountIs(
       'AWS::CloudWatch::Alarm',
-      { MetricName: 'TargetResponseTime', Threshold: 0.25 },
+      { MetricName: 'TargetResponseTime', Statistic: 'Average', Threshold: 0.25 },
       2,
     );
   });
@@ -1431,12 +1435,23 @@ describe('tier options reach both tiers', () => {
     ],
     unhealthyHostThresholdPercent: [
       () => ({ unhealthyHostThresholdPercent: 17 }),
-      // 6 instances per tier × 17 %
-      (t) => perTier(t, 'AWS::CloudWatch::Alarm', { MetricName: 'UnHealthyHostCount', Threshold: 1.02 }),
+      (t) =>
+        perTier(t, 'AWS::CloudWatch::Alarm', {
+          Threshold: 17,
+          AlarmDescription: Match.stringLikeRegexp('^More than 17% of the targets are unhealthy'),
+        }),
     ],
     latencyThreshold: [
       () => ({ latencyThreshold: Duration.millis(777) }),
-      (t) => perTier(t, 'AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', Threshold: 0.777 }),
+      (t) => {
+        perTier(t, 'AWS::CloudWatch::Alarm', {
+          MetricName: 'TargetResponseTime',
+          Statistic: 'Average',
+          Threshold: 0.777,
+        });
+        // and each zone's p99 alarm
+        t.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { ExtendedStatistic: 'p99', Threshold: 0.777 }, 6);
+      },
     ],
     maxInstanceLifetime: [
       () => ({ maxInstanceLifetime: Duration.days(9) }),
@@ -1445,13 +1460,19 @@ describe('tier options reach both tiers', () => {
     ],
     alarmActions: [
       (stack) => ({ alarmActions: [new cw_actions.SnsAction(new sns.Topic(stack, 'MarkerTopic'))] }),
-      // six alarms per tier
-      (t) =>
+      // per tier: six, the health alarm and four per zone
+      (t) => {
         t.resourcePropertiesCountIs(
           'AWS::CloudWatch::Alarm',
           { AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^MarkerTopic') }]) },
-          12,
-        ),
+          2 * (6 + 1 + 3 * 4),
+        );
+        t.resourcePropertiesCountIs(
+          'AWS::CloudWatch::CompositeAlarm',
+          { AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^MarkerTopic') }]) },
+          6,
+        );
+      },
     ],
     sslPolicy: [
       () => ({ sslPolicy: elbv2.SslPolicy.TLS13_EXT1 }),
@@ -1480,6 +1501,29 @@ describe('tier options reach both tiers', () => {
       (t) =>
         perTier(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer', {
           LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+        }),
+    ],
+    zonalShift: [
+      () => ({ zonalShift: false }),
+      (t) =>
+        t.resourcePropertiesCountIs(
+          'AWS::AutoScaling::AutoScalingGroup',
+          { AvailabilityZoneImpairmentPolicy: Match.absent() },
+          6,
+        ),
+    ],
+    zonalAutoshift: [
+      () => ({ zonalAutoshift: true }),
+      (t) => t.resourceCountIs('AWS::ARCZonalShift::ZonalAutoshiftConfiguration', 2),
+    ],
+    minHealthyHostsPercent: [
+      () => ({ minHealthyHostsPercent: 77 }),
+      // 77 % of 6 instances, rounded up
+      (t) =>
+        perTier(t, 'AWS::CloudWatch::Alarm', {
+          MetricName: 'HealthyHostCount',
+          Threshold: 5,
+          AlarmDescription: Match.stringLikeRegexp('\\(77%\\)'),
         }),
     ],
     parameterPrefix: [

@@ -498,13 +498,14 @@ function checkTemplate(c: Case, { template, errors, refs }: Synthesized): void {
     }
 
     const alarms = resources(template, 'AWS::CloudWatch::Alarm', prefix);
+    // A share of the targets (metric math), against the percent itself.
     const unhealthy = one(
-      alarms.filter((a) => a.Properties.MetricName === 'UnHealthyHostCount'),
+      alarms.filter((a) => (a.Properties.Metrics ?? []).some((m: any) => m.Id === 'unhealthy')),
       `${name} unhealthy-host alarm`,
     ).Properties;
-    expect(unhealthy.Threshold).toBeCloseTo((zoneCount * perAz * percent) / 100, 9);
+    expect(unhealthy.Threshold).toBeCloseTo(percent, 9);
     const latency = one(
-      alarms.filter((a) => a.Properties.MetricName === 'TargetResponseTime'),
+      alarms.filter((a) => a.Properties.MetricName === 'TargetResponseTime' && a.Properties.Statistic === 'Average'),
       `${name} latency alarm`,
     ).Properties;
     expect(latency.Threshold).toBeCloseTo(latencySeconds, 9);
