@@ -170,7 +170,7 @@ export function validateMaxFailoverTime(
     : `DNS ${budget.dnsSeconds} s: the fixed TTL of alias records to a load balancer`;
   throw new Error(
     `\`maxFailoverTime\` must be at least the failover budget of ${budget.worstCaseSeconds} seconds ` +
-      `(detection ${budget.detectionSeconds} s: ${budget.requestIntervalSeconds} s interval × ${budget.failureThreshold} failures + ${budget.probeTimeoutSeconds} s timeouts; ${dns}): ` +
+      `(detection ${budget.detectionSeconds} s: ${budget.requestIntervalSeconds} s interval × ${budget.failureThreshold} failure${budget.failureThreshold === 1 ? '' : 's'} + ${budget.probeTimeoutSeconds} s timeouts; ${dns}): ` +
       `${fix}, got: ${maxFailoverTime.toHumanString()}`,
   );
 }

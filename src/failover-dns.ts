@@ -81,7 +81,7 @@ export class FailoverDns extends Construct {
     super(scope, id);
     const ttl = props.failoverRecordTtl;
     if (ttl !== undefined) {
-      validateCnameRecordName(props.hostedZone, props.recordName);
+      validateCnameRecordName(props.hostedZone, props.recordName, ttl);
       validateSeconds('failoverRecordTtl', ttl, 0, 60);
     }
     this.domainName = FailoverDns.domainNameOf(props.hostedZone, props.recordName);
@@ -122,7 +122,11 @@ export class FailoverDns extends Construct {
  * name's own checks, so that the message says why.
  * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html
  */
-function validateCnameRecordName(hostedZone: route53.IHostedZone, recordName: string | undefined): void {
+function validateCnameRecordName(
+  hostedZone: route53.IHostedZone,
+  recordName: string | undefined,
+  ttl: Duration,
+): void {
   if (recordName === undefined || Token.isUnresolved(recordName) || Token.isUnresolved(hostedZone.zoneName)) {
     return;
   }
@@ -130,7 +134,7 @@ function validateCnameRecordName(hostedZone: route53.IHostedZone, recordName: st
   const name = recordName.replace(/\.$/, '').toLowerCase();
   if (name === '' || name === '@' || name === zone) {
     throw new Error(
-      `\`failoverRecordTtl\` must not be set for a record at the zone apex (a CNAME record cannot have the zone's own name; leave \`failoverRecordTtl\` out for alias records, or use a \`recordName\` such as "api"), got: \`recordName\` ${show(recordName)} in the zone ${zone}`,
+      `\`failoverRecordTtl\` must be left out when \`recordName\` names the zone apex (${zone}), because a CNAME record cannot have the zone's own name: use alias records there, got: ${ttl.toHumanString()} with \`recordName\` ${show(recordName)}`,
     );
   }
 }
