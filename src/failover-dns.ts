@@ -122,11 +122,7 @@ export class FailoverDns extends Construct {
  * name's own checks, so that the message says why.
  * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html
  */
-function validateCnameRecordName(
-  hostedZone: route53.IHostedZone,
-  recordName: string | undefined,
-  ttl: Duration,
-): void {
+function validateCnameRecordName(hostedZone: route53.IHostedZone, recordName: string | undefined, ttl: Duration): void {
   if (recordName === undefined || Token.isUnresolved(recordName) || Token.isUnresolved(hostedZone.zoneName)) {
     return;
   }

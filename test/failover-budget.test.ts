@@ -88,22 +88,25 @@ describe('the budget follows the configuration', () => {
     // the issue's target: failover in about 36 s
     [2, 10, 26, 10, 36],
     [1, 0, 16, 0, 16],
-  ])('threshold %p and TTL %p s: detection %d s, DNS %d s, worst case %d s', (threshold, ttl, detection, dns, worst) => {
-    // GIVEN / WHEN
-    const { service, template } = newService(() => ({
-      healthCheckFailureThreshold: threshold,
-      failoverRecordTtl: ttl === undefined ? undefined : Duration.seconds(ttl),
-    }));
+  ])(
+    'threshold %p and TTL %p s: detection %d s, DNS %d s, worst case %d s',
+    (threshold, ttl, detection, dns, worst) => {
+      // GIVEN / WHEN
+      const { service, template } = newService(() => ({
+        healthCheckFailureThreshold: threshold,
+        failoverRecordTtl: ttl === undefined ? undefined : Duration.seconds(ttl),
+      }));
 
-    // THEN: the budget
-    expect(service.failoverBudget).toEqual(
-      expect.objectContaining({ detectionSeconds: detection, dnsSeconds: dns, worstCaseSeconds: worst }),
-    );
-    // and it is what the template says: interval × threshold + 6 s, and the records' TTL
-    const { requestIntervals, failureThresholds, ttls } = synthesized(template);
-    expect(detection).toBe(requestIntervals[0] * failureThresholds[0] + 6);
-    expect(ttls).toEqual(ttl === undefined ? ['alias', 'alias'] : [ttl, ttl]);
-  });
+      // THEN: the budget
+      expect(service.failoverBudget).toEqual(
+        expect.objectContaining({ detectionSeconds: detection, dnsSeconds: dns, worstCaseSeconds: worst }),
+      );
+      // and it is what the template says: interval × threshold + 6 s, and the records' TTL
+      const { requestIntervals, failureThresholds, ttls } = synthesized(template);
+      expect(detection).toBe(requestIntervals[0] * failureThresholds[0] + 6);
+      expect(ttls).toEqual(ttl === undefined ? ['alias', 'alias'] : [ttl, ttl]);
+    },
+  );
 
   test('a search string adds the 2 s Route 53 allows for the body to the last probe', () => {
     // GIVEN / WHEN
@@ -134,7 +137,11 @@ describe('maxFailoverTime', () => {
     ['above the default budget', { maxFailoverTime: Duration.minutes(2) }],
     [
       'equal to the budget of threshold 2 and TTL 10 s',
-      { maxFailoverTime: Duration.seconds(36), healthCheckFailureThreshold: 2, failoverRecordTtl: Duration.seconds(10) },
+      {
+        maxFailoverTime: Duration.seconds(36),
+        healthCheckFailureThreshold: 2,
+        failoverRecordTtl: Duration.seconds(10),
+      },
     ],
   ])('%s synthesizes', (_name, props) => {
     // WHEN / THEN
@@ -158,7 +165,11 @@ describe('maxFailoverTime', () => {
     ],
     [
       'below the budget of threshold 2 and TTL 10 s',
-      { maxFailoverTime: Duration.seconds(35), healthCheckFailureThreshold: 2, failoverRecordTtl: Duration.seconds(10) },
+      {
+        maxFailoverTime: Duration.seconds(35),
+        healthCheckFailureThreshold: 2,
+        failoverRecordTtl: Duration.seconds(10),
+      },
       '`maxFailoverTime` must be at least the failover budget of 36 seconds (detection 26 s: 10 s interval × 2 failures + 6 s timeouts; DNS 10 s: `failoverRecordTtl`): lower `healthCheckFailureThreshold` or lower `failoverRecordTtl`, got: 35 seconds',
     ],
     [

@@ -187,20 +187,23 @@ describe('failoverRecordTtl: CNAME records with a TTL of our own', () => {
   test.each([
     ['PRIMARY', 'primary'],
     ['SECONDARY', 'secondary'],
-  ])('the %s record is a CNAME to its load balancer with the TTL and its health check, without alias', (failover, name) => {
-    // THEN
-    template.hasResourceProperties('AWS::Route53::RecordSet', {
-      HostedZoneId: ZONE_ID,
-      Name: 'api.payments.example.com.',
-      Type: 'CNAME',
-      TTL: '10',
-      ResourceRecords: [`${name}-123456789.eu-west-1.elb.amazonaws.com`],
-      Failover: failover,
-      SetIdentifier: name,
-      HealthCheckId: `hc-${name}`,
-      AliasTarget: Match.absent(),
-    });
-  });
+  ])(
+    'the %s record is a CNAME to its load balancer with the TTL and its health check, without alias',
+    (failover, name) => {
+      // THEN
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        HostedZoneId: ZONE_ID,
+        Name: 'api.payments.example.com.',
+        Type: 'CNAME',
+        TTL: '10',
+        ResourceRecords: [`${name}-123456789.eu-west-1.elb.amazonaws.com`],
+        Failover: failover,
+        SetIdentifier: name,
+        HealthCheckId: `hc-${name}`,
+        AliasTarget: Match.absent(),
+      });
+    },
+  );
 
   test('there are still exactly two records, exposed as primaryRecord and secondaryRecord', () => {
     // THEN
