@@ -86,33 +86,34 @@ export class FailoverDns extends Construct {
     }
     this.domainName = FailoverDns.domainNameOf(props.hostedZone, props.recordName);
 
-    const record = (recordId: string, failover: route53.Failover, tier: IFailoverTarget) => {
-      const common = {
+    const record = (recordId: string, failover: route53.Failover, tier: IFailoverTarget) =>
+      new route53.ARecord(this, recordId, {
         zone: props.hostedZone,
         recordName: this.domainName,
-        failover,
-        setIdentifier: recordId.toLowerCase(),
-        healthCheck: tier.failoverHealthCheck,
-      };
-      if (ttl) {
-        // A CNAME to the load balancer's name, with our TTL instead of the alias's fixed 60 s:
-        // allowed because the record is never the zone apex.
-        // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-alias-common.html
-        return new route53.CnameRecord(this, recordId, {
-          ...common,
-          domainName: tier.failoverLoadBalancer.loadBalancerDnsName,
-          ttl,
-        });
-      }
-      return new route53.ARecord(this, recordId, {
-        ...common,
         target: route53.RecordTarget.fromAlias(
           new targets.LoadBalancerTarget(tier.failoverLoadBalancer, { evaluateTargetHealth: true }),
         ),
+        failover,
+        setIdentifier: recordId.toLowerCase(),
+        healthCheck: tier.failoverHealthCheck,
       });
-    };
-    this.primaryRecord = record('Primary', route53.Failover.PRIMARY, props.primary);
-    this.secondaryRecord = record('Secondary', route53.Failover.SECONDARY, props.secondary);
+    // With a TTL: a CNAME to the load balancer's name, with that TTL instead of the alias's fixed
+    // 60 s, and otherwise the same record (name, failover role, set identifier, health check).
+    // Allowed because the record is never the zone apex (validateCnameRecordName).
+    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-alias-common.html
+    const cnameRecord = (recordId: string, failover: route53.Failover, tier: IFailoverTarget) =>
+      new route53.CnameRecord(this, recordId, {
+        zone: props.hostedZone,
+        recordName: this.domainName,
+        domainName: tier.failoverLoadBalancer.loadBalancerDnsName,
+        ttl,
+        failover,
+        setIdentifier: recordId.toLowerCase(),
+        healthCheck: tier.failoverHealthCheck,
+      });
+    const create = ttl ? cnameRecord : record;
+    this.primaryRecord = create('Primary', route53.Failover.PRIMARY, props.primary);
+    this.secondaryRecord = create('Secondary', route53.Failover.SECONDARY, props.secondary);
   }
 }
 
