@@ -257,6 +257,18 @@ export interface TierOptions {
    * @default 50
    */
   readonly minHealthyHostsPercent?: number;
+
+  /**
+   * How many consecutive Route 53 health checks (10 s apart) must fail before the tier's health
+   * check, and so its failover record, counts as unhealthy; as many must pass again for it to
+   * count as healthy. Each failure adds 10 s to the time it takes to detect a failed tier (see
+   * `MultiAzFailoverService.failoverBudget`); 1 fails over on a single failed round of checks, so
+   * a blip can move traffic. An integer from 1 to 10.
+   *
+   * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
+   * @default 3
+   */
+  readonly healthCheckFailureThreshold?: number;
 }
 
 /**
@@ -676,7 +688,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       port: 443,
       resourcePath: healthCheckPath,
       requestInterval: Duration.seconds(10),
-      failureThreshold: 3,
+      failureThreshold: props.healthCheckFailureThreshold ?? 3,
       measureLatency: true,
       enableSNI: true,
     });
@@ -758,6 +770,7 @@ function validateProps(region: string, props: FailoverTierProps): void {
   validateDays('maxInstanceLifetime', props.maxInstanceLifetime, 1, 365);
   validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
   validateParameterPrefix('parameterPrefix', props.parameterPrefix);
+  validateInteger('healthCheckFailureThreshold', props.healthCheckFailureThreshold, 1, 10);
   validateHostNames('hostNames', props.hostNames);
   validatePercent('minHealthyHostsPercent', props.minHealthyHostsPercent);
   if (props.zonalAutoshift === true && props.zonalShift === false) {

@@ -7,9 +7,10 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { computeFailoverBudget, FailoverBudget, validateMaxFailoverTime } from './failover-budget';
 import { FailoverDns } from './failover-dns';
 import { FailoverPriority, FailoverTier, TierOptions } from './failover-tier';
-import { show, validateConcrete, validateInteger, validateTagValue } from './private/validate';
+import { show, validateConcrete, validateInteger, validateSeconds, validateTagValue } from './private/validate';
 import { SessionLogDestination } from './session-log-destination';
 import { SharedResources } from './shared-resources';
 import { WebAclOption } from './web-acl-option';
@@ -195,6 +196,29 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
    * @default - no `DataClassification` tag
    */
   readonly dataClassification?: string;
+
+  /**
+   * Make the failover records CNAME records to the load balancers' DNS names with this TTL,
+   * instead of alias records with the load balancers' fixed 60 s TTL: failover reaches clients
+   * sooner (with `healthCheckFailureThreshold: 2` and 10 s, within about 36 s instead of 96 s; see
+   * `failoverBudget`). CNAME queries are billed (alias queries to a load balancer are not), the
+   * records lose target-health evaluation (the health checks still decide), `recordName` cannot be
+   * the zone apex, and switching a deployed stack between alias and CNAME records fails: choose
+   * before the first deploy (see the README, "Failover under 40 seconds"). A whole number of
+   * seconds from 0 to 60.
+   *
+   * @default - alias A records to the load balancers, served with a 60 s TTL
+   */
+  readonly failoverRecordTtl?: Duration;
+
+  /**
+   * The longest failover you accept: synth fails, naming what to change, when the worst case of
+   * `failoverBudget` (health-check detection plus the records' TTL) is longer. Whole seconds from
+   * 1 to 3600.
+   *
+   * @default - no limit
+   */
+  readonly maxFailoverTime?: Duration;
 }
 
 /**
@@ -237,6 +261,14 @@ export class MultiAzFailoverService extends Construct {
   public readonly availabilityZones: string[];
   /** The ARN of the web ACL associated with both load balancers; undefined with `WebAclOption.none()`. */
   public readonly webAclArn?: string;
+  /**
+   * How long a failover from the primary to the secondary tier can take with this configuration,
+   * computed from the primary's Route 53 health check and the failover records: at the defaults,
+   * 36 s to detect (10 s × 3 failures + 6 s of timeouts) plus 60 s of DNS TTL, 96 s in all.
+   * Resolvers and clients that ignore the TTL, and connections kept alive to the old load
+   * balancer, add time that no configuration controls.
+   */
+  public readonly failoverBudget: FailoverBudget;
 
   public constructor(scope: Construct, id: string, props: MultiAzFailoverServiceProps) {
     super(scope, id);
@@ -263,6 +295,8 @@ export class MultiAzFailoverService extends Construct {
       environment,
       costCenter,
       dataClassification,
+      failoverRecordTtl,
+      maxFailoverTime,
       // What is left is exactly the TierOptions: forwarded to both tiers as they are.
       ...tierOptions
     } = props;
@@ -326,7 +360,13 @@ export class MultiAzFailoverService extends Construct {
       recordName,
       primary: this.primary,
       secondary: this.secondary,
+      failoverRecordTtl,
     });
+    this.failoverBudget = computeFailoverBudget(this.primary.healthCheck, [
+      this.dns.primaryRecord,
+      this.dns.secondaryRecord,
+    ]);
+    validateMaxFailoverTime(maxFailoverTime, this.failoverBudget, failoverRecordTtl !== undefined);
 
     // Cost-allocation tags only when asked for: a library does not invent business values.
     if (environment !== undefined) {
@@ -384,6 +424,7 @@ function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): vo
   validateTagValue('environment', props.environment);
   validateTagValue('costCenter', props.costCenter);
   validateTagValue('dataClassification', props.dataClassification);
+  validateSeconds('maxFailoverTime', props.maxFailoverTime, 1, 3600);
   if (props.vpc !== undefined && props.vpc.availabilityZones.length < 2 && props.availabilityZones === undefined) {
     throw new Error(`\`vpc\` must span at least 2 Availability Zones, got: ${show(props.vpc.availabilityZones)}`);
   }

@@ -1,5 +1,5 @@
-import { CfnElement, CfnParameter, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { CfnElement, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { FailoverDns, FailoverDnsProps, IFailoverTarget } from '../src';
@@ -168,5 +168,95 @@ describe('validation of the record options', () => {
 
     // WHEN / THEN
     expect(() => newDns(props(stack), stack)).toThrow(message);
+  });
+});
+
+describe('failoverRecordTtl: CNAME records with a TTL of our own', () => {
+  let dns: FailoverDns;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    ({ dns, template } = newDns({ failoverRecordTtl: Duration.seconds(10) }));
+  });
+
+  // A CNAME record takes a TTL of our choosing; an alias record to a load balancer cannot (it is
+  // served with the load balancer's 60 s). A CNAME record cannot be the zone apex, and the record
+  // here never is.
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-failover.html
+  test.each([
+    ['PRIMARY', 'primary'],
+    ['SECONDARY', 'secondary'],
+  ])(
+    'the %s record is a CNAME to its load balancer with the TTL and its health check, without alias',
+    (failover, name) => {
+      // THEN
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        HostedZoneId: ZONE_ID,
+        Name: 'api.payments.example.com.',
+        Type: 'CNAME',
+        TTL: '10',
+        ResourceRecords: [`${name}-123456789.eu-west-1.elb.amazonaws.com`],
+        Failover: failover,
+        SetIdentifier: name,
+        HealthCheckId: `hc-${name}`,
+        AliasTarget: Match.absent(),
+      });
+    },
+  );
+
+  test('there are still exactly two records, exposed as primaryRecord and secondaryRecord', () => {
+    // THEN
+    template.resourceCountIs('AWS::Route53::RecordSet', 2);
+    expect(dns.primaryRecord).toBeInstanceOf(route53.CnameRecord);
+    expect(dns.secondaryRecord).toBeInstanceOf(route53.CnameRecord);
+  });
+
+  test('a TTL of 0 seconds still makes CNAME records', () => {
+    // WHEN
+    const { template: t } = newDns({ failoverRecordTtl: Duration.seconds(0) });
+
+    // THEN
+    t.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Type: 'CNAME', TTL: '0' }, 2);
+  });
+
+  test('without it the records stay alias A records', () => {
+    // WHEN
+    const { dns: aliasDns } = newDns();
+
+    // THEN
+    expect(aliasDns.primaryRecord).toBeInstanceOf(route53.ARecord);
+    expect(aliasDns.secondaryRecord).toBeInstanceOf(route53.ARecord);
+  });
+
+  test.each<[string, Partial<FailoverDnsProps>, string]>([
+    [
+      'an apex recordName ""',
+      { recordName: '', failoverRecordTtl: Duration.seconds(10) },
+      '`failoverRecordTtl` must be left out when `recordName` names the zone apex (payments.example.com), because a CNAME record cannot have the zone\'s own name: use alias records there, got: 10 seconds with `recordName` ""',
+    ],
+    [
+      'an apex recordName "@"',
+      { recordName: '@', failoverRecordTtl: Duration.seconds(10) },
+      '`failoverRecordTtl` must be left out when `recordName` names the zone apex (payments.example.com), because a CNAME record cannot have the zone\'s own name: use alias records there, got: 10 seconds with `recordName` "@"',
+    ],
+    [
+      'an apex recordName equal to the zone name',
+      { recordName: 'payments.example.com', failoverRecordTtl: Duration.seconds(10) },
+      '`failoverRecordTtl` must be left out when `recordName` names the zone apex (payments.example.com), because a CNAME record cannot have the zone\'s own name: use alias records there, got: 10 seconds with `recordName` "payments.example.com"',
+    ],
+    [
+      'a TTL over 60 seconds',
+      { failoverRecordTtl: Duration.seconds(61) },
+      '`failoverRecordTtl` must be a whole number of seconds from 0 to 60 seconds, got: 1 minute 1 second',
+    ],
+    [
+      'a TTL that is not whole seconds',
+      { failoverRecordTtl: Duration.millis(1500) },
+      '`failoverRecordTtl` must be a whole number of seconds from 0 to 60 seconds, got: 1 second 500 millis',
+    ],
+  ])('rejects %s', (_name, props, message) => {
+    // WHEN / THEN
+    expect(() => newDns(props)).toThrow(message);
   });
 });

@@ -369,6 +369,18 @@ describe('with default props', () => {
 });
 
 describe('options', () => {
+  // Route 53 changes an endpoint's status after this many consecutive failed (or passed) checks:
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
+  test.each([1, 2, 10])('healthCheckFailureThreshold %d becomes the health check failure threshold', (threshold) => {
+    // GIVEN / WHEN
+    const { template: t } = newTier(() => ({ healthCheckFailureThreshold: threshold }));
+
+    // THEN
+    t.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({ RequestInterval: 10, FailureThreshold: threshold }),
+    });
+  });
+
   test('availabilityZones may be a subset of the VPC zones', () => {
     // WHEN
     const { tier, template } = newTier(() => ({ availabilityZones: ['eu-west-1a', 'eu-west-1c'] }));
@@ -683,6 +695,23 @@ describe('validation', () => {
   const sevenZones = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((letter) => `eu-west-1${letter}`);
 
   test.each<[string, (stack: Stack) => ExtraProps, string]>([
+    // Route 53 accepts a failure threshold from 1 to 10:
+    // https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html
+    [
+      'healthCheckFailureThreshold 0',
+      () => ({ healthCheckFailureThreshold: 0 }),
+      '`healthCheckFailureThreshold` must be an integer from 1 to 10, got: 0',
+    ],
+    [
+      'healthCheckFailureThreshold 11',
+      () => ({ healthCheckFailureThreshold: 11 }),
+      '`healthCheckFailureThreshold` must be an integer from 1 to 10, got: 11',
+    ],
+    [
+      'healthCheckFailureThreshold 2.5',
+      () => ({ healthCheckFailureThreshold: 2.5 }),
+      '`healthCheckFailureThreshold` must be an integer from 1 to 10, got: 2.5',
+    ],
     ['instancesPerAz 0', () => ({ instancesPerAz: 0 }), '`instancesPerAz` must be an integer from 1 to 100, got: 0'],
     [
       'instancesPerAz 2.5',

@@ -1375,6 +1375,32 @@ describe('egress (PCI DSS v4.0.1 1.3.2)', () => {
   });
 });
 
+describe('failover records and budget', () => {
+  // A CNAME record has a TTL of its own; an alias record to a load balancer is served with the load
+  // balancer's fixed 60 s (Route 53 FAQ, https://aws.amazon.com/route53/faqs/).
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html
+  test('failoverRecordTtl reaches the failover records, which become CNAMEs to the load balancers', () => {
+    // GIVEN / WHEN
+    const { stack, service, template } = newService(() => ({ failoverRecordTtl: Duration.seconds(10) }));
+
+    // THEN
+    for (const [failover, tier] of [
+      ['PRIMARY', service.primary],
+      ['SECONDARY', service.secondary],
+    ] as const) {
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'api.payments.example.com.',
+        Type: 'CNAME',
+        TTL: '10',
+        Failover: failover,
+        ResourceRecords: [stack.resolve(tier.loadBalancer.loadBalancerDnsName)],
+        HealthCheckId: stack.resolve(tier.routingHealthCheck.healthCheckId),
+      });
+    }
+    expect(service.failoverBudget.dnsSeconds).toBe(10);
+  });
+});
+
 describe('tier options reach both tiers', () => {
   // Every field of TierOptions, as the jsii assembly lists it, with a distinct value and where it
   // must show up once per tier. A TierOptions field added without a row here fails the first test;
@@ -1525,6 +1551,10 @@ describe('tier options reach both tiers', () => {
           Threshold: 5,
           AlarmDescription: Match.stringLikeRegexp('\\(77%\\)'),
         }),
+    ],
+    healthCheckFailureThreshold: [
+      () => ({ healthCheckFailureThreshold: 7 }),
+      (t) => perTier(t, 'AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ FailureThreshold: 7 }) }),
     ],
     parameterPrefix: [
       () => ({ parameterPrefix: '/marker/prefix/' }),

@@ -10,7 +10,7 @@ account, no credentials, no context lookups):
 test/python/test_python_package.py synthesizes it from the published wheel and checks that its
 CloudFormation template equals the TypeScript example's.
 """
-from aws_cdk import App, Environment, Stack
+from aws_cdk import App, CfnOutput, Environment, Stack
 from aws_cdk import aws_route53 as route53
 from multi_az_failover_service import MultiAzFailoverService
 
@@ -30,7 +30,7 @@ hosted_zone = route53.HostedZone.from_hosted_zone_attributes(
     zone_name="payments.example.com",
 )
 
-MultiAzFailoverService(
+service = MultiAzFailoverService(
     stack,
     "PaymentApi",
     hosted_zone=hosted_zone,
@@ -40,6 +40,28 @@ MultiAzFailoverService(
     notification_emails=["payments-oncall@example.com"],
     environment="production",
     cost_center="payments",
+)
+
+# The failover budget, as the construct computes it from the health checks and the records (README,
+# "Failover behaviour and timing"): the same three outputs as the TypeScript example.
+budget = service.failover_budget
+CfnOutput(
+    stack,
+    "FailoverDetectionSeconds",
+    description="Worst case until Route 53 declares the primary tier unhealthy (interval x threshold + probe timeouts)",
+    value=str(int(budget.detection_seconds)),
+)
+CfnOutput(
+    stack,
+    "FailoverDnsSeconds",
+    description="Worst case a resolver keeps answering with the primary tier (the failover records TTL)",
+    value=str(int(budget.dns_seconds)),
+)
+CfnOutput(
+    stack,
+    "FailoverWorstCaseSeconds",
+    description="Worst-case failover time: detection plus DNS, without resolvers or clients that ignore the TTL",
+    value=str(int(budget.worst_case_seconds)),
 )
 
 app.synth()

@@ -1,7 +1,7 @@
 // The bundled example app: a realistic production configuration of MultiAzFailoverService,
 // synthesized offline (no AWS account, no credentials, no context lookups) with `npx cdk synth`.
 // A consumer imports from 'multi-az-failover-service'; this example imports the source tree.
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { MultiAzFailoverService } from '../../src';
 
@@ -16,7 +16,7 @@ const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
   zoneName: 'payments.example.com',
 });
 
-new MultiAzFailoverService(stack, 'PaymentApi', {
+const service = new MultiAzFailoverService(stack, 'PaymentApi', {
   hostedZone,
   recordName: 'api',
   availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
@@ -24,6 +24,22 @@ new MultiAzFailoverService(stack, 'PaymentApi', {
   notificationEmails: ['payments-oncall@example.com'],
   environment: 'production',
   costCenter: 'payments',
+});
+
+// The failover budget, as the construct computes it from the health checks and the records (README,
+// "Failover behaviour and timing"). The other language examples write the same three outputs.
+const budget = service.failoverBudget;
+new CfnOutput(stack, 'FailoverDetectionSeconds', {
+  description: 'Worst case until Route 53 declares the primary tier unhealthy (interval x threshold + probe timeouts)',
+  value: budget.detectionSeconds.toFixed(0),
+});
+new CfnOutput(stack, 'FailoverDnsSeconds', {
+  description: 'Worst case a resolver keeps answering with the primary tier (the failover records TTL)',
+  value: budget.dnsSeconds.toFixed(0),
+});
+new CfnOutput(stack, 'FailoverWorstCaseSeconds', {
+  description: 'Worst-case failover time: detection plus DNS, without resolvers or clients that ignore the TTL',
+  value: budget.worstCaseSeconds.toFixed(0),
 });
 
 app.synth();

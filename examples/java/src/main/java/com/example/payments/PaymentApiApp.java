@@ -3,9 +3,11 @@
 //   npx cdk synth --app "mvn -q -f examples/java compile exec:java"   (or see test/java/run.sh)
 package com.example.payments;
 
+import io.github.multi_az_failover_service.FailoverBudget;
 import io.github.multi_az_failover_service.MultiAzFailoverService;
 import java.util.List;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -26,7 +28,7 @@ public final class PaymentApiApp {
         .zoneName("payments.example.com")
         .build());
 
-    MultiAzFailoverService.Builder.create(stack, "PaymentApi")
+    MultiAzFailoverService service = MultiAzFailoverService.Builder.create(stack, "PaymentApi")
         .hostedZone(hostedZone)
         .recordName("api")
         .availabilityZones(List.of("eu-west-1a", "eu-west-1b", "eu-west-1c"))
@@ -34,6 +36,22 @@ public final class PaymentApiApp {
         .notificationEmails(List.of("payments-oncall@example.com"))
         .environment("production")
         .costCenter("payments")
+        .build();
+
+    // The failover budget, as the construct computes it from the health checks and the records
+    // (README, "Failover behaviour and timing"): the same three outputs as the TypeScript example.
+    FailoverBudget budget = service.getFailoverBudget();
+    CfnOutput.Builder.create(stack, "FailoverDetectionSeconds")
+        .description("Worst case until Route 53 declares the primary tier unhealthy (interval x threshold + probe timeouts)")
+        .value(String.valueOf(budget.getDetectionSeconds().longValue()))
+        .build();
+    CfnOutput.Builder.create(stack, "FailoverDnsSeconds")
+        .description("Worst case a resolver keeps answering with the primary tier (the failover records TTL)")
+        .value(String.valueOf(budget.getDnsSeconds().longValue()))
+        .build();
+    CfnOutput.Builder.create(stack, "FailoverWorstCaseSeconds")
+        .description("Worst-case failover time: detection plus DNS, without resolvers or clients that ignore the TTL")
+        .value(String.valueOf(budget.getWorstCaseSeconds().longValue()))
         .build();
 
     app.synth();
