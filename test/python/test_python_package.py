@@ -327,8 +327,10 @@ def test_alarm_thresholds_follow_percent_and_latency(custom):
     # 2 zones x 3 instances x 50 % = 3; 2 zones x 1 instance x 50 % = 1.
     assert custom.service.primary.alarms.unhealthy_host_threshold == 3
     assert custom.service.secondary.alarms.unhealthy_host_threshold == 1
+    # the alarm compares the share of unhealthy targets with the percent itself
     custom.template.has_resource_properties(
-        "AWS::CloudWatch::Alarm", {"MetricName": "UnHealthyHostCount", "Threshold": 3}
+        "AWS::CloudWatch::Alarm",
+        {"Threshold": 50, "AlarmDescription": "More than 50% of the targets are unhealthy (3 of 6 at full capacity)"},
     )
     custom.template.has_resource_properties(
         "AWS::CloudWatch::Alarm", {"MetricName": "TargetResponseTime", "Threshold": 0.5}
@@ -451,7 +453,8 @@ def test_managed_rules_options_and_alarm_actions_from_python():
     template.resource_properties_count_is(
         "AWS::CloudWatch::Alarm",
         {"AlarmActions": Match.array_with([{"Ref": Match.string_like_regexp("^PagerDuty")}])},
-        12,  # six alarms per tier
+        # per tier: six, the health alarm, and four per zone (three default zones)
+        2 * (6 + 1 + 3 * 4),
     )
 
 
