@@ -1,4 +1,5 @@
 import { Annotations, ArnFormat, Aws, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,7 +19,13 @@ import {
 } from './private/validate';
 import { SessionLogDestination } from './session-log-destination';
 import { createAccessLogsBucket } from './shared/access-logs';
-import { auditLogGroupPrefix, createAuditLogGroup, createSessionPreferences, logGroupArn } from './shared/audit-logs';
+import {
+  auditLogGroupPrefix,
+  createAuditLogGroup,
+  createSessionPreferences,
+  logGroupArn,
+  logSilenceAlarm,
+} from './shared/audit-logs';
 import { createGuardedKey } from './shared/keys';
 import { createZoneKeyedVpc } from './shared/network';
 import { WebAclOption } from './web-acl-option';
@@ -189,6 +196,12 @@ export class SharedResources extends Construct {
    */
   public readonly sessionLogs?: SessionLogDestination;
 
+  /**
+   * Fire when a log group received nothing for an hour: the host logs (every instance's CloudWatch
+   * agent stopped) and, with the VPC this construct creates, the flow logs.
+   */
+  public readonly logDeliveryAlarms: cloudwatch.Alarm[];
+
   /** The ARN patterns of the log groups that CloudWatch Logs may encrypt with the logs key. */
   private readonly logGroupArnPatterns: string[] = [];
 
@@ -203,6 +216,12 @@ export class SharedResources extends Construct {
     validateAccessLogsBucket('accessLogsBucket', props.accessLogsBucket);
     validateEmails('notificationEmails', props.notificationEmails);
     const retentionDays = (props.accessLogRetention ?? Duration.days(365)).toDays();
+    if (retentionDays < 365) {
+      Annotations.of(this).addWarningV2(
+        'multi-az-failover-service:shortRetention',
+        `\`accessLogRetention\` is ${retentionDays} days: PCI DSS v4.0.1 10.5.1 asks for audit logs kept at least 12 months. It sets how long the access logs, the host logs and the session logs are kept.`,
+      );
+    }
 
     this.encryptionKey =
       props.encryptionKey ??
@@ -249,6 +268,11 @@ export class SharedResources extends Construct {
     }
 
     this.hostLogGroup = createAuditLogGroup(this, 'HostLogs', 'host', this.logsEncryptionKey, retentionDays);
+    const flowLogs = this.node.tryFindChild('FlowLogs') as logs.ILogGroup | undefined;
+    this.logDeliveryAlarms = [
+      logSilenceAlarm(this, 'HostLogsDelivery', this.hostLogGroup, 'host logs', this.alarmTopic),
+      ...(flowLogs ? [logSilenceAlarm(this, 'FlowLogsDelivery', flowLogs, 'VPC flow logs', this.alarmTopic)] : []),
+    ];
     if (props.sessionLogs !== undefined) {
       if (props.sessionLogging === true) {
         throw new Error(

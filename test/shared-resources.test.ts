@@ -377,6 +377,62 @@ describe('with default props', () => {
     );
   });
 
+  // PCI DSS v4.0.1 10.2.1 (admin actions logged), 8.2.8 (idle sessions end within 15 minutes);
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html
+  test('the Session Manager preferences stream sessions to the encrypted session log group, encrypt them and end idle ones after 15 minutes', () => {
+    // THEN
+    const document = Object.values(template.findResources('AWS::SSM::Document'))[0].Properties;
+    expect(document.Name).toBe('SSM-SessionManagerRunShell');
+    expect(document.Content.sessionType).toBe('Standard_Stream');
+    expect(document.Content.inputs).toEqual(
+      expect.objectContaining({
+        cloudWatchLogGroupName: stack.resolve(shared.sessionLogs!.logGroup.logGroupName),
+        cloudWatchEncryptionEnabled: true,
+        cloudWatchStreamingEnabled: true,
+        kmsKeyId: stack.resolve(shared.logsEncryptionKey.keyId),
+        idleSessionTimeout: '15',
+        runAsEnabled: false,
+      }),
+    );
+  });
+
+  // PCI DSS v4.0.1 10.7.2; https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html:
+  // IncomingLogEvents exists only while events arrive, so missing data is a stopped delivery.
+  test('an hour without host logs or flow logs raises an alarm', () => {
+    // THEN
+    expect(shared.logDeliveryAlarms).toHaveLength(2);
+    for (const prefix of ['SharedHostLogs', 'SharedFlowLogs']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Logs',
+        MetricName: 'IncomingLogEvents',
+        Dimensions: [{ Name: 'LogGroupName', Value: { Ref: Match.stringLikeRegexp(`^${prefix}`) } }],
+        Statistic: 'Sum',
+        Period: 3600,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+        AlarmActions: [stack.resolve(shared.alarmTopic.topicArn)],
+      });
+    }
+  });
+
+  // PCI DSS v4.0.1 10.5.1: audit logs kept at least 12 months.
+  test.each([
+    [Duration.days(364), 1],
+    [Duration.days(365), 0],
+  ])(
+    'accessLogRetention %s warns %d time(s) that it is below the 12 months of PCI DSS 10.5.1',
+    (accessLogRetention, warnings) => {
+      // WHEN
+      const { stack: s } = newShared(() => ({ accessLogRetention }));
+
+      // THEN
+      expect(Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('shortRetention'))).toHaveLength(
+        warnings,
+      );
+    },
+  );
+
   test('the VPC has a public and a private subnet in each zone, without public IPs on launch', () => {
     // THEN
     template.resourceCountIs('AWS::EC2::Subnet', 4);

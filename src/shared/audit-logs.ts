@@ -1,6 +1,9 @@
-import { ArnFormat, Aws, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 
@@ -96,4 +99,37 @@ export function createSessionPreferences(scope: Construct, logGroup: logs.ILogGr
       },
     },
   });
+}
+
+/**
+ * Detects a log delivery that stopped (PCI DSS v4.0.1 10.7.2: failures of critical security
+ * controls are detected): CloudWatch Logs publishes `IncomingLogEvents` for a log group only while
+ * events arrive (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html),
+ * so an hour without a data point, treated as breaching, means nothing was delivered: the flow
+ * log, or every instance's CloudWatch agent, stopped.
+ */
+export function logSilenceAlarm(
+  scope: Construct,
+  id: string,
+  logGroup: logs.ILogGroup,
+  what: string,
+  alarmTopic: sns.ITopic,
+): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, {
+    alarmDescription: `No ${what} arrived in an hour: their delivery stopped`,
+    metric: new cloudwatch.Metric({
+      namespace: 'AWS/Logs',
+      metricName: 'IncomingLogEvents',
+      dimensionsMap: { LogGroupName: logGroup.logGroupName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.hours(1),
+    }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+  });
+  alarm.addAlarmAction(new cw_actions.SnsAction(alarmTopic));
+  alarm.addOkAction(new cw_actions.SnsAction(alarmTopic));
+  return alarm;
 }
