@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { computeFailoverBudget, FailoverBudget, validateMaxFailoverTime } from './failover-budget';
 import { FailoverDns } from './failover-dns';
 import { FailoverPriority, FailoverTier, TierOptions } from './failover-tier';
+import { HealthCheckAlarm } from './health-check-alarm';
 import { show, validateConcrete, validateInteger, validateSeconds, validateTagValue } from './private/validate';
 import { SessionLogDestination } from './session-log-destination';
 import { SharedResources } from './shared-resources';
@@ -269,6 +270,13 @@ export class MultiAzFailoverService extends Construct {
    * balancer, add time that no configuration controls.
    */
   public readonly failoverBudget: FailoverBudget;
+  /**
+   * An HTTPS health check of `domainName` itself, every 30 seconds: what clients see, whichever
+   * tier answers. It measures, it does not route. Alarm on it (and on the primary's
+   * `routingHealthCheck`, which tells that DNS failed over) with {@link HealthCheckAlarm}, in
+   * us-east-1, where Route 53 publishes its metrics; a service in us-east-1 creates both alarms.
+   */
+  public readonly endToEndHealthCheck: route53.HealthCheck;
 
   public constructor(scope: Construct, id: string, props: MultiAzFailoverServiceProps) {
     super(scope, id);
@@ -367,6 +375,35 @@ export class MultiAzFailoverService extends Construct {
       this.dns.secondaryRecord,
     ]);
     validateMaxFailoverTime(maxFailoverTime, this.failoverBudget, failoverRecordTtl !== undefined);
+
+    // What users see: the record name itself, measured by Route 53 (not used for routing).
+    this.endToEndHealthCheck = new route53.HealthCheck(this, 'EndToEndHealthCheck', {
+      type:
+        tierOptions.healthCheckSearchString === undefined
+          ? route53.HealthCheckType.HTTPS
+          : route53.HealthCheckType.HTTPS_STR_MATCH,
+      searchString: tierOptions.healthCheckSearchString,
+      fqdn: this.domainName,
+      port: 443,
+      resourcePath: tierOptions.healthCheckPath ?? '/health',
+      requestInterval: Duration.seconds(30),
+      failureThreshold: 3,
+      enableSNI: true,
+    });
+    // Route 53 health-check metrics exist only in us-east-1: there, the service alarms on them
+    // itself; elsewhere, add HealthCheckAlarms to a us-east-1 stack (see the README).
+    if (Stack.of(this).region === 'us-east-1') {
+      new HealthCheckAlarm(this, 'FailedOverAlarm', {
+        healthCheck: this.primary.routingHealthCheck,
+        description: `The primary tier of ${this.domainName} is unhealthy: DNS answers with the secondary`,
+        alarmTopic: this.alarmTopic,
+      });
+      new HealthCheckAlarm(this, 'EndToEndAlarm', {
+        healthCheck: this.endToEndHealthCheck,
+        description: `${this.domainName} does not answer its health path over HTTPS`,
+        alarmTopic: this.alarmTopic,
+      });
+    }
 
     // Cost-allocation tags only when asked for: a library does not invent business values.
     if (environment !== undefined) {

@@ -7,9 +7,16 @@ import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EgressMode, MultiAzFailoverService, MultiAzFailoverServiceProps, WebAclOption } from '../src';
+import {
+  EgressMode,
+  HealthCheckAlarm,
+  MultiAzFailoverService,
+  MultiAzFailoverServiceProps,
+  WebAclOption,
+} from '../src';
 import {
   AZS,
   importedVpc,
@@ -76,8 +83,8 @@ describe('with default props', () => {
     // WAF blocked requests; host-log and flow-log delivery
     ['AWS::CloudWatch::Alarm', 2 * (6 + 1 + 3 * 4) + 1 + 2],
     ['AWS::CloudWatch::CompositeAlarm', 2 * 3],
-    // HTTPS and capacity per tier, and the primary's calculated routing check
-    ['AWS::Route53::HealthCheck', 5],
+    // HTTPS and capacity per tier, the primary's calculated routing check, and the end-to-end check
+    ['AWS::Route53::HealthCheck', 6],
     ['AWS::Route53::RecordSet', 2],
     ['AWS::CertificateManager::Certificate', 1],
     ['AWS::WAFv2::WebACL', 1],
@@ -650,7 +657,8 @@ describe('options', () => {
     template.resourcePropertiesCountIs(
       'AWS::Route53::HealthCheck',
       { HealthCheckConfig: Match.objectLike({ ResourcePath: '/ready' }) },
-      2,
+      // both tiers' checks and the end-to-end check of pay.eu.payments.example.com
+      3,
     );
   });
 
@@ -764,6 +772,67 @@ describe('options', () => {
         Actions: [{ Type: 'forward', TargetGroupArn: stack.resolve(tier.targetGroup.targetGroupArn) }],
       });
     }
+  });
+
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html: an endpoint
+  // check of the record name measures what clients get, whichever tier answers.
+  test('an HTTPS health check of the record name itself measures what clients see, and routes nothing', () => {
+    // WHEN
+    const { stack, service, template } = newService();
+
+    // THEN
+    template.hasResourceProperties('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({
+        Type: 'HTTPS',
+        FullyQualifiedDomainName: 'api.payments.example.com',
+        ResourcePath: '/health',
+        Port: 443,
+        RequestInterval: 30,
+        EnableSNI: true,
+      }),
+    });
+    const id = stack.resolve(service.endToEndHealthCheck.healthCheckId);
+    for (const record of Object.values(template.findResources('AWS::Route53::RecordSet'))) {
+      expect(record.Properties.HealthCheckId).not.toEqual(id);
+    }
+    // outside us-east-1, no alarm on Route 53 metrics (they exist only in us-east-1)
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Route53' }, 0);
+  });
+
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html: Route 53
+  // health-check metrics are published in us-east-1 only.
+  test('in us-east-1, alarms tell a person that DNS failed over and that the record name does not answer', () => {
+    // WHEN
+    const stack = new Stack(new App(), 'UsEast1', { env: { region: 'us-east-1' } });
+    const service = new MultiAzFailoverService(stack, 'Service', {
+      hostedZone: importedZone(stack),
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+    });
+    const template = Template.fromStack(stack);
+
+    // THEN
+    for (const check of [service.primary.routingHealthCheck, service.endToEndHealthCheck]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Route53',
+        MetricName: 'HealthCheckStatus',
+        Dimensions: [{ Name: 'HealthCheckId', Value: stack.resolve(check.healthCheckId) }],
+        Statistic: 'Minimum',
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        AlarmActions: [stack.resolve(service.alarmTopic.topicArn)],
+      });
+    }
+  });
+
+  test('a HealthCheckAlarm outside us-east-1 is rejected', () => {
+    // GIVEN
+    const stack = newStack();
+    const healthCheck = route53.HealthCheck.fromHealthCheckId(stack, 'Check', 'abcdef01-2345-6789-abcd-ef0123456789');
+
+    // WHEN / THEN
+    expect(() => new HealthCheckAlarm(stack, 'Alarm', { healthCheck, description: 'x' })).toThrow(
+      '`HealthCheckAlarm` must be in a us-east-1 stack (Route 53 publishes health-check metrics only there), got: a stack in eu-west-1',
+    );
   });
 
   test('notificationEmails subscribe each address to the alarm topic by email', () => {
@@ -1261,15 +1330,15 @@ describe('deploy readiness', () => {
     }
   });
 
-  test('healthCheckSearchString makes both Route 53 checks HTTPS_STR_MATCH with that string', () => {
+  test('healthCheckSearchString makes every Route 53 endpoint check HTTPS_STR_MATCH with that string', () => {
     // WHEN
     const { template } = newService(() => ({ healthCheckSearchString: '"status":"UP"' }));
 
-    // THEN
+    // THEN: both tiers' checks and the end-to-end check
     template.resourcePropertiesCountIs(
       'AWS::Route53::HealthCheck',
       { HealthCheckConfig: Match.objectLike({ Type: 'HTTPS_STR_MATCH', SearchString: '"status":"UP"' }) },
-      2,
+      3,
     );
   });
 
@@ -1451,13 +1520,23 @@ describe('tier options reach both tiers', () => {
       () => ({ healthCheckPath: '/marker' }),
       (t) => {
         perTier(t, 'AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/marker' });
-        perTier(t, 'AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ ResourcePath: '/marker' }) });
+        // both tiers' checks and the end-to-end check of the record name
+        t.resourcePropertiesCountIs(
+          'AWS::Route53::HealthCheck',
+          { HealthCheckConfig: Match.objectLike({ ResourcePath: '/marker' }) },
+          3,
+        );
       },
     ],
     healthCheckSearchString: [
       () => ({ healthCheckSearchString: 'marker-up' }),
+      // both tiers' checks and the end-to-end check of the record name
       (t) =>
-        perTier(t, 'AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ SearchString: 'marker-up' }) }),
+        t.resourcePropertiesCountIs(
+          'AWS::Route53::HealthCheck',
+          { HealthCheckConfig: Match.objectLike({ SearchString: 'marker-up' }) },
+          3,
+        ),
     ],
     unhealthyHostThresholdPercent: [
       () => ({ unhealthyHostThresholdPercent: 17 }),

@@ -86,8 +86,8 @@ describe('two services sharing SharedResources', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 4);
     template.resourceCountIs('AWS::CertificateManager::Certificate', 2);
     template.resourceCountIs('AWS::Route53::RecordSet', 4);
-    // per service: HTTPS and capacity per tier, and the primary's calculated routing check
-    template.resourceCountIs('AWS::Route53::HealthCheck', 10);
+    // per service: HTTPS and capacity per tier, the primary's calculated routing check, end to end
+    template.resourceCountIs('AWS::Route53::HealthCheck', 12);
   });
 
   test('both services expose the same shared resources', () => {
