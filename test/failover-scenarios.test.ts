@@ -4,6 +4,8 @@
  * each test by its full name (`test/failover-scenarios.test.ts › <describe> › <test>`): rename a
  * test here and the doc must follow.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MultiAzFailoverService } from '../src';
@@ -313,6 +315,34 @@ describe('time no configuration controls', () => {
       expect(propsOf(tier.loadBalancer).LoadBalancerAttributes).toEqual(
         expect.arrayContaining([{ Key: 'client_keep_alive.seconds', Value: '300' }]),
       );
+    }
+  });
+});
+
+describe('docs/FAILOVER.md', () => {
+  test('cites every describe of this file, and only tests that exist', () => {
+    // GIVEN: the doc's "Backed by" cells and this file's describe and test names
+    const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'FAILOVER.md'), 'utf-8').replace(/\s+/g, ' ');
+    const source = fs.readFileSync(__filename, 'utf-8');
+    const tests = new Set([...source.matchAll(/test\((['"])(.*?)\1,/g)].map((m) => m[2]));
+    const describes = [...source.matchAll(/describe\('(.*?)',/g)]
+      .map((m) => m[1])
+      .filter((d) => d !== 'docs/FAILOVER.md');
+
+    // WHEN: each citation is split into its describe and its tests
+    const cited = [...doc.matchAll(/`test\/failover-scenarios\.test\.ts` › (.*?) › (.*?)(?: \||\.\s*$|\. -|$)/gm)].map(
+      (m) => ({
+        describe: m[1],
+        tests: m[2].split('; › ').map((t) => t.trim()),
+      }),
+    );
+
+    // THEN
+    expect(cited.map((c) => c.describe).sort()).toEqual([...describes].sort());
+    for (const citation of cited) {
+      for (const name of citation.tests) {
+        expect(tests).toContain(name);
+      }
     }
   });
 });
