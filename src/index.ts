@@ -10,3 +10,4 @@ export * from './web-acl-option';
 export * from './session-log-destination';
 export * from './egress-mode';
 export * from './zonal-fleet';
+export * from './failover-dashboard';
