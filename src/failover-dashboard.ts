@@ -26,7 +26,9 @@ export interface FailoverDashboardProps {
 
 /**
  * The region that holds the metrics of every Route 53 health check, whichever region the checked
- * endpoint is in (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html).
+ * endpoint is in (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-cloudwatch.html);
+ * `HealthCheckStatus` is 1 while healthy, 0 while unhealthy
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html).
  */
 const ROUTE53_METRICS_REGION = 'us-east-1';
 

@@ -222,10 +222,10 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly maxFailoverTime?: Duration;
 
   /**
-   * A CloudWatch dashboard of both tiers (see {@link FailoverDashboard}): per tier and per zone,
-   * side by side, healthy hosts, target 5xx, p99 latency and request count; the Route 53 health
-   * checks' status (read from us-east-1, where Route 53 publishes it); and the state of every
-   * alarm. Beyond the account's free dashboards, a dashboard is billed per month.
+   * Whether to create a CloudWatch dashboard of both tiers ({@link FailoverDashboard}). Per tier
+   * and per zone, side by side: healthy hosts, target 5xx, p99 latency and request count; the
+   * Route 53 health checks' status (read from us-east-1, where Route 53 publishes it); and the
+   * state of every alarm. Beyond the account's free dashboards, a dashboard is billed per month.
    *
    * @default true
    */

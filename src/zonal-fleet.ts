@@ -245,7 +245,7 @@ export class ZonalFleet extends Construct {
   }
 
   /**
-   * A metric of the tier's target group in this zone only: `AWS/ApplicationELB` with the
+   * A metric of the tier's target group in this zone only. It is `AWS/ApplicationELB` with the
    * `LoadBalancer`, `TargetGroup` and `AvailabilityZone` dimensions, which Elastic Load Balancing
    * publishes for the target metrics (`HealthyHostCount`, `HTTPCode_Target_5XX_Count`,
    * `TargetResponseTime`, `RequestCount`, ...). The zone's alarms and the dashboard read it.

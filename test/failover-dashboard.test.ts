@@ -127,7 +127,7 @@ describe('with two tiers', () => {
     }
   });
 
-  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html: Route 53
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-cloudwatch.html: Route 53
   // health-check metrics are in US East (N. Virginia) only, whatever the endpoint's region.
   test.each([
     ['Primary', ['HTTPS', 'Capacity', 'Routing (both)']],
