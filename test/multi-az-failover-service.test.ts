@@ -1404,7 +1404,7 @@ describe('failover records and budget', () => {
 describe('dashboard', () => {
   test('by default, one dashboard of both tiers, under the id Dashboard and named by CloudFormation', () => {
     // GIVEN / WHEN
-    const { service, template } = newService();
+    const { stack, service, template } = newService();
 
     // THEN
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
