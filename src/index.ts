@@ -11,3 +11,4 @@ export * from './session-log-destination';
 export * from './egress-mode';
 export * from './zonal-fleet';
 export * from './health-check-alarm';
+export * from './failover-dashboard';

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { computeFailoverBudget, FailoverBudget, validateMaxFailoverTime } from './failover-budget';
+import { FailoverDashboard } from './failover-dashboard';
 import { FailoverDns } from './failover-dns';
 import { FailoverPriority, FailoverTier, TierOptions } from './failover-tier';
 import { HealthCheckAlarm } from './health-check-alarm';
@@ -220,6 +221,16 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
    * @default - no limit
    */
   readonly maxFailoverTime?: Duration;
+
+  /**
+   * Whether to create a CloudWatch dashboard of both tiers ({@link FailoverDashboard}). Per tier
+   * and per zone, side by side: healthy hosts, target 5xx, p99 latency and request count; the
+   * Route 53 health checks' status (read from us-east-1, where Route 53 publishes it); and the
+   * state of every alarm. Beyond the account's free dashboards, a dashboard is billed per month.
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /**
@@ -232,7 +243,8 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
  * pass it in (the KMS key, the access-log bucket, the alarm topic, the VPC and the AWS WAF web
  * ACL); the service creates the ACM certificate unless you pass one; each {@link FailoverTier}
  * creates its load balancer, target group, Auto Scaling groups, alarms and health check; and
- * {@link FailoverDns} creates the two failover records.
+ * {@link FailoverDns} creates the two failover records; {@link FailoverDashboard} shows both tiers
+ * (unless `dashboard: false`).
  */
 export class MultiAzFailoverService extends Construct {
   /** The tier that receives traffic while it is healthy. */
@@ -277,6 +289,8 @@ export class MultiAzFailoverService extends Construct {
    * us-east-1, where Route 53 publishes its metrics; a service in us-east-1 creates both alarms.
    */
   public readonly endToEndHealthCheck: route53.HealthCheck;
+  /** The CloudWatch dashboard of both tiers; undefined with `dashboard: false`. */
+  public readonly dashboard?: FailoverDashboard;
 
   public constructor(scope: Construct, id: string, props: MultiAzFailoverServiceProps) {
     super(scope, id);
@@ -305,6 +319,7 @@ export class MultiAzFailoverService extends Construct {
       dataClassification,
       failoverRecordTtl,
       maxFailoverTime,
+      dashboard,
       // What is left is exactly the TierOptions: forwarded to both tiers as they are.
       ...tierOptions
     } = props;
@@ -375,6 +390,9 @@ export class MultiAzFailoverService extends Construct {
       this.dns.secondaryRecord,
     ]);
     validateMaxFailoverTime(maxFailoverTime, this.failoverBudget, failoverRecordTtl !== undefined);
+    if (dashboard ?? true) {
+      this.dashboard = new FailoverDashboard(this, 'Dashboard', { tiers: [this.primary, this.secondary] });
+    }
 
     // What users see: the record name itself, measured by Route 53 (not used for routing).
     this.endToEndHealthCheck = new route53.HealthCheck(this, 'EndToEndHealthCheck', {

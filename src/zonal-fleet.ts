@@ -110,10 +110,15 @@ export class ZonalFleet extends Construct {
   /** The zone's alarms: healthy hosts, target 5xx, latency, outlier (not the composite). */
   public readonly alarms: cloudwatch.Alarm[];
 
+  private readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  private readonly targetGroup: elbv2.ApplicationTargetGroup;
+
   public constructor(scope: Construct, id: string, props: ZonalFleetProps) {
     super(scope, id);
     const az = props.availabilityZone;
     this.availabilityZone = az;
+    this.loadBalancer = props.loadBalancer;
+    this.targetGroup = props.targetGroup;
 
     const group = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
       vpc: props.vpc,
@@ -166,21 +171,8 @@ export class ZonalFleet extends Construct {
     );
     this.autoScalingGroup = group;
 
-    // Per-zone metrics of the target group: ApplicationELB publishes them with the
-    // AvailabilityZone dimension next to LoadBalancer and TargetGroup
-    // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
     const inZone = (metricName: string, statistic: string, period: Duration) =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/ApplicationELB',
-        metricName,
-        dimensionsMap: {
-          LoadBalancer: props.loadBalancer.loadBalancerFullName,
-          TargetGroup: props.targetGroup.targetGroupFullName,
-          AvailabilityZone: az,
-        },
-        statistic,
-        period,
-      });
+      this.metric(metricName, { statistic, period });
     const minute = Duration.minutes(1);
     const fiveMinutes = Duration.minutes(5);
     this.healthyHostsAlarm = new cloudwatch.Alarm(this, 'HealthyHosts', {
@@ -250,5 +242,28 @@ export class ZonalFleet extends Construct {
       }
       alarm.addAlarmAction(...(props.alarmActions ?? []));
     }
+  }
+
+  /**
+   * A metric of the tier's target group in this zone only. It is `AWS/ApplicationELB` with the
+   * `LoadBalancer`, `TargetGroup` and `AvailabilityZone` dimensions, which Elastic Load Balancing
+   * publishes for the target metrics (`HealthyHostCount`, `HTTPCode_Target_5XX_Count`,
+   * `TargetResponseTime`, `RequestCount`, ...). The zone's alarms and the dashboard read it.
+   *
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+   * @param metricName the metric's name, for example `HealthyHostCount`
+   * @param props statistic, period, label and the other metric options; the dimensions are this zone's
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      ...props,
+      namespace: 'AWS/ApplicationELB',
+      metricName,
+      dimensionsMap: {
+        LoadBalancer: this.loadBalancer.loadBalancerFullName,
+        TargetGroup: this.targetGroup.targetGroupFullName,
+        AvailabilityZone: this.availabilityZone,
+      },
+    });
   }
 }

@@ -349,6 +349,7 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
   'AWS::CloudWatch::Alarm': 'AlarmName',
   'AWS::CloudWatch::CompositeAlarm': 'AlarmName',
+  'AWS::CloudWatch::Dashboard': 'DashboardName',
   'AWS::EC2::LaunchTemplate': 'LaunchTemplateName',
   'AWS::EC2::SecurityGroup': 'GroupName',
   'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Name',

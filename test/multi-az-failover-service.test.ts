@@ -1470,6 +1470,32 @@ describe('failover records and budget', () => {
   });
 });
 
+describe('dashboard', () => {
+  test('by default, one dashboard of both tiers, under the id Dashboard and named by CloudFormation', () => {
+    // GIVEN / WHEN
+    const { stack, service, template } = newService();
+
+    // THEN
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(service.dashboard?.node.id).toBe('Dashboard');
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const tier of [service.primary, service.secondary]) {
+      expect(body).toContain(JSON.stringify(stack.resolve(tier.loadBalancer.loadBalancerFullName)));
+      expect(body).toContain(JSON.stringify(stack.resolve(tier.routingHealthCheck.healthCheckId)));
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: Match.absent() });
+  });
+
+  test('dashboard: false creates none', () => {
+    // GIVEN / WHEN
+    const { service, template } = newService(() => ({ dashboard: false }));
+
+    // THEN
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(service.dashboard).toBeUndefined();
+  });
+});
+
 describe('tier options reach both tiers', () => {
   // Every field of TierOptions, as the jsii assembly lists it, with a distinct value and where it
   // must show up once per tier. A TierOptions field added without a row here fails the first test;
