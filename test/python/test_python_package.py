@@ -280,9 +280,12 @@ def test_health_check_path_and_deregistration_delay_reach_target_groups_and_heal
             ),
         },
     )
-    custom.template.all_resources_properties(
+    # every endpoint check (both tiers' and the record name's) calls the path; the capacity and
+    # calculated checks have none
+    custom.template.resource_properties_count_is(
         "AWS::Route53::HealthCheck",
         {"HealthCheckConfig": Match.object_like({"ResourcePath": "/ready"})},
+        3,
     )
 
 
