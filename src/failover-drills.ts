@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fis from 'aws-cdk-lib/aws-fis';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -130,7 +130,7 @@ function validateFaultDuration(value: Duration | undefined): void {
 export class FailoverDrills extends Construct {
   /** The experiment templates, one entry per drill. */
   public readonly templates: DrillTemplate[];
-  /** The role FIS assumes to run the drills: only the actions and resources the drills use. */
+  /** The role FIS assumes to run the drills: only the actions and resources the drills use (its managed policy `Policy`). */
   public readonly role: iam.Role;
 
   public constructor(scope: Construct, id: string, props: FailoverDrillsProps) {
@@ -356,12 +356,22 @@ export class FailoverDrills extends Construct {
         }),
       );
     }
-    const policy = new iam.Policy(this, 'Policy', { statements });
-    policy.attachToRole(this.role);
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: 'AWS FIS failover drills of one service: its instances, groups, subnets and load balancers only',
+      roles: [this.role],
+      statements,
+    });
+    // cdk-nag names each wildcard resource; the region and account as it prints them.
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const arnPrefix = `arn:<AWS::Partition>:ec2:${region}:<AWS::AccountId>`;
     acknowledge(
-      policy,
-      [awsSolutions('IAM5')],
-      'FIS drills: instance ARNs are not known before launch (scoped by the aws:autoscaling:groupName tag of this service\'s groups), FIS creates the network ACLs it swaps in (scoped by its managedByFIS tag and this VPC), ec2:InjectApiError, the Describe/List calls and the log delivery calls have no resource-level permissions (scoped by condition where one exists)',
+      policy.node.defaultChild!,
+      [
+        awsSolutions('IAM5[Resource::*]'),
+        awsSolutions(`IAM5[Resource::${arnPrefix}:instance/*]`),
+        awsSolutions(`IAM5[Resource::${arnPrefix}:network-acl/*]`),
+      ],
+      "FIS drills: instance ids are not known before launch (stop/start limited by the aws:autoscaling:groupName tag of this service's groups); FIS creates the network ACLs it swaps in (limited by its managedByFIS tag and this VPC); ec2:InjectApiError (limited by ec2:FisActionId and ec2:FisTargetArns), the Describe/List calls and the experiment log delivery have no resource-level permissions",
     );
   }
 }

@@ -250,7 +250,7 @@ describe('FailoverDrills', () => {
     const groupIds = [...service.primary.zonalFleets, ...service.secondary.zonalFleets].map((f) =>
       stack.getLogicalId(f.autoScalingGroup.node.defaultChild as any),
     );
-    const [policy] = Object.values<any>(template.findResources('AWS::IAM::Policy')).filter((p) =>
+    const [policy] = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
       JSON.stringify(p).includes('ec2:StopInstances'),
     );
     const statements: any[] = policy.Properties.PolicyDocument.Statement;
