@@ -102,7 +102,9 @@ function validateFaultDuration(value: Duration | undefined): void {
   }
   const seconds = value.toSeconds();
   if (seconds % 60 !== 0 || seconds < 60 || seconds > 3600) {
-    throw new Error(`\`faultDuration\` must be a whole number of minutes from 1 to 60, got: ${show(value.toHumanString())}`);
+    throw new Error(
+      `\`faultDuration\` must be a whole number of minutes from 1 to 60, got: ${show(value.toHumanString())}`,
+    );
   }
 }
 
@@ -189,7 +191,12 @@ export class FailoverDrills extends Construct {
     // A. The primary tier lost.
     const a = new Drill();
     a.stopInstances('StopPrimary', primaryFleets, 'ALL', duration);
-    a.noCapacity('NoPrimaryCapacity', primaryFleets, primaryFleets.map((f) => f.availabilityZone), duration);
+    a.noCapacity(
+      'NoPrimaryCapacity',
+      primaryFleets,
+      primaryFleets.map((f) => f.availabilityZone),
+      duration,
+    );
     add(
       'PrimaryTierLost',
       `Stops every instance of the primary tier for ${minutes} minutes and makes its groups unable to launch replacements: Route 53 must fail over to the secondary.`,
@@ -430,7 +437,9 @@ class Drill {
     const target = `${name}Subnets`;
     this.targets[target] = {
       resourceType: 'aws:ec2:subnet',
-      resourceArns: subnets.map((s) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId })),
+      resourceArns: subnets.map((s) =>
+        stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId }),
+      ),
       selectionMode: 'ALL',
     };
     this.actions[name] = {

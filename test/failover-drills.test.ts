@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { MultiAzFailoverService, MultiAzFailoverServiceProps } from '../src';
-import { AZS, importedZone, newStack, privateSubnetId, publicSubnetId } from './util';
+import { FailoverDrills, MultiAzFailoverService, MultiAzFailoverServiceProps } from '../src';
+import { AZS, importedVpc, importedZone, newStack, privateSubnetId, publicSubnetId } from './util';
 
 /** A service over a new VPC in the three test zones, with `props`. */
 function synth(props: Partial<MultiAzFailoverServiceProps> = {}) {
@@ -110,7 +110,9 @@ describe('FailoverDrills', () => {
     const { stack, service, templates } = synth({ drills: true });
     const zoneB = templates.find(([id]) => id.includes('ZoneLostEuWest1b'))![1];
     const inB = [service.primary, service.secondary].map((tier) =>
-      stack.getLogicalId(tier.zonalFleets.find((f) => f.availabilityZone === 'eu-west-1b')!.autoScalingGroup.node.defaultChild as any),
+      stack.getLogicalId(
+        tier.zonalFleets.find((f) => f.availabilityZone === 'eu-west-1b')!.autoScalingGroup.node.defaultChild as any,
+      ),
     );
 
     // THEN
@@ -128,9 +130,13 @@ describe('FailoverDrills', () => {
   test('the subnets of an imported VPC are targeted by their ARNs', () => {
     // GIVEN
     const stack = newStack();
-    const { importedVpc } = require('./util');
     const vpc = importedVpc(stack);
-    new MultiAzFailoverService(stack, 'Service', { hostedZone: importedZone(stack), vpc, availabilityZones: AZS, drills: true });
+    new MultiAzFailoverService(stack, 'Service', {
+      hostedZone: importedZone(stack),
+      vpc,
+      availabilityZones: AZS,
+      drills: true,
+    });
     const templates = Object.entries(Template.fromStack(stack).findResources('AWS::FIS::ExperimentTemplate'));
 
     // THEN
@@ -193,7 +199,9 @@ describe('FailoverDrills', () => {
     // GIVEN
     const { stack, service, templates } = synth({ drills: true });
     const partial = templates.find(([id]) => id.includes('PrimaryPartialFleet'))![1];
-    const primaryGroups = service.primary.zonalFleets.map((f) => stack.getLogicalId(f.autoScalingGroup.node.defaultChild as any));
+    const primaryGroups = service.primary.zonalFleets.map((f) =>
+      stack.getLogicalId(f.autoScalingGroup.node.defaultChild as any),
+    );
 
     // THEN
     const targets = Object.values<any>(partial.Properties.Targets);
@@ -236,7 +244,14 @@ describe('FailoverDrills', () => {
             Principal: { Service: 'fis.amazonaws.com' },
             Condition: {
               StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-              ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':fis:eu-west-1:', { Ref: 'AWS::AccountId' }, ':experiment/*']] } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':fis:eu-west-1:', { Ref: 'AWS::AccountId' }, ':experiment/*'],
+                  ],
+                },
+              },
             },
           },
         ],
@@ -282,8 +297,10 @@ describe('FailoverDrills', () => {
   ])('rejects %j', (props, message) => {
     // GIVEN
     const stack = newStack();
-    const service = new MultiAzFailoverService(stack, 'Service', { hostedZone: importedZone(stack), availabilityZones: AZS });
-    const { FailoverDrills } = require('../src');
+    const service = new MultiAzFailoverService(stack, 'Service', {
+      hostedZone: importedZone(stack),
+      availabilityZones: AZS,
+    });
 
     // THEN
     expect(
