@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FailoverDrills, MultiAzFailoverService, MultiAzFailoverServiceProps } from '../src';
 import { AZS, importedVpc, importedZone, newStack, privateSubnetId, publicSubnetId } from './util';
@@ -291,7 +292,32 @@ describe('FailoverDrills', () => {
     expect(writes).toEqual(['logs:CreateLogDelivery', 'logs:PutResourcePolicy']);
   });
 
+  // The logs key lets CloudWatch Logs encrypt only log groups under the shared resources' prefix
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html): the
+  // drill log group is named under it, next to the host logs.
+  test('the drill log group is named under the prefix the logs key allows', () => {
+    // GIVEN
+    const { stack, service, template } = synth({ drills: true });
+    const nameOf = (construct: any) =>
+      JSON.stringify(
+        template.toJSON().Resources[stack.getLogicalId(construct.node.defaultChild)].Properties.LogGroupName,
+      );
+    const drillLogs = service.node.findChild('DrillLogs');
+    const hostLogs = service.shared.hostLogGroup;
+
+    // THEN
+    expect(nameOf(drillLogs)).toBe(nameOf(hostLogs).replace('/host/', '/drills/'));
+  });
+
   test.each([
+    [
+      { faultDuration: Duration.seconds(90) },
+      '`faultDuration` must be a whole number of minutes from 1 to 60, got: "1 minute 30 seconds"',
+    ],
+    [
+      { faultDuration: Duration.hours(2) },
+      '`faultDuration` must be a whole number of minutes from 1 to 60, got: "2 hours"',
+    ],
     [{ partialFleetPercent: 50 }, '`partialFleetPercent` must be an integer from 1 to 49, got: 50'],
     [{ partialFleetPercent: 0 }, '`partialFleetPercent` must be an integer from 1 to 49, got: 0'],
   ])('rejects %j', (props, message) => {
