@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { FailoverBudget } from './failover-budget';
 import { FailoverTier } from './failover-tier';
 import { acknowledge, awsSolutions } from './private/acknowledge';
+import { Drill } from './private/fis-drill';
 import { show, validateInteger } from './private/validate';
 import { zoneConstructId } from './private/zones';
 import { ZonalFleet } from './zonal-fleet';
@@ -190,10 +191,10 @@ export class FailoverDrills extends Construct {
 
     // A. The primary tier lost.
     const a = new Drill();
-    a.stopInstances('StopPrimary', primaryFleets, 'ALL', duration);
+    a.stopInstances('StopPrimary', groupsOf(primaryFleets), 'ALL', duration);
     a.noCapacity(
       'NoPrimaryCapacity',
-      primaryFleets,
+      groupsOf(primaryFleets),
       primaryFleets.map((f) => f.availabilityZone),
       duration,
     );
@@ -210,11 +211,16 @@ export class FailoverDrills extends Construct {
       const key = zoneConstructId(az, index).replace(/^Zone/, '');
       const inZone = allFleets.filter((f) => f.availabilityZone === az);
       const b = new Drill();
-      b.disruptSubnets('CutZone', props.vpc, az, duration);
-      b.stopInstances('StopZone', inZone, 'ALL', duration);
-      b.noCapacity('NoZoneCapacity', inZone, [az], duration);
+      b.disruptSubnets('CutZone', subnetArnsIn(props.vpc, az), az, duration);
+      b.stopInstances('StopZone', groupsOf(inZone), 'ALL', duration);
+      b.noCapacity('NoZoneCapacity', groupsOf(inZone), [az], duration);
       if (props.zonalAutoshift ?? false) {
-        b.autoshift('Autoshift', [props.primary, props.secondary], az, duration);
+        b.autoshift(
+          'Autoshift',
+          [props.primary, props.secondary].map((t) => t.loadBalancer.loadBalancerArn),
+          az,
+          duration,
+        );
       }
       add(
         `ZoneLost${key}`,
@@ -226,7 +232,7 @@ export class FailoverDrills extends Construct {
 
     // C. Part of the primary fleet.
     const c = new Drill();
-    c.stopInstances('StopPrimaryShare', primaryFleets, `PERCENT(${percent})`, duration);
+    c.stopInstances('StopPrimaryShare', groupsOf(primaryFleets), `PERCENT(${percent})`, duration);
     add(
       'PrimaryPartialFleet',
       `Stops ${percent}% of each primary zone's instances for ${minutes} minutes.`,
@@ -383,86 +389,15 @@ export class FailoverDrills extends Construct {
   }
 }
 
-/** The targets and actions of one experiment template. */
-class Drill {
-  public readonly targets: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateTargetProperty> = {};
-  public readonly actions: Record<string, fis.CfnExperimentTemplate.ExperimentTemplateActionProperty> = {};
+/** The Auto Scaling groups of fleets, by name and zone. */
+function groupsOf(fleets: ZonalFleet[]): { name: string; availabilityZone: string }[] {
+  return fleets.map((f) => ({ name: f.autoScalingGroup.autoScalingGroupName, availabilityZone: f.availabilityZone }));
+}
 
-  /**
-   * aws:ec2:stop-instances on each fleet's instances, one target per group (a target's tags must
-   * all match, so one tag value per target): started again after `duration`; a stopped instance
-   * that Auto Scaling replaced anyway does not fail the action.
-   */
-  public stopInstances(name: string, fleets: ZonalFleet[], selectionMode: string, duration: string): void {
-    fleets.forEach((fleet, i) => {
-      const target = `${name}Target${i + 1}`;
-      this.targets[target] = {
-        resourceType: 'aws:ec2:instance',
-        resourceTags: { 'aws:autoscaling:groupName': fleet.autoScalingGroup.autoScalingGroupName },
-        filters: [{ path: 'State.Name', values: ['running'] }],
-        selectionMode,
-      };
-      this.actions[`${name}${i + 1}`] = {
-        actionId: 'aws:ec2:stop-instances',
-        description: `Stop instances of the group in ${fleet.availabilityZone}`,
-        parameters: { startInstancesAfterDuration: duration, completeIfInstancesTerminated: 'true' },
-        targets: { Instances: target },
-      };
-    });
-  }
-
-  /** aws:ec2:asg-insufficient-instance-capacity-error on the fleets' groups, in `zones`. */
-  public noCapacity(name: string, fleets: ZonalFleet[], zones: string[], duration: string): void {
-    const target = `${name}Groups`;
-    this.targets[target] = {
-      resourceType: 'aws:ec2:autoscaling-group',
-      resourceTags: { 'aws:cloudformation:stack-id': Aws.STACK_ID },
-      filters: [{ path: 'AutoScalingGroupName', values: fleets.map((f) => f.autoScalingGroup.autoScalingGroupName) }],
-      selectionMode: 'ALL',
-    };
-    this.actions[name] = {
-      actionId: 'aws:ec2:asg-insufficient-instance-capacity-error',
-      description: 'Make launches in the groups fail with InsufficientInstanceCapacity',
-      parameters: { availabilityZoneIdentifiers: zones.join(','), duration, percentage: '100' },
-      targets: { AutoScalingGroups: target },
-    };
-  }
-
-  /** aws:network:disrupt-connectivity on every subnet of the VPC in `az`. */
-  public disruptSubnets(name: string, vpc: ec2.IVpc, az: string, duration: string): void {
-    const stack = Stack.of(vpc);
-    const subnets = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets].filter(
-      (s) => s.availabilityZone === az,
-    );
-    const target = `${name}Subnets`;
-    this.targets[target] = {
-      resourceType: 'aws:ec2:subnet',
-      resourceArns: subnets.map((s) =>
-        stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId }),
-      ),
-      selectionMode: 'ALL',
-    };
-    this.actions[name] = {
-      actionId: 'aws:network:disrupt-connectivity',
-      description: `Deny all traffic in and out of the subnets in ${az}`,
-      parameters: { scope: 'all', duration },
-      targets: { Subnets: target },
-    };
-  }
-
-  /** aws:arc:start-zonal-autoshift away from `az` for the tiers' load balancers. */
-  public autoshift(name: string, tiers: FailoverTier[], az: string, duration: string): void {
-    const target = `${name}LoadBalancers`;
-    this.targets[target] = {
-      resourceType: 'aws:arc:zonal-shift-managed-resource',
-      resourceArns: tiers.map((t) => t.loadBalancer.loadBalancerArn),
-      selectionMode: 'ALL',
-    };
-    this.actions[name] = {
-      actionId: 'aws:arc:start-zonal-autoshift',
-      description: `Shift the load balancers' traffic away from ${az}`,
-      parameters: { availabilityZoneIdentifier: az, duration },
-      targets: { ManagedResources: target },
-    };
-  }
+/** The ARNs of every subnet of the VPC in `az`: a zone loss takes all of them. */
+function subnetArnsIn(vpc: ec2.IVpc, az: string): string[] {
+  const stack = Stack.of(vpc);
+  return [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]
+    .filter((s) => s.availabilityZone === az)
+    .map((s) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId }));
 }
