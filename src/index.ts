@@ -12,3 +12,4 @@ export * from './egress-mode';
 export * from './zonal-fleet';
 export * from './health-check-alarm';
 export * from './failover-dashboard';
+export * from './failover-drills';

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { computeFailoverBudget, FailoverBudget, validateMaxFailoverTime } from './failover-budget';
 import { FailoverDashboard } from './failover-dashboard';
 import { FailoverDns } from './failover-dns';
+import { DrillTemplate, FailoverDrills } from './failover-drills';
 import { FailoverPriority, FailoverTier, TierOptions } from './failover-tier';
 import { HealthCheckAlarm } from './health-check-alarm';
 import { show, validateConcrete, validateInteger, validateSeconds, validateTagValue } from './private/validate';
@@ -231,6 +232,19 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
    * @default true
    */
   readonly dashboard?: boolean;
+
+  /**
+   * Whether to create the failover drills ({@link FailoverDrills}): AWS Fault Injection Service
+   * experiment templates that stop the primary tier, cut one zone (one template per zone) or stop
+   * a share of the primary's instances, each stopped by the secondary's health alarm and logged to
+   * a log group encrypted with the logs key, kept a year; and one IAM role for FIS. Nothing runs
+   * until an operator starts an experiment (see docs/DRILLS.md); the drills stop production
+   * instances, so they exist only when asked for. FIS bills per action-minute of a running
+   * experiment.
+   *
+   * @default false
+   */
+  readonly drills?: boolean;
 }
 
 /**
@@ -291,6 +305,13 @@ export class MultiAzFailoverService extends Construct {
   public readonly endToEndHealthCheck: route53.HealthCheck;
   /** The CloudWatch dashboard of both tiers; undefined with `dashboard: false`. */
   public readonly dashboard?: FailoverDashboard;
+  /** The failover drills; undefined unless `drills: true`. */
+  public readonly drills?: FailoverDrills;
+  /**
+   * The experiment templates of the failover drills (name, id, expected outcome), in the order of
+   * docs/DRILLS.md; empty unless `drills: true`.
+   */
+  public readonly drillTemplates: DrillTemplate[];
 
   public constructor(scope: Construct, id: string, props: MultiAzFailoverServiceProps) {
     super(scope, id);
@@ -320,6 +341,7 @@ export class MultiAzFailoverService extends Construct {
       failoverRecordTtl,
       maxFailoverTime,
       dashboard,
+      drills,
       // What is left is exactly the TierOptions: forwarded to both tiers as they are.
       ...tierOptions
     } = props;
@@ -393,6 +415,19 @@ export class MultiAzFailoverService extends Construct {
     if (dashboard ?? true) {
       this.dashboard = new FailoverDashboard(this, 'Dashboard', { tiers: [this.primary, this.secondary] });
     }
+
+    if (drills ?? false) {
+      this.drills = new FailoverDrills(this, 'Drills', {
+        primary: this.primary,
+        secondary: this.secondary,
+        vpc: this.vpc,
+        logGroup: shared.createAuditLogGroup(this, 'DrillLogs', 'drills', Duration.days(365)),
+        failoverBudget: this.failoverBudget,
+        volumeEncryptionKey: this.encryptionKey,
+        zonalAutoshift: tierOptions.zonalAutoshift,
+      });
+    }
+    this.drillTemplates = this.drills?.templates ?? [];
 
     // What users see: the record name itself, measured by Route 53 (not used for routing).
     this.endToEndHealthCheck = new route53.HealthCheck(this, 'EndToEndHealthCheck', {

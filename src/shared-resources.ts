@@ -294,6 +294,22 @@ export class SharedResources extends Construct {
   }
 
   /**
+   * Creates, in `scope`, a log group of audit data that the logs key's policy already lets
+   * CloudWatch Logs encrypt: named under this construct's log group prefix, encrypted with
+   * `logsEncryptionKey`, kept at least `retention` (rounded up to a period CloudWatch Logs
+   * accepts), retained on delete and protected from deletion, like the host and session logs.
+   * The service's drills log to one.
+   *
+   * @param scope the construct that owns the log group
+   * @param id the log group's construct id
+   * @param purpose the name's part after the prefix, for example `drills`
+   * @param retention how long the log group keeps events
+   */
+  public createAuditLogGroup(scope: Construct, id: string, purpose: string, retention: Duration): logs.LogGroup {
+    return createAuditLogGroup(scope, id, purpose, this.logsEncryptionKey, retention.toDays(), this);
+  }
+
+  /**
    * AWS's required key policy for encrypted volumes launched by Auto Scaling: the service-linked
    * role uses the key and creates grants for the EC2 instances it launches
    * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).

@@ -133,6 +133,19 @@ describe('compliance scanners', () => {
     ).toEqual([]);
   });
 
+  test('a stack with the failover drills (FIS templates and role) has no unacknowledged finding', () => {
+    expect(
+      scan('ComplianceDrills', (stack) => {
+        new MultiAzFailoverService(stack, 'Service', {
+          hostedZone: zone(stack),
+          availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+          zonalAutoshift: true,
+          drills: true,
+        });
+      }),
+    ).toEqual([]);
+  });
+
   test('a stack that brings its own VPC, key, topic, bucket and certificate has no unacknowledged finding', () => {
     expect(scan('ComplianceBringYourOwn', bringYourOwnStack)).toEqual([]);
   });
@@ -170,11 +183,17 @@ describe('compliance scanners', () => {
     const app = new App();
     const stack = new Stack(app, 'Docs', { env: { region: 'eu-west-1' } });
     defaultStack(stack);
+    const drillsStack = new Stack(app, 'DocsDrills', { env: { region: 'eu-west-1' } });
+    new MultiAzFailoverService(drillsStack, 'Service', {
+      hostedZone: zone(drillsStack),
+      availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      drills: true,
+    });
     const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'COMPLIANCE.md'), 'utf-8');
 
     // WHEN
     const acknowledged = new Set<string>();
-    for (const construct of stack.node.findAll()) {
+    for (const construct of app.node.findAll()) {
       for (const entry of construct.node.metadata) {
         if (entry.type === 'aws:cdk:acknowledged-rules') {
           // `Plugin::Rule`: the doc lists the rule as the scanner reports it. aws-cdk-lib makes

@@ -381,6 +381,7 @@ test('every resource type the construct creates is known to the physical-name ru
   // A new resource type must be added to NAME_PROPERTIES (or to the list of types without a
   // name property) so that the name rules above cover it.
   const withoutName = new Set([
+    'AWS::ARCZonalShift::ZonalAutoshiftConfiguration',
     'AWS::CertificateManager::Certificate',
     'AWS::CloudWatch::Alarm',
     'AWS::EC2::EIP',
@@ -398,6 +399,8 @@ test('every resource type the construct creates is known to the physical-name ru
     'AWS::EC2::VPCGatewayAttachment',
     'AWS::ElasticLoadBalancingV2::Listener',
     'AWS::ElasticLoadBalancingV2::ListenerRule',
+    // Named by its `Name` tag only (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-fis-experimenttemplate.html).
+    'AWS::FIS::ExperimentTemplate',
     'AWS::KMS::Key',
     'AWS::Route53::HealthCheck',
     'AWS::Route53::RecordSet',
@@ -409,9 +412,12 @@ test('every resource type the construct creates is known to the physical-name ru
   ]);
   for (const shape of SHAPES) {
     const types = new Set(
-      Object.values(resourcesOf(synth(shape, { props: { notificationEmails: ['ops@example.com'] } }).template)).map(
-        (r) => r.Type,
-      ),
+      Object.values(
+        resourcesOf(
+          synth(shape, { props: { notificationEmails: ['ops@example.com'], drills: true, zonalAutoshift: true } })
+            .template,
+        ),
+      ).map((r) => r.Type),
     );
     for (const type of types) {
       expect({ type, known: type in NAME_PROPERTIES || withoutName.has(type) }).toEqual({ type, known: true });

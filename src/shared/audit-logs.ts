@@ -20,6 +20,8 @@ import { Construct } from 'constructs';
  *   deletion fail and the rollback end in ROLLBACK_FAILED) and protected from deletion
  *   (`DeletionProtectionEnabled`: DeleteLogGroup fails until someone turns it off, PCI DSS v4.0.1
  *   10.3.2, 10.5.1).
+ * The name's prefix is that of `prefixOwner` (by default `scope`): a part of the service that
+ * creates its log group in its own scope names it under the shared resources' prefix.
  */
 export function createAuditLogGroup(
   scope: Construct,
@@ -27,9 +29,10 @@ export function createAuditLogGroup(
   purpose: string,
   encryptionKey: kms.IKey,
   retentionDays: number,
+  prefixOwner: Construct = scope,
 ): logs.LogGroup {
   return new logs.LogGroup(scope, id, {
-    logGroupName: `${auditLogGroupPrefix(scope)}${purpose}/${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
+    logGroupName: `${auditLogGroupPrefix(prefixOwner)}${purpose}/${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
     encryptionKey,
     retention: retentionAtLeast(retentionDays),
     removalPolicy: RemovalPolicy.RETAIN,

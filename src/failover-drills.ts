@@ -1,0 +1,403 @@
+import { ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as fis from 'aws-cdk-lib/aws-fis';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { FailoverBudget } from './failover-budget';
+import { FailoverTier } from './failover-tier';
+import { acknowledge, awsSolutions } from './private/acknowledge';
+import { Drill } from './private/fis-drill';
+import { show, validateInteger } from './private/validate';
+import { zoneConstructId } from './private/zones';
+import { ZonalFleet } from './zonal-fleet';
+
+/**
+ * One AWS Fault Injection Service experiment template of {@link FailoverDrills}: start it with
+ * `aws fis start-experiment --experiment-template-id <experimentTemplateId>`.
+ */
+export interface DrillTemplate {
+  /** The drill's name, as docs/DRILLS.md lists it (for example `PrimaryTierLost`, `ZoneLostEuWest1a`). */
+  readonly name: string;
+  /** The experiment template's id. */
+  readonly experimentTemplateId: string;
+  /** What a passing drill looks like, in words: which alarms fire, whether DNS fails over. */
+  readonly expectation: string;
+}
+
+/**
+ * Properties for {@link FailoverDrills}.
+ */
+export interface FailoverDrillsProps {
+  /** The tier that serves while healthy: the drills stop its instances. */
+  readonly primary: FailoverTier;
+
+  /**
+   * The tier that takes over. Its `healthAlarm` is every drill's stop condition: a drill never
+   * continues into a double failure.
+   */
+  readonly secondary: FailoverTier;
+
+  /** The VPC both tiers run in: the zone drills cut the connectivity of its subnets in the zone. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The log group of the experiments' logs (FIS experiment log schema version 2). Its key policy,
+   * if encrypted, must let CloudWatch Logs use the key for it.
+   */
+  readonly logGroup: logs.ILogGroup;
+
+  /**
+   * The failover budget of the records in front of the tiers: the primary-tier drill expects DNS to
+   * answer with the secondary within its worst case.
+   *
+   * @default - the expectation names no number of seconds
+   */
+  readonly failoverBudget?: FailoverBudget;
+
+  /**
+   * The customer-managed key of the instances' volumes: starting a stopped instance whose volumes
+   * it encrypts creates a grant for EC2, which the drills' role may then do (only for AWS
+   * resources).
+   *
+   * @default - no grant: the volumes are encrypted with a key the role needs no grant for
+   */
+  readonly volumeEncryptionKey?: kms.IKey;
+
+  /**
+   * Whether the tiers have ARC zonal autoshift (`zonalAutoshift`): the zone drills then also start
+   * an autoshift away from the zone (`aws:arc:start-zonal-autoshift`) on both load balancers.
+   *
+   * @default false
+   */
+  readonly zonalAutoshift?: boolean;
+
+  /**
+   * How long each fault lasts: the instances are started again, connectivity restored, launches
+   * allowed and the autoshift ended after it. Whole minutes from 1 to 60 (FIS actions accept up
+   * to 12 hours; a drill longer than an hour is an outage).
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly faultDuration?: Duration;
+
+  /**
+   * The share of each primary zone's instances that the partial-fleet drill stops (FIS selection
+   * mode `PERCENT(n)`). An integer from 1 to 49: half of the tier is both the tier's default
+   * `minHealthyHostsPercent` floor and the default unhealthy-host threshold, so the drill stays
+   * clearly below both.
+   *
+   * @default 25
+   */
+  readonly partialFleetPercent?: number;
+}
+
+/** The service principal of AWS FIS. */
+const FIS_PRINCIPAL = 'fis.amazonaws.com';
+
+/** `faultDuration`: whole minutes from 1 to 60 (tokens are not checked). */
+function validateFaultDuration(value: Duration | undefined): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const seconds = value.toSeconds();
+  if (seconds % 60 !== 0 || seconds < 60 || seconds > 3600) {
+    throw new Error(
+      `\`faultDuration\` must be a whole number of minutes from 1 to 60, got: ${show(value.toHumanString())}`,
+    );
+  }
+}
+
+/**
+ * Rehearsals of the failures the service is built to survive, as AWS Fault Injection Service
+ * experiment templates (https://docs.aws.amazon.com/fis/latest/userguide/experiment-templates.html)
+ * that an operator starts; nothing runs by itself. Built only from the tiers' public members:
+ *
+ * - `PrimaryTierLost`: every instance of the primary tier stopped (`aws:ec2:stop-instances`) and
+ *   its groups unable to launch replacements (`aws:ec2:asg-insufficient-instance-capacity-error`).
+ *   Route 53 fails over to the secondary, and back after the drill.
+ * - `ZoneLost<Zone>`, one per zone: the zone's subnets cut off (`aws:network:disrupt-connectivity`),
+ *   the zone's instances of both tiers stopped and their groups unable to launch, and, with
+ *   `zonalAutoshift`, an autoshift away from the zone (`aws:arc:start-zonal-autoshift`). No DNS
+ *   failover: the other zones serve.
+ * - `PrimaryPartialFleet`: `partialFleetPercent` % of each primary zone's instances stopped. The
+ *   zones' healthy-host alarms fire; the tier stays above its floor; no DNS failover.
+ *
+ * Every template stops when the secondary tier's `healthAlarm` fires, lasts `faultDuration`, and
+ * logs to `logGroup`. Targets are this service's own resources only: instances by the
+ * `aws:autoscaling:groupName` tag that Auto Scaling puts on every instance it launches, with the
+ * names of this service's groups; groups by this stack's `aws:cloudformation:stack-id` tag and
+ * their names; subnets and load balancers by ARN. See docs/DRILLS.md.
+ */
+export class FailoverDrills extends Construct {
+  /** The experiment templates, one entry per drill. */
+  public readonly templates: DrillTemplate[];
+  /** The role FIS assumes to run the drills: only the actions and resources the drills use (its managed policy `Policy`). */
+  public readonly role: iam.Role;
+
+  public constructor(scope: Construct, id: string, props: FailoverDrillsProps) {
+    super(scope, id);
+    validateFaultDuration(props.faultDuration);
+    const minutes = props.faultDuration?.toMinutes() ?? 10;
+    const percent = props.partialFleetPercent ?? 25;
+    validateInteger('partialFleetPercent', props.partialFleetPercent, 1, 49);
+    const duration = `PT${minutes}M`;
+    const stack = Stack.of(this);
+
+    // https://docs.aws.amazon.com/fis/latest/userguide/getting-started-iam-service-role.html:
+    // trust fis.amazonaws.com only for experiments of this account (aws:SourceAccount, aws:SourceArn).
+    this.role = new iam.Role(this, 'Role', {
+      description: 'AWS FIS runs the failover drills with this role',
+      assumedBy: new iam.ServicePrincipal(FIS_PRINCIPAL, {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({ service: 'fis', resource: 'experiment', resourceName: '*' }),
+          },
+        },
+      }),
+    });
+
+    const primaryFleets = props.primary.zonalFleets;
+    const secondaryFleets = props.secondary.zonalFleets;
+    const allFleets = [...primaryFleets, ...secondaryFleets];
+    this.grantDrillPermissions(props, allFleets);
+
+    const common = {
+      roleArn: this.role.roleArn,
+      stopConditions: [{ source: 'aws:cloudwatch:alarm', value: props.secondary.healthAlarm.alarmArn }],
+      logConfiguration: {
+        logSchemaVersion: 2,
+        // A JSON-typed property: CloudFormation's own casing (AWS::FIS::ExperimentTemplate CloudWatchLogsConfiguration).
+        cloudWatchLogsConfiguration: { LogGroupArn: props.logGroup.logGroupArn },
+      },
+    };
+    const budget = props.failoverBudget
+      ? ` within the failover budget (${props.failoverBudget.worstCaseSeconds} s worst case)`
+      : '';
+
+    this.templates = [];
+    const add = (name: string, description: string, expectation: string, drill: Drill) => {
+      const template = new fis.CfnExperimentTemplate(this, name, {
+        ...common,
+        description: description.slice(0, 512),
+        targets: drill.targets,
+        actions: drill.actions,
+        tags: { Name: `${name} drill of ${this.node.scope?.node.path ?? this.node.path}`.slice(0, 256) },
+      });
+      this.templates.push({ name, experimentTemplateId: template.attrId, expectation });
+    };
+
+    // A. The primary tier lost.
+    const a = new Drill();
+    a.stopInstances('StopPrimary', groupsOf(primaryFleets), 'ALL', duration);
+    a.noCapacity(
+      'NoPrimaryCapacity',
+      groupsOf(primaryFleets),
+      primaryFleets.map((f) => f.availabilityZone),
+      duration,
+    );
+    add(
+      'PrimaryTierLost',
+      `Stops every instance of the primary tier for ${minutes} minutes and makes its groups unable to launch replacements: Route 53 must fail over to the secondary.`,
+      `The primary's HealthAlarm and every primary zone's HealthyHosts and Impaired alarms fire; DNS answers with the secondary${budget}; after ${minutes} minutes the instances start again and DNS fails back once the primary's health checks pass.`,
+      a,
+    );
+
+    // B. One zone lost, one template per zone (keyed by the zone, like the zonal fleets).
+    primaryFleets.forEach((fleet, index) => {
+      const az = fleet.availabilityZone;
+      const key = zoneConstructId(az, index).replace(/^Zone/, '');
+      const inZone = allFleets.filter((f) => f.availabilityZone === az);
+      const b = new Drill();
+      b.disruptSubnets('CutZone', subnetArnsIn(props.vpc, az), az, duration);
+      b.stopInstances('StopZone', groupsOf(inZone), 'ALL', duration);
+      b.noCapacity('NoZoneCapacity', groupsOf(inZone), [az], duration);
+      if (props.zonalAutoshift ?? false) {
+        b.autoshift(
+          'Autoshift',
+          [props.primary, props.secondary].map((t) => t.loadBalancer.loadBalancerArn),
+          az,
+          duration,
+        );
+      }
+      add(
+        `ZoneLost${key}`,
+        `Cuts the network of the zone's subnets, stops both tiers' instances in the zone and blocks launches there for ${minutes} minutes${props.zonalAutoshift ? ', and starts a zonal autoshift away from the zone' : ''}.`,
+        `No DNS failover: the other zones serve. The zone's HealthyHosts and Impaired alarms fire in both tiers; neither tier's HealthAlarm fires while the other zones hold at least minHealthyHostsPercent of the hosts.`,
+        b,
+      );
+    });
+
+    // C. Part of the primary fleet.
+    const c = new Drill();
+    c.stopInstances('StopPrimaryShare', groupsOf(primaryFleets), `PERCENT(${percent})`, duration);
+    add(
+      'PrimaryPartialFleet',
+      `Stops ${percent}% of each primary zone's instances for ${minutes} minutes.`,
+      `Each primary zone that lost an instance fires its HealthyHosts and Impaired alarms; stopped targets are unused, not unhealthy, so the UnhealthyHosts alarm stays OK; the primary's HealthAlarm stays OK (the tier keeps more than minHealthyHostsPercent); no DNS failover.`,
+      c,
+    );
+  }
+
+  /**
+   * The role's permissions: exactly the actions of the FIS actions reference
+   * (https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html) for the actions
+   * used, each on this service's resources where the action has resource-level permissions, and
+   * the experiment logging permissions
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html#AWS-logs-infrastructure-CWL).
+   */
+  private grantDrillPermissions(props: FailoverDrillsProps, fleets: ZonalFleet[]): void {
+    const stack = Stack.of(this);
+    const groupNames = fleets.map((f) => f.autoScalingGroup.autoScalingGroupName);
+    const ec2Arn = (resource: string, resourceName: string) =>
+      stack.formatArn({ service: 'ec2', resource, resourceName });
+    const vpcArn = ec2Arn('vpc', props.vpc.vpcId);
+    const statements = [
+      // aws:ec2:stop-instances: stop and start only instances of this service's groups; starting
+      // an instance whose volumes are encrypted with a customer key creates a grant for EC2.
+      new iam.PolicyStatement({
+        sid: 'StopAndStartThisServicesInstances',
+        actions: ['ec2:StopInstances', 'ec2:StartInstances'],
+        resources: [ec2Arn('instance', '*')],
+        conditions: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': groupNames } },
+      }),
+      ...(props.volumeEncryptionKey
+        ? [
+            new iam.PolicyStatement({
+              sid: 'GrantsForEncryptedVolumesOnStart',
+              actions: ['kms:CreateGrant'],
+              resources: [props.volumeEncryptionKey.keyArn],
+              conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
+            }),
+          ]
+        : []),
+      // aws:ec2:asg-insufficient-instance-capacity-error: only this action, only on this service's groups.
+      new iam.PolicyStatement({
+        sid: 'InsufficientCapacityOnThisServicesGroups',
+        actions: ['ec2:InjectApiError'],
+        resources: ['*'],
+        conditions: {
+          'ForAnyValue:StringEquals': { 'ec2:FisActionId': ['aws:ec2:asg-insufficient-instance-capacity-error'] },
+          'ForAllValues:ArnLike': {
+            'ec2:FisTargetArns': groupNames.map((name) =>
+              stack.formatArn({
+                service: 'autoscaling',
+                resource: 'autoScalingGroup',
+                resourceName: `*:autoScalingGroupName/${name}`,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ),
+          },
+        },
+      }),
+      // aws:network:disrupt-connectivity: FIS swaps the subnets' network ACL for one it creates
+      // (tagged managedByFIS=true) in this VPC, and swaps it back.
+      new iam.PolicyStatement({
+        sid: 'CreateFisNetworkAclsInThisVpc',
+        actions: ['ec2:CreateNetworkAcl'],
+        resources: [ec2Arn('network-acl', '*'), vpcArn],
+        conditions: { StringEqualsIfExists: { 'aws:RequestTag/managedByFIS': 'true' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'TagFisNetworkAcls',
+        actions: ['ec2:CreateTags'],
+        resources: [ec2Arn('network-acl', '*')],
+        conditions: { StringEquals: { 'ec2:CreateAction': 'CreateNetworkAcl', 'aws:RequestTag/managedByFIS': 'true' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ChangeAndDeleteFisNetworkAcls',
+        actions: ['ec2:CreateNetworkAclEntry', 'ec2:DeleteNetworkAcl'],
+        resources: [ec2Arn('network-acl', '*')],
+        conditions: { StringEquals: { 'aws:ResourceTag/managedByFIS': 'true' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'SwapNetworkAclsOfThisVpcsSubnets',
+        actions: ['ec2:ReplaceNetworkAclAssociation'],
+        resources: [
+          ...props.vpc.publicSubnets.map((s) => ec2Arn('subnet', s.subnetId)),
+          ...props.vpc.privateSubnets.map((s) => ec2Arn('subnet', s.subnetId)),
+          ...props.vpc.isolatedSubnets.map((s) => ec2Arn('subnet', s.subnetId)),
+          ec2Arn('network-acl', '*'),
+        ],
+      }),
+      // Target resolution and the actions' reads: these API calls have no resource-level permissions.
+      new iam.PolicyStatement({
+        sid: 'DescribeTargets',
+        actions: [
+          'ec2:DescribeInstances',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeVpcs',
+          'ec2:DescribeNetworkAcls',
+          'ec2:DescribeManagedPrefixLists',
+          'ec2:GetManagedPrefixListEntries',
+          'autoscaling:DescribeAutoScalingGroups',
+          'tag:GetResources',
+        ],
+        resources: ['*'],
+      }),
+      // Experiment logging to CloudWatch Logs (vended logs): the role sets up the delivery.
+      new iam.PolicyStatement({
+        sid: 'ExperimentLogDelivery',
+        actions: [
+          'logs:CreateLogDelivery',
+          'logs:PutResourcePolicy',
+          'logs:DescribeResourcePolicies',
+          'logs:DescribeLogGroups',
+        ],
+        resources: ['*'],
+      }),
+    ];
+    if (props.zonalAutoshift ?? false) {
+      // aws:arc:start-zonal-autoshift on the two load balancers only.
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'AutoshiftTheLoadBalancers',
+          actions: [
+            'arc-zonal-shift:StartZonalShift',
+            'arc-zonal-shift:GetManagedResource',
+            'arc-zonal-shift:UpdateZonalShift',
+            'arc-zonal-shift:CancelZonalShift',
+          ],
+          resources: [props.primary.loadBalancer.loadBalancerArn, props.secondary.loadBalancer.loadBalancerArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ListZonalShiftResources',
+          actions: ['arc-zonal-shift:ListManagedResources'],
+          resources: ['*'],
+        }),
+      );
+    }
+    const policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: 'AWS FIS failover drills of one service: its instances, groups, subnets and load balancers only',
+      roles: [this.role],
+      statements,
+    });
+    // cdk-nag names each wildcard resource; the region and account as it prints them.
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const arnPrefix = `arn:<AWS::Partition>:ec2:${region}:<AWS::AccountId>`;
+    acknowledge(
+      policy.node.defaultChild!,
+      [
+        awsSolutions('IAM5[Resource::*]'),
+        awsSolutions(`IAM5[Resource::${arnPrefix}:instance/*]`),
+        awsSolutions(`IAM5[Resource::${arnPrefix}:network-acl/*]`),
+      ],
+      "FIS drills: instance ids are not known before launch (stop/start limited by the aws:autoscaling:groupName tag of this service's groups); FIS creates the network ACLs it swaps in (limited by its managedByFIS tag and this VPC); ec2:InjectApiError (limited by ec2:FisActionId and ec2:FisTargetArns), the Describe/List calls and the experiment log delivery have no resource-level permissions",
+    );
+  }
+}
+
+/** The Auto Scaling groups of fleets, by name and zone. */
+function groupsOf(fleets: ZonalFleet[]): { name: string; availabilityZone: string }[] {
+  return fleets.map((f) => ({ name: f.autoScalingGroup.autoScalingGroupName, availabilityZone: f.availabilityZone }));
+}
+
+/** The ARNs of every subnet of the VPC in `az`: a zone loss takes all of them. */
+function subnetArnsIn(vpc: ec2.IVpc, az: string): string[] {
+  const stack = Stack.of(vpc);
+  return [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets]
+    .filter((s) => s.availabilityZone === az)
+    .map((s) => stack.formatArn({ service: 'ec2', resource: 'subnet', resourceName: s.subnetId }));
+}

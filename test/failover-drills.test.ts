@@ -1,0 +1,353 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { FailoverDrills, MultiAzFailoverService, MultiAzFailoverServiceProps } from '../src';
+import { AZS, importedVpc, importedZone, newStack, privateSubnetId, publicSubnetId } from './util';
+
+/** A service over a new VPC in the three test zones, with `props`. */
+function synth(props: Partial<MultiAzFailoverServiceProps> = {}) {
+  const stack = newStack();
+  const service = new MultiAzFailoverService(stack, 'Service', {
+    hostedZone: importedZone(stack),
+    availabilityZones: AZS,
+    ...props,
+  });
+  const template = Template.fromStack(stack);
+  const templates = template.findResources('AWS::FIS::ExperimentTemplate');
+  return { stack, service, template, templates: Object.entries(templates) };
+}
+
+/** The logical id of the resource a `{ Ref }` or `{ Fn::GetAtt }` points to. */
+function refOf(value: any): string | undefined {
+  return value?.Ref ?? value?.['Fn::GetAtt']?.[0];
+}
+
+describe('FailoverDrills', () => {
+  // Drills stop production instances: they exist only when asked for.
+  test('no experiment template, role or drill log group without `drills`', () => {
+    // GIVEN / WHEN
+    const { service, template } = synth();
+
+    // THEN
+    template.resourceCountIs('AWS::FIS::ExperimentTemplate', 0);
+    expect(service.drills).toBeUndefined();
+    expect(service.drillTemplates).toEqual([]);
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(JSON.stringify(roles)).not.toContain('fis.amazonaws.com');
+  });
+
+  test('with `drills: true`: the primary-tier drill, one zone drill per zone and the partial-fleet drill', () => {
+    // GIVEN / WHEN
+    const { service, templates } = synth({ drills: true });
+
+    // THEN
+    expect(service.drillTemplates.map((d) => d.name)).toEqual([
+      'PrimaryTierLost',
+      'ZoneLostEuWest1a',
+      'ZoneLostEuWest1b',
+      'ZoneLostEuWest1c',
+      'PrimaryPartialFleet',
+    ]);
+    expect(templates).toHaveLength(5);
+    for (const drill of service.drillTemplates) {
+      expect(drill.expectation.length).toBeGreaterThan(40);
+    }
+  });
+
+  // https://docs.aws.amazon.com/fis/latest/userguide/targets.html: targets are found by ARN or by
+  // tag. Every target here is this service's own: its groups' instances by the
+  // aws:autoscaling:groupName tag (never FailoverPriority, which every service carries), its
+  // groups by this stack's id and their names, its subnets and load balancers by ARN.
+  test('every target is scoped to this service instance’s own resources', () => {
+    // GIVEN
+    const { stack, service, templates } = synth({ drills: true, zonalAutoshift: true });
+    const groupIds = [...service.primary.zonalFleets, ...service.secondary.zonalFleets].map((f) =>
+      stack.getLogicalId(f.autoScalingGroup.node.defaultChild as any),
+    );
+    const subnetIds = service.vpc.publicSubnets
+      .concat(service.vpc.privateSubnets)
+      .map((s) => stack.getLogicalId(s.node.defaultChild as any));
+
+    // THEN
+    for (const [, resource] of templates) {
+      for (const target of Object.values<any>(resource.Properties.Targets)) {
+        const tags = target.ResourceTags ?? {};
+        expect(Object.keys(tags)).not.toContain('FailoverPriority');
+        switch (target.ResourceType) {
+          case 'aws:ec2:instance':
+            expect(Object.keys(tags)).toEqual(['aws:autoscaling:groupName']);
+            expect(groupIds).toContain(refOf(tags['aws:autoscaling:groupName']));
+            break;
+          case 'aws:ec2:autoscaling-group':
+            expect(tags).toEqual({ 'aws:cloudformation:stack-id': { Ref: 'AWS::StackId' } });
+            expect(target.Filters).toHaveLength(1);
+            expect(target.Filters[0].Path).toBe('AutoScalingGroupName');
+            for (const name of target.Filters[0].Values) {
+              expect(groupIds).toContain(refOf(name));
+            }
+            break;
+          case 'aws:ec2:subnet':
+            expect(target.ResourceArns.length).toBeGreaterThan(0);
+            for (const arn of target.ResourceArns) {
+              expect(subnetIds).toContain(refOf(arn['Fn::Join'][1][5]));
+            }
+            break;
+          case 'aws:arc:zonal-shift-managed-resource':
+            expect(target.ResourceArns.map(refOf)).toEqual([
+              stack.getLogicalId(service.primary.loadBalancer.node.defaultChild as any),
+              stack.getLogicalId(service.secondary.loadBalancer.node.defaultChild as any),
+            ]);
+            break;
+          default:
+            throw new Error(`unexpected target type ${target.ResourceType}`);
+        }
+      }
+    }
+  });
+
+  test('the zone drill cuts exactly that zone’s subnets and stops only that zone’s groups, in both tiers', () => {
+    // GIVEN
+    const { stack, service, templates } = synth({ drills: true });
+    const zoneB = templates.find(([id]) => id.includes('ZoneLostEuWest1b'))![1];
+    const inB = [service.primary, service.secondary].map((tier) =>
+      stack.getLogicalId(
+        tier.zonalFleets.find((f) => f.availabilityZone === 'eu-west-1b')!.autoScalingGroup.node.defaultChild as any,
+      ),
+    );
+
+    // THEN
+    const targets = Object.values<any>(zoneB.Properties.Targets);
+    const subnets = targets.find((t) => t.ResourceType === 'aws:ec2:subnet');
+    expect(subnets.ResourceArns).toHaveLength(2);
+    const instances = targets.filter((t) => t.ResourceType === 'aws:ec2:instance');
+    expect(instances.map((t) => refOf(t.ResourceTags['aws:autoscaling:groupName'])).sort()).toEqual(inB.sort());
+    const capacity = Object.values<any>(zoneB.Properties.Actions).find(
+      (a) => a.ActionId === 'aws:ec2:asg-insufficient-instance-capacity-error',
+    );
+    expect(capacity.Parameters.availabilityZoneIdentifiers).toBe('eu-west-1b');
+  });
+
+  test('the subnets of an imported VPC are targeted by their ARNs', () => {
+    // GIVEN
+    const stack = newStack();
+    const vpc = importedVpc(stack);
+    new MultiAzFailoverService(stack, 'Service', {
+      hostedZone: importedZone(stack),
+      vpc,
+      availabilityZones: AZS,
+      drills: true,
+    });
+    const templates = Object.entries(Template.fromStack(stack).findResources('AWS::FIS::ExperimentTemplate'));
+
+    // THEN
+    const zoneA = templates.find(([id]) => id.includes('ZoneLostEuWest1a'))![1];
+    const subnets = Object.values<any>(zoneA.Properties.Targets).find((t) => t.ResourceType === 'aws:ec2:subnet');
+    expect(JSON.stringify(subnets.ResourceArns)).toContain(`:subnet/${publicSubnetId('eu-west-1a')}`);
+    expect(JSON.stringify(subnets.ResourceArns)).toContain(`:subnet/${privateSubnetId('eu-west-1a')}`);
+    expect(JSON.stringify(subnets.ResourceArns)).not.toContain('1b00');
+  });
+
+  // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html: stop-instances
+  // restarts after startInstancesAfterDuration; the other actions take a duration (ISO 8601).
+  test('every action has its duration', () => {
+    // GIVEN
+    const { templates } = synth({ drills: true, zonalAutoshift: true });
+
+    // THEN
+    const actions = templates.flatMap(([, r]) => Object.values<any>(r.Properties.Actions));
+    expect(new Set(actions.map((a) => a.ActionId))).toEqual(
+      new Set([
+        'aws:ec2:stop-instances',
+        'aws:ec2:asg-insufficient-instance-capacity-error',
+        'aws:network:disrupt-connectivity',
+        'aws:arc:start-zonal-autoshift',
+      ]),
+    );
+    for (const action of actions) {
+      const duration =
+        action.ActionId === 'aws:ec2:stop-instances'
+          ? action.Parameters.startInstancesAfterDuration
+          : action.Parameters.duration;
+      expect({ action: action.ActionId, duration }).toEqual({ action: action.ActionId, duration: 'PT10M' });
+    }
+  });
+
+  test('the autoshift action exists only with `zonalAutoshift`', () => {
+    // GIVEN / WHEN
+    const { templates } = synth({ drills: true });
+
+    // THEN
+    expect(JSON.stringify(templates)).not.toContain('aws:arc:start-zonal-autoshift');
+    expect(JSON.stringify(templates)).not.toContain('arc-zonal-shift:');
+  });
+
+  // https://docs.aws.amazon.com/fis/latest/userguide/stop-conditions.html
+  test('every drill stops when the secondary tier’s health alarm fires', () => {
+    // GIVEN
+    const { stack, service, templates } = synth({ drills: true });
+    const alarm = stack.getLogicalId(service.secondary.healthAlarm.node.defaultChild as any);
+
+    // THEN
+    for (const [, resource] of templates) {
+      expect(resource.Properties.StopConditions).toEqual([
+        { Source: 'aws:cloudwatch:alarm', Value: { 'Fn::GetAtt': [alarm, 'Arn'] } },
+      ]);
+    }
+  });
+
+  test('the partial-fleet drill stops PERCENT(25) of each primary zone', () => {
+    // GIVEN
+    const { stack, service, templates } = synth({ drills: true });
+    const partial = templates.find(([id]) => id.includes('PrimaryPartialFleet'))![1];
+    const primaryGroups = service.primary.zonalFleets.map((f) =>
+      stack.getLogicalId(f.autoScalingGroup.node.defaultChild as any),
+    );
+
+    // THEN
+    const targets = Object.values<any>(partial.Properties.Targets);
+    expect(targets.map((t) => t.SelectionMode)).toEqual(['PERCENT(25)', 'PERCENT(25)', 'PERCENT(25)']);
+    expect(targets.map((t) => refOf(t.ResourceTags['aws:autoscaling:groupName']))).toEqual(primaryGroups);
+  });
+
+  // https://docs.aws.amazon.com/fis/latest/userguide/monitoring-logging.html
+  test('experiments log to a log group encrypted with the logs key, kept 365 days', () => {
+    // GIVEN
+    const { stack, service, template, templates } = synth({ drills: true });
+    const logGroupId = stack.getLogicalId(service.node.findChild('DrillLogs').node.defaultChild as any);
+
+    // THEN
+    for (const [, resource] of templates) {
+      expect(resource.Properties.LogConfiguration).toEqual({
+        LogSchemaVersion: 2,
+        CloudWatchLogsConfiguration: { LogGroupArn: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+      });
+    }
+    const logGroup = template.toJSON().Resources[logGroupId];
+    expect(logGroup.Properties.RetentionInDays).toBe(365);
+    expect(logGroup.Properties.KmsKeyId).toEqual({
+      'Fn::GetAtt': [stack.getLogicalId(service.shared.logsEncryptionKey.node.defaultChild as any), 'Arn'],
+    });
+  });
+
+  // https://docs.aws.amazon.com/fis/latest/userguide/getting-started-iam-service-role.html
+  test('the role trusts FIS only for experiments of this account', () => {
+    // GIVEN
+    const { template } = synth({ drills: true });
+
+    // THEN
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'fis.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':fis:eu-west-1:', { Ref: 'AWS::AccountId' }, ':experiment/*'],
+                  ],
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  test('the role may stop and start only instances of this service’s groups, and inject errors only into them', () => {
+    // GIVEN
+    const { stack, service, template } = synth({ drills: true });
+    const groupIds = [...service.primary.zonalFleets, ...service.secondary.zonalFleets].map((f) =>
+      stack.getLogicalId(f.autoScalingGroup.node.defaultChild as any),
+    );
+    const [policy] = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
+      JSON.stringify(p).includes('ec2:StopInstances'),
+    );
+    const statements: any[] = policy.Properties.PolicyDocument.Statement;
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
+
+    // THEN
+    const stop = bySid('StopAndStartThisServicesInstances');
+    expect(stop.Condition.StringEquals['aws:ResourceTag/aws:autoscaling:groupName'].map(refOf)).toEqual(groupIds);
+    const inject = bySid('InsufficientCapacityOnThisServicesGroups');
+    expect(inject.Condition['ForAnyValue:StringEquals']).toEqual({
+      'ec2:FisActionId': ['aws:ec2:asg-insufficient-instance-capacity-error'],
+    });
+    expect(inject.Condition['ForAllValues:ArnLike']['ec2:FisTargetArns']).toHaveLength(groupIds.length);
+    // Only the documented experiment-logging permissions, and nothing account-wide that writes.
+    expect(bySid('ExperimentLogDelivery').Action).toEqual([
+      'logs:CreateLogDelivery',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    ]);
+    const unscoped = statements.filter((s) => JSON.stringify(s.Resource) === '"*"' && !s.Condition);
+    const writes = unscoped.flatMap((s) => [s.Action].flat()).filter((a: string) => !/:(Describe|Get|List)/.test(a));
+    expect(writes).toEqual(['logs:CreateLogDelivery', 'logs:PutResourcePolicy']);
+  });
+
+  // The logs key lets CloudWatch Logs encrypt only log groups under the shared resources' prefix
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html): the
+  // drill log group is named under it, next to the host logs.
+  test('the drill log group is named under the prefix the logs key allows', () => {
+    // GIVEN
+    const { stack, service, template } = synth({ drills: true });
+    const nameOf = (construct: any) =>
+      JSON.stringify(
+        template.toJSON().Resources[stack.getLogicalId(construct.node.defaultChild)].Properties.LogGroupName,
+      );
+    const drillLogs = service.node.findChild('DrillLogs');
+    const hostLogs = service.shared.hostLogGroup;
+
+    // THEN
+    expect(nameOf(drillLogs)).toBe(nameOf(hostLogs).replace('/host/', '/drills/'));
+  });
+
+  test.each([
+    [
+      { faultDuration: Duration.seconds(90) },
+      '`faultDuration` must be a whole number of minutes from 1 to 60, got: "1 minute 30 seconds"',
+    ],
+    [
+      { faultDuration: Duration.hours(2) },
+      '`faultDuration` must be a whole number of minutes from 1 to 60, got: "2 hours"',
+    ],
+    [{ partialFleetPercent: 50 }, '`partialFleetPercent` must be an integer from 1 to 49, got: 50'],
+    [{ partialFleetPercent: 0 }, '`partialFleetPercent` must be an integer from 1 to 49, got: 0'],
+  ])('rejects %j', (props, message) => {
+    // GIVEN
+    const stack = newStack();
+    const service = new MultiAzFailoverService(stack, 'Service', {
+      hostedZone: importedZone(stack),
+      availabilityZones: AZS,
+    });
+
+    // THEN
+    expect(
+      () =>
+        new FailoverDrills(stack, 'Drills', {
+          primary: service.primary,
+          secondary: service.secondary,
+          vpc: service.vpc,
+          logGroup: service.shared.hostLogGroup,
+          ...props,
+        }),
+    ).toThrow(message);
+  });
+
+  test('docs/DRILLS.md names every template', () => {
+    // GIVEN
+    const { service } = synth({ drills: true });
+    const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'DRILLS.md'), 'utf-8');
+
+    // THEN
+    const names = service.drillTemplates.map((d) => d.name.replace(/^ZoneLost.*/, 'ZoneLost<Zone>'));
+    expect(names.filter((name) => !doc.includes(`\`${name}\``))).toEqual([]);
+  });
+});
