@@ -1,4 +1,4 @@
-import { Annotations, Duration, Size, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, Size, Stack, Tags } from 'aws-cdk-lib';
 import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -242,7 +242,8 @@ export interface TierOptions {
   /**
    * ARC zonal autoshift: AWS shifts traffic out of a zone when its own telemetry finds the zone
    * impaired, and runs a 30-minute practice shift about weekly; the tier's `healthAlarm` is the
-   * practice runs' outcome alarm, and each zone's impaired alarm blocks them. Off by default, because
+   * practice runs' outcome alarm, and a composite of the zones' impaired alarms (`AnyZoneImpaired`;
+   * ARC takes one blocking alarm) blocks them. Off by default, because
    * it lets AWS move traffic. Needs `zonalShift`.
    *
    * @default false
@@ -745,15 +746,19 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       // Autoshift needs a practice run configuration: the outcome alarm tells ARC whether the
       // weekly practice shift hurt the tier; a zone alarm in ALARM blocks practice runs
       // (https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-autoshift.practice-run.html).
+      const anyZoneImpaired = new cloudwatch.CompositeAlarm(this, 'AnyZoneImpaired', {
+        // Named with the stack first: alarm names are unique per account and region.
+        compositeAlarmName: `${Aws.STACK_NAME}-${Names.uniqueResourceName(this, { maxLength: 120, separator: '-' })}-AnyZoneImpaired`,
+        alarmDescription: `A zone of the ${props.priority} tier is impaired: zonal autoshift practice runs wait`,
+        alarmRule: cloudwatch.AlarmRule.anyOf(...this.zonalFleets.map((fleet) => fleet.impairedAlarm)),
+      });
       new arczonalshift.CfnZonalAutoshiftConfiguration(this, 'ZonalAutoshift', {
         resourceIdentifier: alb.loadBalancerArn,
         zonalAutoshiftStatus: 'ENABLED',
         practiceRunConfiguration: {
           outcomeAlarms: [{ alarmIdentifier: this.healthAlarm.alarmArn, type: 'CLOUDWATCH' }],
-          blockingAlarms: this.zonalFleets.map((fleet) => ({
-            alarmIdentifier: fleet.impairedAlarm.alarmArn,
-            type: 'CLOUDWATCH',
-          })),
+          // ARC takes one blocking alarm: any zone of the tier impaired.
+          blockingAlarms: [{ alarmIdentifier: anyZoneImpaired.alarmArn, type: 'CLOUDWATCH' }],
         },
       });
     }

@@ -138,7 +138,6 @@ describe('compliance scanners', () => {
       scan('ComplianceDrills', (stack) => {
         new MultiAzFailoverService(stack, 'Service', {
           hostedZone: zone(stack),
-          availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
           zonalAutoshift: true,
           drills: true,
         });

@@ -1234,12 +1234,22 @@ describe('zonal resilience', () => {
       ZonalAutoshiftStatus: 'ENABLED',
       PracticeRunConfiguration: {
         OutcomeAlarms: [{ AlarmIdentifier: s.resolve(t.healthAlarm.alarmArn), Type: 'CLOUDWATCH' }],
-        BlockingAlarms: t.zonalFleets.map((fleet) => ({
-          AlarmIdentifier: s.resolve(fleet.impairedAlarm.alarmArn),
-          Type: 'CLOUDWATCH',
-        })),
+        // https://docs.aws.amazon.com/r53recovery/latest/arc-zonal-shift/api/API_PracticeRunConfiguration.html:
+        // one blocking alarm at most, so a composite of the zones' impaired alarms
+        BlockingAlarms: [
+          {
+            AlarmIdentifier: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TierAnyZoneImpaired'), 'Arn'] },
+            Type: 'CLOUDWATCH',
+          },
+        ],
       },
     });
+    const anyZone = Object.entries(on.findResources('AWS::CloudWatch::CompositeAlarm')).find(([id]) =>
+      id.startsWith('TierAnyZoneImpaired'),
+    )![1];
+    for (const fleet of t.zonalFleets) {
+      expect(JSON.stringify(anyZone.Properties.AlarmRule)).toContain(logicalIdOf(fleet.impairedAlarm));
+    }
   });
 
   test.each<[string, ExtraProps, string]>([
