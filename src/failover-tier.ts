@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Names, Size, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, Duration, Names, Size, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { EgressMode } from './egress-mode';
 import { IFailoverTarget } from './failover-target';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
-import { withHostLogging } from './private/host-logging';
+import { hostLoggingUserData } from './private/host-logging';
 import { instancePolicy } from './private/instance-policy';
 import { placeholderUserData } from './private/placeholder-user-data';
 import {
@@ -30,10 +30,12 @@ import {
   validateParameterPrefix,
   validatePercent,
   validateInteger,
+  validateMinutes,
   validateRootVolumeSize,
   validateSearchString,
   validateSeconds,
   validateSslPolicy,
+  validateSurvivesAzLoss,
   validateVpcHasZones,
 } from './private/validate';
 import { knownVpcCidr } from './private/vpc-cidr';
@@ -270,6 +272,51 @@ export interface TierOptions {
    * @default 3
    */
   readonly healthCheckFailureThreshold?: number;
+
+  /**
+   * The average CPU utilization that each zone's target tracking policy keeps, in a tier whose
+   * `maxInstancesPerAz` is above its floor `instancesPerAz`. More than 0, at most 100.
+   *
+   * @default 50
+   */
+  readonly targetCpuPercent?: number;
+
+  /**
+   * The requests per minute per instance that each zone's target tracking policy keeps (the load
+   * balancer's `RequestCountPerTarget`), in a tier whose `maxInstancesPerAz` is above its floor.
+   * Take it from a load test of your application: the requests one instance serves at the latency
+   * you promise, with headroom. An integer from 1 to 1,000,000.
+   *
+   * @default - no request-count tracking: CPU only
+   */
+  readonly targetRequestsPerInstance?: number;
+
+  /**
+   * Whether synth checks that the tier's floor carries `peakInstancesNeeded` after losing its
+   * largest Availability Zone (static stability: no scaling needed to survive a zone's loss).
+   *
+   * @default true
+   */
+  readonly survivesAzLoss?: boolean;
+
+  /**
+   * The instances the tier's expected peak load needs: with `survivesAzLoss`, synth fails unless
+   * the floor of the zones left after losing the largest one is at least this. An integer from 1
+   * to 10,000.
+   *
+   * @default - the floor total × (zones − 1) / zones, which the floor always carries
+   */
+  readonly peakInstancesNeeded?: number;
+
+  /**
+   * How long CloudFormation waits, when it creates a zone's Auto Scaling group or releases a new
+   * launch template to it, for every new instance to signal that its health path answers on the
+   * instance; past it, the creation fails or the release rolls back. Allow for the boot, the
+   * host-logging step and your user data. Whole minutes from 5 to 60.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly signalTimeout?: Duration;
 }
 
 /**
@@ -331,6 +378,23 @@ export interface FailoverTierProps extends TierOptions {
    * @default 2
    */
   readonly instancesPerAz?: number;
+
+  /**
+   * The most instances in each Availability Zone. Above `instancesPerAz` (the floor), each zone
+   * scales by target tracking on CPU (`targetCpuPercent`) and, with `targetRequestsPerInstance`,
+   * on requests per instance. An integer from `instancesPerAz` to 100.
+   *
+   * @default - `instancesPerAz`: a fixed size
+   */
+  readonly maxInstancesPerAz?: number;
+
+  /**
+   * Whether zones with room above their floor scale by target tracking. False leaves their scaling
+   * to you (through `zonalFleets`); `MultiAzFailoverService` sets it for a warm-standby secondary.
+   *
+   * @default true
+   */
+  readonly targetTracking?: boolean;
 
   /**
    * The ARN of a regional AWS WAF web ACL to associate with the load balancer.
@@ -417,10 +481,10 @@ export class FailoverTier extends Construct implements IFailoverTarget {
    * only while both `healthCheck` (HTTPS) and `capacityHealthCheck` are; for the secondary, `healthCheck`.
    */
   public readonly routingHealthCheck: route53.HealthCheck;
-  /** The launch template all of the tier's Auto Scaling groups launch from. */
-  public readonly launchTemplate: ec2.LaunchTemplate;
   /** The instances' security group: 443 only from the load balancer. */
   public readonly instanceSecurityGroup: ec2.SecurityGroup;
+  /** The instance profile of the zones' launch templates (`zonalFleets[i].launchTemplate`). */
+  public readonly instanceProfile: iam.InstanceProfile;
   /** The instances' IAM role, with {@link instancePolicy} and no AWS managed policy. */
   public readonly instanceRole: iam.Role;
   /**
@@ -448,6 +512,17 @@ export class FailoverTier extends Construct implements IFailoverTarget {
     const azs = props.availabilityZones;
     this.priority = props.priority;
     this.instanceCount = azs.length * instancesPerAz;
+    const scales = (props.maxInstancesPerAz ?? instancesPerAz) > instancesPerAz && (props.targetTracking ?? true);
+    const unusedTargets = [
+      ['targetCpuPercent', props.targetCpuPercent],
+      ['targetRequestsPerInstance', props.targetRequestsPerInstance],
+    ].filter(([, value]) => value !== undefined);
+    if (!scales && unusedTargets.length > 0) {
+      Annotations.of(this).addWarningV2(
+        'multi-az-failover-service:scalingTargetsUnused',
+        `${unusedTargets.map(([name]) => `\`${name}\``).join(' and ')} have no effect on the ${props.priority} tier: it does not scale by target tracking (\`maxInstancesPerAz\` ${props.maxInstancesPerAz ?? instancesPerAz} is not above its floor \`instancesPerAz\` ${instancesPerAz}${props.targetTracking === false ? ', or `targetTracking` is false' : ''}).`,
+      );
+    }
     Tags.of(this).add('FailoverPriority', props.priority);
 
     // Security groups: the load balancer may only talk to the instances (rules are added when
@@ -615,7 +690,16 @@ export class FailoverTier extends Construct implements IFailoverTarget {
         `No \`userData\`: the ${props.priority} tier's instances run a placeholder HTTPS server that answers ${healthCheckPath} with 200, so every health check passes without your application. Pass \`userData\` (or a machine image) that starts your application.`,
       );
     }
-    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+    if (props.machineImage === undefined) {
+      Annotations.of(this).addWarningV2(
+        'multi-az-failover-service:imageFromSsm',
+        `No \`machineImage\`: the ${props.priority} tier runs the latest Amazon Linux 2023, which CloudFormation resolves from its public SSM parameter at every deploy, so any deploy after AWS publishes a new image releases it to every instance (health-gated, zone by zone). Pin the image to release it deliberately (see the README, "Releasing safely").`,
+      );
+    }
+    // One instance profile for the tier's launch templates (one per zone, see ZonalFleet).
+    const instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role });
+    this.instanceProfile = instanceProfile;
+    const launchTemplateProps: ec2.LaunchTemplateProps = {
       instanceType,
       machineImage:
         props.machineImage ??
@@ -625,16 +709,16 @@ export class FailoverTier extends Construct implements IFailoverTarget {
               ? ec2.AmazonLinuxCpuType.ARM_64
               : ec2.AmazonLinuxCpuType.X86_64,
         }),
-      userData: withHostLogging(
-        props.userData ?? placeholderUserData(healthCheckPath),
-        props.hostLogGroup.logGroupName,
-      ),
-      role,
+      instanceProfile,
       securityGroup: instanceSg,
       requireImdsv2: true,
       httpPutResponseHopLimit: 1,
       detailedMonitoring: true,
       associatePublicIpAddress: false,
+      // Burstable types (t3, t4g, ...) default to unlimited credits on launch, but say so: a
+      // payment API must not be throttled to its baseline when credits run out; sustained CPU
+      // above the baseline costs surplus credits instead (see docs/COSTS.md).
+      cpuCredits: isBurstable(instanceType) ? ec2.CpuCredits.UNLIMITED : undefined,
       blockDevices: [
         {
           deviceName: '/dev/xvda',
@@ -646,8 +730,12 @@ export class FailoverTier extends Construct implements IFailoverTarget {
           }),
         },
       ],
-    });
-    this.launchTemplate = launchTemplate;
+    };
+    // The host logs first, then the application; each zone's fleet appends its release signal.
+    const userDataParts = [
+      hostLoggingUserData(props.hostLogGroup.logGroupName),
+      props.userData ?? placeholderUserData(healthCheckPath),
+    ];
 
     const zonalShift = props.zonalShift ?? true;
     this.zonalFleets = azs.map(
@@ -655,8 +743,15 @@ export class FailoverTier extends Construct implements IFailoverTarget {
         new ZonalFleet(this, zoneConstructId(az, index), {
           vpc: props.vpc,
           availabilityZone: az,
-          launchTemplate,
+          launchTemplateProps,
+          userDataParts,
+          healthCheckPath,
           instances: instancesPerAz,
+          maxInstances: props.maxInstancesPerAz,
+          targetTracking: props.targetTracking,
+          targetCpuPercent: props.targetCpuPercent,
+          targetRequestsPerInstance: props.targetRequestsPerInstance,
+          signalTimeout: props.signalTimeout,
           targetGroup,
           loadBalancer: alb,
           maxInstanceLifetime: props.maxInstanceLifetime,
@@ -666,6 +761,13 @@ export class FailoverTier extends Construct implements IFailoverTarget {
           alarmActions: props.alarmActions,
         }),
     );
+    // Zone by zone: each zone's group is created and released only after the previous zone's
+    // succeeded, so a bad release fails (and rolls back) in one zone before it reaches the next.
+    this.zonalFleets.forEach((fleet, index) => {
+      if (index > 0) {
+        fleet.releaseAfter(this.zonalFleets[index - 1]);
+      }
+    });
     this.autoScalingGroups = this.zonalFleets.map((fleet) => fleet.autoScalingGroup);
 
     this.alarms = new TierAlarms(this, 'Alarms', {
@@ -766,6 +868,21 @@ export class FailoverTier extends Construct implements IFailoverTarget {
     this.failoverLoadBalancer = alb;
     this.failoverHealthCheck = this.routingHealthCheck;
   }
+
+  /**
+   * Releases this tier after `other`: CloudFormation creates and replaces this tier's Auto Scaling
+   * groups only after all of `other`'s have succeeded, and updates this tier's HTTPS listener
+   * (TLS policy, certificate) only after `other`'s. `MultiAzFailoverService` releases the primary
+   * after the secondary, so a release that fails its health signals never reaches the primary.
+   *
+   * @param other the tier released first
+   */
+  public releaseAfter(other: FailoverTier): void {
+    this.zonalFleets[0].releaseAfter(other.zonalFleets[other.zonalFleets.length - 1]);
+    (this.httpsListener.node.defaultChild as CfnResource).addDependency(
+      other.httpsListener.node.defaultChild as CfnResource,
+    );
+  }
 }
 
 function validateProps(region: string, props: FailoverTierProps): void {
@@ -776,6 +893,29 @@ function validateProps(region: string, props: FailoverTierProps): void {
   validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
   validateParameterPrefix('parameterPrefix', props.parameterPrefix);
   validateInteger('healthCheckFailureThreshold', props.healthCheckFailureThreshold, 1, 10);
+  validateInteger('maxInstancesPerAz', props.maxInstancesPerAz, 1, 100);
+  const floor = props.instancesPerAz ?? 2;
+  if (
+    props.maxInstancesPerAz !== undefined &&
+    !Token.isUnresolved(props.maxInstancesPerAz) &&
+    !Token.isUnresolved(floor) &&
+    props.maxInstancesPerAz < floor
+  ) {
+    throw new Error(
+      `\`maxInstancesPerAz\` must be at least the floor \`instancesPerAz\` (${floor}), got: ${props.maxInstancesPerAz}`,
+    );
+  }
+  validatePercent('targetCpuPercent', props.targetCpuPercent);
+  validateInteger('targetRequestsPerInstance', props.targetRequestsPerInstance, 1, 1_000_000);
+  validateInteger('peakInstancesNeeded', props.peakInstancesNeeded, 1, 10_000);
+  validateMinutes('signalTimeout', props.signalTimeout, 5, 60);
+  validateSurvivesAzLoss(
+    props.priority,
+    props.availabilityZones.length,
+    floor,
+    props.survivesAzLoss,
+    props.peakInstancesNeeded,
+  );
   validateHostNames('hostNames', props.hostNames);
   validatePercent('minHealthyHostsPercent', props.minHealthyHostsPercent);
   if (props.zonalAutoshift === true && props.zonalShift === false) {
@@ -801,4 +941,9 @@ function validateProps(region: string, props: FailoverTierProps): void {
       }
     }
   }
+}
+
+/** Whether the type is a burstable performance instance (T family), whose CPU credits can run out. */
+function isBurstable(instanceType: ec2.InstanceType): boolean {
+  return /^t\d/.test(instanceType.toString());
 }

@@ -13,3 +13,4 @@ export * from './zonal-fleet';
 export * from './health-check-alarm';
 export * from './failover-dashboard';
 export * from './failover-drills';
+export * from './warm-standby';

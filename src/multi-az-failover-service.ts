@@ -11,12 +11,32 @@ import { computeFailoverBudget, FailoverBudget, validateMaxFailoverTime } from '
 import { FailoverDashboard } from './failover-dashboard';
 import { FailoverDns } from './failover-dns';
 import { DrillTemplate, FailoverDrills } from './failover-drills';
-import { FailoverPriority, FailoverTier, TierOptions } from './failover-tier';
+import { FailoverPriority, FailoverTier, FailoverTierProps, TierOptions } from './failover-tier';
 import { HealthCheckAlarm } from './health-check-alarm';
 import { show, validateConcrete, validateInteger, validateSeconds, validateTagValue } from './private/validate';
 import { SessionLogDestination } from './session-log-destination';
 import { SharedResources } from './shared-resources';
+import { SecondaryMode, WarmStandby } from './warm-standby';
 import { WebAclOption } from './web-acl-option';
+
+/**
+ * What a release of a tier is made of: the image and the user data its instances start from.
+ */
+export interface TierRelease {
+  /**
+   * The machine image.
+   *
+   * @default - the service's `machineImage`
+   */
+  readonly machineImage?: ec2.IMachineImage;
+
+  /**
+   * The user data.
+   *
+   * @default - the service's `userData`
+   */
+  readonly userData?: ec2.UserData;
+}
 
 /**
  * Properties for {@link MultiAzFailoverService}. The {@link TierOptions} apply to both tiers.
@@ -49,7 +69,8 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
    * NAT for `EgressMode.INTERNET`.
    *
    * @default - a new VPC over the chosen Availability Zones with public and private subnets,
-   * interface endpoints for ssm, ssmmessages, ec2messages, monitoring, logs, kms and sts and an
+   * interface endpoints for ssm, ssmmessages, ec2messages, monitoring, logs, kms, sts and
+   * cloudformation (the instances' release signals) and an
    * S3 gateway endpoint, one NAT gateway per zone only with `egress: EgressMode.INTERNET`, and
    * flow logs kept one year
    */
@@ -69,19 +90,71 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly availabilityZones?: string[];
 
   /**
-   * Instances per Availability Zone in the primary tier (minimum = maximum = desired). 1 to 100.
+   * Instances per Availability Zone in the primary tier: its floor (minimum capacity), and its
+   * fixed size unless `maxInstancesPerAz` is larger. 1 to 100.
    *
    * @default 2
    */
   readonly instancesPerAz?: number;
 
   /**
-   * Instances per Availability Zone in the secondary tier. At least 1: a target group without
-   * healthy targets makes the secondary alias unhealthy and failover impossible.
+   * The most instances per Availability Zone in the primary tier: above `instancesPerAz`, each
+   * zone scales by target tracking (`targetCpuPercent`, `targetRequestsPerInstance`). An integer
+   * from `instancesPerAz` to 100.
    *
-   * @default - the same as `instancesPerAz`
+   * @default - `instancesPerAz`: a fixed size
+   */
+  readonly maxInstancesPerAz?: number;
+
+  /**
+   * Instances per Availability Zone in the secondary tier: its floor. At least 1: a target group
+   * without healthy targets makes the secondary alias unhealthy and failover impossible.
+   *
+   * @default - the same as `instancesPerAz`; 1 with `SecondaryMode.WARM_STANDBY`
    */
   readonly secondaryInstancesPerAz?: number;
+
+  /**
+   * The most instances per Availability Zone in the secondary tier. With `SecondaryMode.FULL`,
+   * above `secondaryInstancesPerAz` the secondary's zones scale by target tracking like the
+   * primary's; with `SecondaryMode.WARM_STANDBY` it is the size each zone takes over at. An
+   * integer from the secondary's floor to 100.
+   *
+   * @default - `SecondaryMode.FULL`: the larger of the secondary's floor and `maxInstancesPerAz`
+   * (the secondary scales as far as the primary); `SecondaryMode.WARM_STANDBY`: `instancesPerAz`
+   * (the primary's floor)
+   */
+  readonly secondaryMaxInstancesPerAz?: number;
+
+  /**
+   * How the secondary waits for a failover: at its full size (`FULL`), or as a warm standby with a
+   * floor of one instance per zone that scales to `secondaryMaxInstancesPerAz` when the primary
+   * loses capacity or the secondary starts taking traffic (`WARM_STANDBY`, see {@link WarmStandby}
+   * and docs/FAILOVER.md for the minutes at reduced capacity after a failover). A warm standby is
+   * not checked for `survivesAzLoss` and does not scale by target tracking.
+   *
+   * @default SecondaryMode.FULL
+   */
+  readonly secondaryMode?: SecondaryMode;
+
+  /**
+   * With `SecondaryMode.WARM_STANDBY`: the requests per minute on the secondary's target group
+   * above which it takes over even while the primary reports enough healthy hosts.
+   *
+   * @default 1000
+   */
+  readonly takeoverRequestsPerMinute?: number;
+
+  /**
+   * The release the secondary runs when it should not follow the primary's: the previous
+   * `machineImage` and `userData`, so that the secondary stays on the last known good release
+   * while the primary runs the new one. The secondary is then one release behind: a failover lands
+   * on the previous release, and each release is two deploys (primary first, then the secondary
+   * catches up). See the README, "Releasing safely".
+   *
+   * @default - the secondary runs the primary's release, and is released first
+   */
+  readonly secondaryRelease?: TierRelease;
 
   /**
    * Email addresses subscribed to the alarm topic (each must confirm the subscription).
@@ -303,6 +376,8 @@ export class MultiAzFailoverService extends Construct {
    * us-east-1, where Route 53 publishes its metrics; a service in us-east-1 creates both alarms.
    */
   public readonly endToEndHealthCheck: route53.HealthCheck;
+  /** The secondary's warm-standby scaling; undefined unless `secondaryMode` is `WARM_STANDBY`. */
+  public readonly warmStandby?: WarmStandby;
   /** The CloudWatch dashboard of both tiers; undefined with `dashboard: false`. */
   public readonly dashboard?: FailoverDashboard;
   /** The failover drills; undefined unless `drills: true`. */
@@ -323,7 +398,12 @@ export class MultiAzFailoverService extends Construct {
       vpc,
       availabilityZones,
       instancesPerAz,
+      maxInstancesPerAz,
       secondaryInstancesPerAz,
+      secondaryMaxInstancesPerAz,
+      secondaryMode,
+      takeoverRequestsPerMinute,
+      secondaryRelease,
       notificationEmails,
       alarmTopic,
       encryptionKey,
@@ -380,11 +460,11 @@ export class MultiAzFailoverService extends Construct {
         validation: acm.CertificateValidation.fromDns(hostedZone),
       });
 
-    const tier = (tierId: string, priority: FailoverPriority, perAz: number | undefined) =>
+    const tier = (tierId: string, priority: FailoverPriority, capacity: Partial<FailoverTierProps>) =>
       new FailoverTier(this, tierId, {
         ...tierOptions,
+        ...capacity,
         priority,
-        instancesPerAz: perAz,
         vpc: this.vpc,
         availabilityZones: this.availabilityZones,
         certificate: this.certificate,
@@ -397,8 +477,35 @@ export class MultiAzFailoverService extends Construct {
         // Only the record's name (and the health checks' load balancer name) reaches the instances.
         hostNames: [this.domainName],
       });
-    this.primary = tier('Primary', FailoverPriority.PRIMARY, instancesPerAz);
-    this.secondary = tier('Secondary', FailoverPriority.SECONDARY, secondaryInstancesPerAz ?? instancesPerAz);
+    this.primary = tier('Primary', FailoverPriority.PRIMARY, { instancesPerAz, maxInstancesPerAz });
+    const warm = secondaryMode === SecondaryMode.WARM_STANDBY;
+    const primaryFloor = instancesPerAz ?? 2;
+    const secondaryFloor = secondaryInstancesPerAz ?? (warm ? 1 : primaryFloor);
+    const secondaryMax =
+      secondaryMaxInstancesPerAz ?? (warm ? primaryFloor : Math.max(secondaryFloor, maxInstancesPerAz ?? primaryFloor));
+    validateSecondaryCapacity(secondaryFloor, secondaryMax, warm);
+    this.secondary = tier('Secondary', FailoverPriority.SECONDARY, {
+      ...secondaryRelease,
+      instancesPerAz: secondaryFloor,
+      maxInstancesPerAz: secondaryMax,
+      // A warm standby scales by WarmStandby's alarms only, and is small on purpose.
+      ...(warm ? { targetTracking: false, survivesAzLoss: false, peakInstancesNeeded: undefined } : {}),
+    });
+    // Releases reach the secondary first: the primary changes only after every zone of the
+    // secondary has signalled healthy on the new release.
+    this.primary.releaseAfter(this.secondary);
+    if (warm) {
+      this.warmStandby = new WarmStandby(this, 'WarmStandby', {
+        active: this.primary,
+        standby: this.secondary,
+        takeoverInstancesPerAz: secondaryMax,
+        takeoverRequestsPerMinute,
+      });
+    } else if (takeoverRequestsPerMinute !== undefined) {
+      throw new Error(
+        `\`takeoverRequestsPerMinute\` needs \`secondaryMode: SecondaryMode.WARM_STANDBY\`, got: ${takeoverRequestsPerMinute} with secondaryMode ${secondaryMode ?? SecondaryMode.FULL}`,
+      );
+    }
 
     this.dns = new FailoverDns(this, 'Dns', {
       hostedZone,
@@ -511,11 +618,30 @@ function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): vo
   }
   validateConcrete('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 'the unhealthy-host alarm threshold');
   validateInteger('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 1, 100);
+  validateConcrete('secondaryMaxInstancesPerAz', props.secondaryMaxInstancesPerAz, 'the scaling of the secondary');
+  validateInteger('secondaryMaxInstancesPerAz', props.secondaryMaxInstancesPerAz, 1, 100);
   validateTagValue('environment', props.environment);
   validateTagValue('costCenter', props.costCenter);
   validateTagValue('dataClassification', props.dataClassification);
   validateSeconds('maxFailoverTime', props.maxFailoverTime, 1, 3600);
   if (props.vpc !== undefined && props.vpc.availabilityZones.length < 2 && props.availabilityZones === undefined) {
     throw new Error(`\`vpc\` must span at least 2 Availability Zones, got: ${show(props.vpc.availabilityZones)}`);
+  }
+}
+
+/** The secondary's own capacity props, which its tier knows under the primary's names. */
+function validateSecondaryCapacity(floor: number, max: number, warm: boolean): void {
+  if (Token.isUnresolved(floor) || Token.isUnresolved(max)) {
+    return;
+  }
+  if (max < floor) {
+    throw new Error(
+      `\`secondaryMaxInstancesPerAz\` must be at least the secondary's floor \`secondaryInstancesPerAz\` (${floor}), got: ${max}`,
+    );
+  }
+  if (warm && max === floor) {
+    throw new Error(
+      `\`secondaryMode: SecondaryMode.WARM_STANDBY\` needs \`secondaryMaxInstancesPerAz\` above the secondary's floor \`secondaryInstancesPerAz\` (${floor}), the size it takes over at, got: ${max}`,
+    );
   }
 }

@@ -255,7 +255,7 @@ export class SharedResources extends Construct {
         Annotations.of(this).addWarningV2(
           'multi-az-failover-service:ownVpcEndpoints',
           'With your own `vpc` and `egress: EgressMode.ENDPOINTS_ONLY` the construct creates no VPC endpoints: the VPC must ' +
-            'have interface endpoints with private DNS for ssm, ssmmessages, ec2messages, monitoring, logs, kms and sts in ' +
+            'have interface endpoints with private DNS for ssm, ssmmessages, ec2messages, monitoring, logs, kms, sts and cloudformation in ' +
             "the instances' subnets, accepting HTTPS from the VPC's CIDR, and an S3 gateway endpoint in their route tables, " +
             'or the instances cannot register with Systems Manager, ship logs or install packages. The instances may then ' +
             "send HTTPS to the VPC's CIDR and, unless you pass `egressPrefixLists` (the region's S3 prefix list), to any " +

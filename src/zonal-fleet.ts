@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Names } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -7,6 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledge, controlTower } from './private/acknowledge';
+import { releaseSignalUserData } from './private/release-signal';
 
 /**
  * Properties for {@link ZonalFleet}.
@@ -18,11 +19,68 @@ export interface ZonalFleetProps {
   /** The Availability Zone of this fleet. */
   readonly availabilityZone: string;
 
-  /** The launch template of the instances. */
-  readonly launchTemplate: ec2.ILaunchTemplate;
+  /**
+   * The settings of the zone's launch template, except `userData`, which must be left out: the
+   * fleet builds the user data from `userDataParts` and its release signal.
+   */
+  readonly launchTemplateProps: ec2.LaunchTemplateProps;
 
-  /** Instances in this zone: minimum = maximum = desired. */
+  /**
+   * The instances' user data, as shell-script parts of a MIME multipart document that cloud-init
+   * runs in order; the fleet appends the last part, which waits for `healthCheckPath` to answer on
+   * the instance and then signals the group's creation policy (see {@link ZonalFleet}). Each part
+   * must return: start long-running processes as services.
+   */
+  readonly userDataParts: ec2.UserData[];
+
+  /** The HTTPS path that the signal step requests on the instance (port 443) before it signals success. */
+  readonly healthCheckPath: string;
+
+  /**
+   * Instances in this zone: the floor (minimum capacity), and the desired capacity while the group
+   * does not scale (`maxInstances` equal to it).
+   */
   readonly instances: number;
+
+  /**
+   * The most instances in this zone. Above `instances`, the group scales by target tracking on
+   * CPU (`targetCpuPercent`) and, with `targetRequestsPerInstance`, on requests per target, unless
+   * `targetTracking` is false.
+   *
+   * @default - `instances`: a fixed size
+   */
+  readonly maxInstances?: number;
+
+  /**
+   * Whether a group with room above its floor scales by target tracking. False leaves its scaling
+   * to the caller (the service's warm standby).
+   *
+   * @default true
+   */
+  readonly targetTracking?: boolean;
+
+  /**
+   * The average CPU utilization the group's target tracking keeps (when it scales).
+   *
+   * @default 50
+   */
+  readonly targetCpuPercent?: number;
+
+  /**
+   * The requests per minute per target (ALB `RequestCountPerTarget`) the group's target tracking
+   * keeps (when it scales).
+   *
+   * @default - no request-count tracking
+   */
+  readonly targetRequestsPerInstance?: number;
+
+  /**
+   * How long CloudFormation waits for every new instance of a creation or release to signal
+   * that its health path answers; past it, the creation fails, or the release rolls back.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly signalTimeout?: Duration;
 
   /** The tier's target group, which the group registers its instances in. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -67,6 +125,9 @@ export interface ZonalFleetProps {
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
+/** How long a new instance's metrics stay out of the scaling policies' aggregates. */
+const INSTANCE_WARMUP = Duration.minutes(3);
+
 /** The 5xx outlier alarm fires when the zone's share of the tier's 5xx exceeds its share of healthy hosts by this many points. */
 const OUTLIER_POINTS = 30;
 
@@ -78,8 +139,14 @@ const MIN_5XX = 10;
  * that exists once per zone per tier lives here, so that features acting per zone (alarms,
  * zonal shift, drills, dashboards) have one home; `FailoverTier.zonalFleets` exposes them.
  *
- * The group has a fixed size (`instances`), ELB health checks, a maximum instance lifetime with
- * an instance maintenance policy that launches before it terminates, and, with `zonalShift`,
+ * The group launches from its own launch template, whose user data ends with a step that signals
+ * the group's creation policy once the instance's health path answers. It has `instances` as its
+ * floor and, up to `maxInstances`, target tracking on CPU and requests per target; ELB health
+ * checks; a maximum instance lifetime with an instance maintenance policy that launches before it
+ * terminates; a replacing update policy: a release (a launch template change) creates a new group
+ * beside the old one, and the old one goes only once every new instance has signalled healthy
+ * (surge capacity: nothing drops during a release, and a failed release leaves the old group
+ * serving); and, with `zonalShift`,
  * ARC zonal shift registration with `IgnoreUnhealthy`: while a zonal shift is active for this zone
  * (started by an operator, a drill or ARC autoshift), Auto Scaling does not replace instances that
  * fail their health checks because the zone is impaired, so the zone keeps its capacity for when it
@@ -88,15 +155,21 @@ const MIN_5XX = 10;
  * does not apply: the other zones' groups already hold their own fixed capacity (static stability).
  *
  * The zone's alarms use the `AvailabilityZone` dimension of the load balancer's metrics: healthy
- * hosts below the zone's size, p99 target response time, and the zone's share of the tier's target
+ * hosts below the zone's floor, p99 target response time, and the zone's share of the tier's target
  * 5xx well above its share of healthy hosts (an outlier: a gray failure that health checks miss);
  * `impairedAlarm` is a composite of the three.
  */
 export class ZonalFleet extends Construct {
   /** The Availability Zone of this fleet. */
   public readonly availabilityZone: string;
+  /** The zone's floor: the group's minimum capacity. */
+  public readonly floor: number;
+  /** The group's maximum capacity (the floor when it does not scale). */
+  public readonly maxInstances: number;
   /** The zone's Auto Scaling group. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The zone's launch template: the tier's settings, with user data that signals this zone's group. */
+  public readonly launchTemplate: ec2.LaunchTemplate;
   /** Fires when fewer healthy hosts than `instances` serve in this zone. */
   public readonly healthyHostsAlarm: cloudwatch.Alarm;
   /** Fires when the zone's targets answered 5xx more than 10 times in 5 minutes. */
@@ -120,13 +193,39 @@ export class ZonalFleet extends Construct {
     this.loadBalancer = props.loadBalancer;
     this.targetGroup = props.targetGroup;
 
+    if (props.launchTemplateProps.userData !== undefined) {
+      throw new Error(
+        '`launchTemplateProps.userData` must be left out: pass the user data as `userDataParts`, which the fleet joins with its release signal, got: a UserData',
+      );
+    }
+    const floor = props.instances;
+    const max = props.maxInstances ?? floor;
+    if (!Token.isUnresolved(max) && !Token.isUnresolved(floor) && max < floor) {
+      throw new Error(`\`maxInstances\` must be at least \`instances\` (${floor}), got: ${max}`);
+    }
+    const scales = max > floor;
+    this.floor = floor;
+    this.maxInstances = max;
+    const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
+    // A launch template per zone: its user data names this zone's group, which the signal is for.
+    const userData = new ec2.MultipartUserData();
+    for (const part of props.userDataParts) {
+      userData.addUserDataPart(part, ec2.MultipartBody.SHELL_SCRIPT);
+    }
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      ...props.launchTemplateProps,
+      userData,
+    });
+    this.launchTemplate = launchTemplate;
+
     const group = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [az] },
-      launchTemplate: props.launchTemplate,
-      minCapacity: props.instances,
-      maxCapacity: props.instances,
-      desiredCapacity: props.instances,
+      launchTemplate,
+      minCapacity: floor,
+      maxCapacity: max,
+      // A scaling group keeps the size its policies chose across deploys; a fixed one is reset.
+      desiredCapacity: scales ? undefined : floor,
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
         gracePeriod: Duration.seconds(90),
@@ -138,19 +237,50 @@ export class ZonalFleet extends Construct {
       maxInstanceLifetime: props.maxInstanceLifetime ?? Duration.days(30),
       minHealthyPercentage: 100,
       maxHealthyPercentage: 200,
+      defaultInstanceWarmup: scales ? INSTANCE_WARMUP : undefined,
       notifications: props.alarmTopic ? [{ topic: props.alarmTopic }] : undefined,
+      // Releases: a change of the launch template (image, user data, instance type, volume) makes
+      // CloudFormation create a new group beside this one, wait until every new instance has
+      // signalled that its health path answers, and only then delete this group; when a signal
+      // fails or times out, it deletes the new group and this one serves on. Capacity never drops.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html
+      updatePolicy: autoscaling.UpdatePolicy.replacingUpdate(),
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: signalTimeout, minSuccessPercentage: 100 }),
     });
+    this.autoScalingGroup = group;
+    userData.addUserDataPart(
+      releaseSignalUserData({
+        stackName: Aws.STACK_NAME,
+        resource: Stack.of(this).getLogicalId(group.node.defaultChild as CfnResource),
+        region: Aws.REGION,
+        healthCheckPath: props.healthCheckPath,
+        // Signal failure a minute before CloudFormation would time out: the rollback starts sooner.
+        deadlineSeconds: Math.max(60, signalTimeout.toSeconds() - 60),
+      }),
+      ec2.MultipartBody.SHELL_SCRIPT,
+    );
+    if (scales && (props.targetTracking ?? true)) {
+      // Target tracking per zone: CPU of this zone's group, and requests per target of the tier's
+      // target group (the same in every zone: the load balancer spreads requests across zones).
+      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
+      group.scaleOnCpuUtilization('CpuTracking', { targetUtilizationPercent: props.targetCpuPercent ?? 50 });
+      if (props.targetRequestsPerInstance !== undefined) {
+        group.scaleOnRequestCount('RequestTracking', { targetRequestsPerMinute: props.targetRequestsPerInstance });
+      }
+    }
     if (props.zonalShift ?? true) {
       (group.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZoneImpairmentPolicy = {
         zonalShiftEnabled: true,
         impairedZoneHealthCheckBehavior: 'IgnoreUnhealthy',
       };
     }
-    // The capacity is fixed on purpose (min = max = desired): resetting it on deploy is intended.
-    Annotations.of(group).acknowledgeWarning(
-      '@aws-cdk/aws-autoscaling:desiredCapacitySet',
-      'The fleet size is fixed by instancesPerAz; every deploy is meant to restore it',
-    );
+    if (!scales) {
+      // The capacity is fixed on purpose (min = max = desired): resetting it on deploy is intended.
+      Annotations.of(group).acknowledgeWarning(
+        '@aws-cdk/aws-autoscaling:desiredCapacitySet',
+        'The fleet size is fixed by instancesPerAz; every deploy is meant to restore it',
+      );
+    }
     // Instances start once their zone's way out exists: user data that installs the application
     // from the network must not race the NAT route or the VPC endpoints (a VPC the construct
     // creates adds its endpoints to each private subnet's internetConnectivityEstablished).
@@ -169,16 +299,15 @@ export class ZonalFleet extends Construct {
       [controlTower('autoscaling_mixed_instances_policy_multiple_instance_types_check')],
       'The fleet is a fixed, tested instance type (instanceType) with fixed capacity per zone: a payment API is sized and load-tested for one type',
     );
-    this.autoScalingGroup = group;
 
     const inZone = (metricName: string, statistic: string, period: Duration) =>
       this.metric(metricName, { statistic, period });
     const minute = Duration.minutes(1);
     const fiveMinutes = Duration.minutes(5);
     this.healthyHostsAlarm = new cloudwatch.Alarm(this, 'HealthyHosts', {
-      alarmDescription: `Fewer than ${props.instances} healthy hosts in ${az}`,
+      alarmDescription: `Fewer than ${floor} healthy hosts (the floor) in ${az}`,
       metric: inZone('HealthyHostCount', cloudwatch.Stats.MINIMUM, minute),
-      threshold: props.instances,
+      threshold: floor,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -242,6 +371,18 @@ export class ZonalFleet extends Construct {
       }
       alarm.addAlarmAction(...(props.alarmActions ?? []));
     }
+  }
+
+  /**
+   * Makes this zone's group wait for `other`'s: CloudFormation creates and releases (replaces) it
+   * only after `other`'s group has succeeded, so a bad release stops at the first zone it reaches.
+   *
+   * @param other the fleet released before this one
+   */
+  public releaseAfter(other: ZonalFleet): void {
+    (this.autoScalingGroup.node.defaultChild as CfnResource).addDependency(
+      other.autoScalingGroup.node.defaultChild as CfnResource,
+    );
   }
 
   /**

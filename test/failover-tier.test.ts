@@ -94,7 +94,7 @@ describe('with default props', () => {
       HealthCheckType: 'ELB',
       HealthCheckGracePeriod: 90,
       MetricsCollection: [{ Granularity: '1Minute' }],
-      LaunchTemplate: Match.objectLike({ LaunchTemplateId: stack.resolve(tier.launchTemplate.launchTemplateId) }),
+      LaunchTemplate: Match.objectLike({ LaunchTemplateId: stack.resolve(tier.zonalFleets[0].launchTemplate.launchTemplateId) }),
     });
   });
 

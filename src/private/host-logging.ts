@@ -47,16 +47,3 @@ export function hostLoggingUserData(logGroupName: string): ec2.UserData {
   );
   return userData;
 }
-
-/**
- * The launch template's user data: the host-logging step first, then the application's user
- * data, as two parts of a MIME multipart document that cloud-init runs in order. A failing part
- * does not stop the next, so the application starts even if the agent cannot be installed. The
- * application's `UserData` object is not modified: both tiers can share it.
- */
-export function withHostLogging(application: ec2.UserData, logGroupName: string): ec2.UserData {
-  const userData = new ec2.MultipartUserData();
-  userData.addUserDataPart(hostLoggingUserData(logGroupName), ec2.MultipartBody.SHELL_SCRIPT);
-  userData.addUserDataPart(application, ec2.MultipartBody.SHELL_SCRIPT);
-  return userData;
-}

@@ -81,6 +81,49 @@ export function validateDays(prop: string, value: Duration | undefined, minDays:
   }
 }
 
+/** Throws unless `value` is a whole number of minutes in [minMinutes, maxMinutes]. Tokens and `undefined` pass. */
+export function validateMinutes(prop: string, value: Duration | undefined, minMinutes: number, maxMinutes: number): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const minutes = value.toMilliseconds({ integral: false }) / 60_000;
+  if (!Number.isInteger(minutes) || minutes < minMinutes || minutes > maxMinutes) {
+    throw new Error(
+      `\`${prop}\` must be a whole number of minutes from ${minMinutes} to ${maxMinutes} minutes, got: ${value.toHumanString()}`,
+    );
+  }
+}
+
+/**
+ * Static stability: the floor of the zones left after losing the largest one (all zones have the
+ * same floor, `instancesPerAz`) must carry `peakInstancesNeeded`. Counts that are tokens pass.
+ */
+export function validateSurvivesAzLoss(
+  tier: string,
+  zones: number,
+  instancesPerAz: number,
+  survivesAzLoss: boolean | undefined,
+  peakInstancesNeeded: number | undefined,
+): void {
+  if (survivesAzLoss === false) {
+    if (peakInstancesNeeded !== undefined) {
+      throw new Error(
+        `\`peakInstancesNeeded\` is only checked with \`survivesAzLoss\`, got: peakInstancesNeeded ${peakInstancesNeeded} with survivesAzLoss false`,
+      );
+    }
+    return;
+  }
+  if (peakInstancesNeeded === undefined || Token.isUnresolved(peakInstancesNeeded) || Token.isUnresolved(instancesPerAz)) {
+    return;
+  }
+  const remaining = instancesPerAz * (zones - 1);
+  if (peakInstancesNeeded > remaining) {
+    throw new Error(
+      `\`peakInstancesNeeded\` must be at most the floor the ${tier} tier keeps after losing one of its ${zones} Availability Zones, ${remaining} (\`instancesPerAz\` ${instancesPerAz} × ${zones - 1} zones), got: ${peakInstancesNeeded}. Raise \`instancesPerAz\` to at least ${Math.ceil(peakInstancesNeeded / (zones - 1))}, or set \`survivesAzLoss: false\` to rely on scaling after a zone's loss`,
+    );
+  }
+}
+
 /** Renders a value for an error message: strings quoted, arrays as JSON. */
 export function show(value: unknown): string {
   return JSON.stringify(value);

@@ -11,7 +11,9 @@ import { DependencyGroup } from 'constructs';
  *   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html,
  *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html);
  * - `kms`: Session Manager's session encryption with a KMS key, and applications that use the key;
- * - `sts`: SDKs and agents that assume roles or call STS regionally.
+ * - `sts`: SDKs and agents that assume roles or call STS regionally;
+ * - `cloudformation`: cfn-signal, with which every new instance tells its Auto Scaling group's
+ *   creation policy that it is healthy (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-signal.html).
  */
 export const INTERFACE_ENDPOINTS: ReadonlyArray<readonly [string, ec2.InterfaceVpcEndpointAwsService]> = [
   ['SsmEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM],
@@ -21,6 +23,7 @@ export const INTERFACE_ENDPOINTS: ReadonlyArray<readonly [string, ec2.InterfaceV
   ['LogsEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
   ['KmsEndpoint', ec2.InterfaceVpcEndpointAwsService.KMS],
   ['StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS],
+  ['CloudFormationEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDFORMATION],
 ];
 
 /**
