@@ -879,8 +879,9 @@ export class FailoverTier extends Construct implements IFailoverTarget {
    */
   public releaseAfter(other: FailoverTier): void {
     this.zonalFleets[0].releaseAfter(other.zonalFleets[other.zonalFleets.length - 1]);
-    (this.httpsListener.node.defaultChild as CfnResource).addDependency(
+    (this.httpsListener.node.defaultChild as CfnResource).addResourceDependency(
       other.httpsListener.node.defaultChild as CfnResource,
+      'listener changes reach the other tier first',
     );
   }
 }

@@ -121,8 +121,8 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
    * integer from the secondary's floor to 100.
    *
    * @default - `SecondaryMode.FULL`: the larger of the secondary's floor and `maxInstancesPerAz`
-   * (the secondary scales as far as the primary); `SecondaryMode.WARM_STANDBY`: `instancesPerAz`
-   * (the primary's floor)
+   * when that is set (the secondary scales as far as the primary), else the secondary's floor (a
+   * fixed size); `SecondaryMode.WARM_STANDBY`: `instancesPerAz` (the primary's floor)
    */
   readonly secondaryMaxInstancesPerAz?: number;
 
@@ -482,7 +482,7 @@ export class MultiAzFailoverService extends Construct {
     const primaryFloor = instancesPerAz ?? 2;
     const secondaryFloor = secondaryInstancesPerAz ?? (warm ? 1 : primaryFloor);
     const secondaryMax =
-      secondaryMaxInstancesPerAz ?? (warm ? primaryFloor : Math.max(secondaryFloor, maxInstancesPerAz ?? primaryFloor));
+      secondaryMaxInstancesPerAz ?? (warm ? primaryFloor : Math.max(secondaryFloor, maxInstancesPerAz ?? secondaryFloor));
     validateSecondaryCapacity(secondaryFloor, secondaryMax, warm);
     this.secondary = tier('Secondary', FailoverPriority.SECONDARY, {
       ...secondaryRelease,

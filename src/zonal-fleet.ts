@@ -259,15 +259,6 @@ export class ZonalFleet extends Construct {
       }),
       ec2.MultipartBody.SHELL_SCRIPT,
     );
-    if (scales && (props.targetTracking ?? true)) {
-      // Target tracking per zone: CPU of this zone's group, and requests per target of the tier's
-      // target group (the same in every zone: the load balancer spreads requests across zones).
-      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
-      group.scaleOnCpuUtilization('CpuTracking', { targetUtilizationPercent: props.targetCpuPercent ?? 50 });
-      if (props.targetRequestsPerInstance !== undefined) {
-        group.scaleOnRequestCount('RequestTracking', { targetRequestsPerMinute: props.targetRequestsPerInstance });
-      }
-    }
     if (props.zonalShift ?? true) {
       (group.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZoneImpairmentPolicy = {
         zonalShiftEnabled: true,
@@ -289,6 +280,15 @@ export class ZonalFleet extends Construct {
         .internetConnectivityEstablished,
     );
     props.targetGroup.addTarget(group);
+    if (scales && (props.targetTracking ?? true)) {
+      // Target tracking per zone: CPU of this zone's group, and requests per target of the tier's
+      // target group (the same in every zone: the load balancer spreads requests across zones).
+      // https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
+      group.scaleOnCpuUtilization('CpuTracking', { targetUtilizationPercent: props.targetCpuPercent ?? 50 });
+      if (props.targetRequestsPerInstance !== undefined) {
+        group.scaleOnRequestCount('RequestTracking', { targetRequestsPerMinute: props.targetRequestsPerInstance });
+      }
+    }
     acknowledge(
       group.node.defaultChild!,
       [controlTower('autoscaling_multiple_az_check')],
@@ -380,8 +380,9 @@ export class ZonalFleet extends Construct {
    * @param other the fleet released before this one
    */
   public releaseAfter(other: ZonalFleet): void {
-    (this.autoScalingGroup.node.defaultChild as CfnResource).addDependency(
+    (this.autoScalingGroup.node.defaultChild as CfnResource).addResourceDependency(
       other.autoScalingGroup.node.defaultChild as CfnResource,
+      'releases reach one zone at a time',
     );
   }
 

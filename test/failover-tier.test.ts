@@ -51,7 +51,8 @@ describe('with default props', () => {
     // HTTPS only: no port-80 listener without httpRedirect
     ['AWS::ElasticLoadBalancingV2::Listener', 1],
     ['AWS::AutoScaling::AutoScalingGroup', 3],
-    ['AWS::EC2::LaunchTemplate', 1],
+    // one per zone: each one's user data signals its own zone's group
+    ['AWS::EC2::LaunchTemplate', 3],
     // unhealthy hosts, no healthy host, latency, target 5xx, load balancer 5xx, desync
     ['AWS::CloudWatch::Alarm', 6 + 1 + 3 * 4],
     // one "zone impaired" composite per zone
@@ -89,13 +90,15 @@ describe('with default props', () => {
 
   test('the Auto Scaling groups register in the target group and use the ELB health check with a 90 s grace', () => {
     // THEN
-    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
-      TargetGroupARNs: [stack.resolve(tier.targetGroup.targetGroupArn)],
-      HealthCheckType: 'ELB',
-      HealthCheckGracePeriod: 90,
-      MetricsCollection: [{ Granularity: '1Minute' }],
-      LaunchTemplate: Match.objectLike({ LaunchTemplateId: stack.resolve(tier.zonalFleets[0].launchTemplate.launchTemplateId) }),
-    });
+    for (const fleet of tier.zonalFleets) {
+      expect(template.toJSON().Resources[logicalIdOf(fleet.autoScalingGroup)].Properties).toMatchObject({
+        TargetGroupARNs: [stack.resolve(tier.targetGroup.targetGroupArn)],
+        HealthCheckType: 'ELB',
+        HealthCheckGracePeriod: 90,
+        MetricsCollection: [{ Granularity: '1Minute' }],
+        LaunchTemplate: { LaunchTemplateId: stack.resolve(fleet.launchTemplate.launchTemplateId) },
+      });
+    }
   });
 
   test('without alarmTopic the groups send no notifications and the alarms have no actions', () => {
@@ -263,7 +266,10 @@ describe('with default props', () => {
       expect.objectContaining({ Principal: { Service: 'ec2.amazonaws.com' } }),
     ]);
     expect(JSON.stringify(roles[0].Properties.ManagedPolicyArns ?? [])).not.toContain(':iam::aws:policy/');
-    template.resourceCountIs('AWS::IAM::Policy', 0);
+    // Only aws-cdk-lib's grant for the creation policy's signals, on this stack alone.
+    expect(Object.values(template.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument.Statement)).toEqual([
+      [{ Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } }],
+    ]);
     const statements: any[] = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap(
       (policy) => policy.Properties.PolicyDocument.Statement,
     );
@@ -359,11 +365,12 @@ describe('with default props', () => {
     expect(target.failoverHealthCheck).toBe(tier.routingHealthCheck);
   });
 
-  test('the fixed-capacity warning is acknowledged: only the placeholder warning remains', () => {
+  test('the fixed-capacity warning is acknowledged: only the placeholder and SSM image warnings remain', () => {
     // THEN
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
     expect(warnings.map((w) => String(w.entry.data))).toEqual([
       expect.stringContaining('[ack: multi-az-failover-service:placeholderApplication]'),
+      expect.stringContaining('[ack: multi-az-failover-service:imageFromSsm]'),
     ]);
   });
 });

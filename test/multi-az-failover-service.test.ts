@@ -73,7 +73,8 @@ describe('with default props', () => {
     // HTTPS only (no port 80 without httpRedirect)
     ['AWS::ElasticLoadBalancingV2::Listener', 2],
     ['AWS::AutoScaling::AutoScalingGroup', 6],
-    ['AWS::EC2::LaunchTemplate', 2],
+    // one per zone and tier: each one's user data signals its own zone's group
+    ['AWS::EC2::LaunchTemplate', 6],
     // the data key (volumes, topic) and the logs key
     ['AWS::KMS::Key', 2],
     ['AWS::SNS::Topic', 1],
@@ -92,7 +93,7 @@ describe('with default props', () => {
     ['AWS::EC2::VPC', 1],
     // EgressMode.ENDPOINTS_ONLY: VPC endpoints (7 interface, 1 S3 gateway), no NAT gateway
     ['AWS::EC2::NatGateway', 0],
-    ['AWS::EC2::VPCEndpoint', 8],
+    ['AWS::EC2::VPCEndpoint', 9],
     ['AWS::EC2::FlowLog', 1],
     // the access-log bucket and the bucket of its server access logs
     ['AWS::S3::Bucket', 2],
@@ -329,7 +330,7 @@ describe('with default props', () => {
           NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: false })],
         },
       },
-      2,
+      6,
     );
   });
 
@@ -447,11 +448,13 @@ describe('with default props', () => {
     }
   });
 
-  test('the fixed-capacity warning of the Auto Scaling groups is acknowledged: only the placeholder and default-zone warnings remain', () => {
+  test('the fixed-capacity warning of the Auto Scaling groups is acknowledged: only the placeholder, SSM image and default-zone warnings remain', () => {
     // THEN
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
     expect(warnings.map((w) => String(w.entry.data).replace(/.*\[ack: (.*)\]$/, '$1')).sort()).toEqual([
       'multi-az-failover-service:defaultAvailabilityZones',
+      'multi-az-failover-service:imageFromSsm',
+      'multi-az-failover-service:imageFromSsm',
       'multi-az-failover-service:placeholderApplication',
       'multi-az-failover-service:placeholderApplication',
     ]);
@@ -555,14 +558,14 @@ describe('resource counts per prop combination', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.resourceCountIs('AWS::EC2::Subnet', zones * 2);
     // each interface endpoint has a network interface in every zone's private subnet
-    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 7);
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 8);
     for (const endpoint of Object.values(
       template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }),
     )) {
       expect(endpoint.Properties.SubnetIds).toHaveLength(zones);
     }
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
-    template.resourceCountIs('AWS::EC2::LaunchTemplate', 2);
+    template.resourceCountIs('AWS::EC2::LaunchTemplate', 2 * zones);
     for (const [priority, size] of [
       ['primary', primarySize],
       ['secondary', secondarySize],
@@ -678,7 +681,7 @@ describe('options', () => {
           BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: 64 }) })],
         }),
       },
-      2,
+      6,
     );
     template.resourcePropertiesCountIs(
       'AWS::ElasticLoadBalancingV2::TargetGroup',
@@ -927,7 +930,7 @@ describe('with your own VPC, key, topic, bucket and certificate', () => {
           BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ KmsKeyId: KEY_ARN }) })],
         }),
       },
-      2,
+      6,
     );
     template.resourcePropertiesCountIs(
       'AWS::ElasticLoadBalancingV2::Listener',
@@ -1348,7 +1351,7 @@ describe('deploy readiness', () => {
 
     // THEN
     const endpoints = Object.keys(template.findResources('AWS::EC2::VPCEndpoint'));
-    expect(endpoints).toHaveLength(8);
+    expect(endpoints).toHaveLength(9);
     for (const group of Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
       expect(group.DependsOn).toEqual(expect.arrayContaining(endpoints));
     }
@@ -1386,7 +1389,7 @@ describe('egress (PCI DSS v4.0.1 1.3.2)', () => {
 
     // THEN
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 8);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 9);
     const groups = instanceEgress(template);
     expect(groups).toHaveLength(2);
     for (const rules of groups) {
@@ -1427,7 +1430,7 @@ describe('egress (PCI DSS v4.0.1 1.3.2)', () => {
 
     // THEN
     template.resourceCountIs('AWS::EC2::NatGateway', 3);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 8);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 9);
     for (const rules of instanceEgress(template)) {
       expect(rules).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })]);
     }
@@ -1524,7 +1527,7 @@ describe('tier options reach both tiers', () => {
           Object.values(t.findResources('AWS::EC2::LaunchTemplate')).filter((lt) =>
             JSON.stringify(lt).includes('marker-user-data'),
           ),
-        ).toHaveLength(2),
+        ).toHaveLength(6),
     ],
     rootVolumeSize: [
       () => ({ rootVolumeSize: Size.gibibytes(77) }),
@@ -1661,6 +1664,38 @@ describe('tier options reach both tiers', () => {
       () => ({ healthCheckFailureThreshold: 7 }),
       (t) => perTier(t, 'AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ FailureThreshold: 7 }) }),
     ],
+    targetCpuPercent: [
+      () => ({ maxInstancesPerAz: 3, targetCpuPercent: 37 }),
+      (t) =>
+        t.resourcePropertiesCountIs(
+          'AWS::AutoScaling::ScalingPolicy',
+          { TargetTrackingConfiguration: Match.objectLike({ TargetValue: 37 }) },
+          6,
+        ),
+    ],
+    targetRequestsPerInstance: [
+      () => ({ maxInstancesPerAz: 3, targetRequestsPerInstance: 777 }),
+      (t) =>
+        t.resourcePropertiesCountIs(
+          'AWS::AutoScaling::ScalingPolicy',
+          {
+            TargetTrackingConfiguration: Match.objectLike({
+              PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+              TargetValue: 777,
+            }),
+          },
+          6,
+        ),
+    ],
+    signalTimeout: [
+      () => ({ signalTimeout: Duration.minutes(20) }),
+      (t) =>
+        expect(
+          Object.values(t.findResources('AWS::AutoScaling::AutoScalingGroup')).filter(
+            (group) => group.CreationPolicy?.ResourceSignal?.Timeout === 'PT20M',
+          ),
+        ).toHaveLength(6),
+    ],
     parameterPrefix: [
       () => ({ parameterPrefix: '/marker/prefix/' }),
       (t) =>
@@ -1672,9 +1707,30 @@ describe('tier options reach both tiers', () => {
     ],
   };
 
+  // Fields that change no resource, only what synth accepts: the tier's own message proves they arrive.
+  const validatedRows: Record<string, [ExtraProps, string]> = {
+    peakInstancesNeeded: [
+      { peakInstancesNeeded: 5 },
+      '`peakInstancesNeeded` must be at most the floor the primary tier keeps after losing one of its 3 Availability Zones, 4',
+    ],
+    survivesAzLoss: [
+      { survivesAzLoss: false, peakInstancesNeeded: 5 },
+      '`peakInstancesNeeded` is only checked with `survivesAzLoss`, got: peakInstancesNeeded 5 with survivesAzLoss false',
+    ],
+  };
+
+  test.each(Object.keys(validatedRows))('%s', (field) => {
+    // GIVEN
+    const [props, message] = validatedRows[field];
+
+    // WHEN / THEN
+    expect(() => newService(() => props)).toThrow(message);
+  });
+
   /** Exactly one resource of `type` per tier matches `props`. */
   function perTier(template: Template, type: string, props: Record<string, unknown>): void {
-    template.resourcePropertiesCountIs(type, props, 2);
+    // Launch templates are per zone: 3 zones per tier.
+    template.resourcePropertiesCountIs(type, props, type === 'AWS::EC2::LaunchTemplate' ? 6 : 2);
   }
 
   test('every TierOptions field in the jsii assembly has a row', () => {
@@ -1689,7 +1745,7 @@ describe('tier options reach both tiers', () => {
     const fields = assembly.types['multi-az-failover-service.TierOptions'].properties.map(
       (p: { name: string }) => p.name,
     );
-    expect(fields.sort()).toEqual(Object.keys(rows).sort());
+    expect(fields.sort()).toEqual([...Object.keys(rows), ...Object.keys(validatedRows)].sort());
   });
 
   test.each(Object.keys(rows))('%s', (field) => {

@@ -69,7 +69,7 @@ describe('with default props', () => {
     ['AWS::EC2::VPC', 1],
     // EgressMode.ENDPOINTS_ONLY: VPC endpoints (7 interface, 1 S3 gateway), no NAT gateway
     ['AWS::EC2::NatGateway', 0],
-    ['AWS::EC2::VPCEndpoint', 8],
+    ['AWS::EC2::VPCEndpoint', 9],
     ['AWS::EC2::FlowLog', 1],
     ['AWS::WAFv2::WebACL', 1],
     ['AWS::WAFv2::LoggingConfiguration', 1],
@@ -986,7 +986,7 @@ describe('VPC endpoints and egress', () => {
 
     // THEN
     template.resourceCountIs('AWS::EC2::NatGateway', 2);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 8);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 9);
     for (const zone of ['a', 'b']) {
       template.hasResourceProperties('AWS::EC2::Route', {
         RouteTableId: { Ref: Match.stringLikeRegexp(`^SharedVpcZoneEuWest1${zone}PrivateRouteTable`) },
