@@ -65,6 +65,11 @@ export function userDataText(template: Template): string {
   return renderText(templates[0].Properties.LaunchTemplateData.UserData);
 }
 
+/** The user data of one launch template resource (from `Template.toJSON()`), as {@link userDataText} renders it. */
+export function launchTemplateUserDataText(launchTemplate: any): string {
+  return renderText(launchTemplate.Properties.LaunchTemplateData.UserData);
+}
+
 function renderText(node: any): string {
   if (typeof node === 'string') {
     return node;

@@ -1,0 +1,295 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as fc from 'fast-check';
+import { FailoverPriority, FailoverTier, FailoverTierProps, ZonalFleet } from '../src';
+import { validateSurvivesAzLoss } from '../src/private/validate';
+import { AZS, importedVpc, launchTemplateUserDataText, logicalIdOf, newStack } from './util';
+
+const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666';
+
+/** A primary tier (three zones, one ZonalFleet each) over the imported test VPC. */
+function newTier(props: Partial<FailoverTierProps> = {}, stack: Stack = newStack()) {
+  const tier = new FailoverTier(stack, 'Tier', {
+    priority: FailoverPriority.PRIMARY,
+    vpc: importedVpc(stack),
+    availabilityZones: AZS,
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
+    encryptionKey: new kms.Key(stack, 'Key'),
+    accessLogsBucket: new s3.Bucket(stack, 'Bucket'),
+    hostLogGroup: new logs.LogGroup(stack, 'HostLogs'),
+    ...props,
+  });
+  return { stack, tier, template: Template.fromStack(stack) };
+}
+
+describe('releases (defaults)', () => {
+  let tier: FailoverTier;
+  let template: Template;
+  let resources: Record<string, any>;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    ({ tier, template } = newTier());
+    resources = template.toJSON().Resources;
+  });
+
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html:
+  // with AutoScalingReplacingUpdate (WillReplace), a change of the LaunchTemplate property makes
+  // CloudFormation create a new group, keep the old one until the new one succeeds, and roll back to
+  // it otherwise; the matching CreationPolicy decides success by signals within the timeout.
+  test('every group is replaced on a release, and its creation waits for a signal from every instance', () => {
+    // THEN
+    for (const fleet of tier.zonalFleets) {
+      const group = resources[logicalIdOf(fleet.autoScalingGroup)];
+      expect(group.UpdatePolicy.AutoScalingReplacingUpdate).toEqual({ WillReplace: true });
+      expect(group.UpdatePolicy.AutoScalingRollingUpdate).toBeUndefined();
+      expect(group.CreationPolicy).toEqual({
+        AutoScalingCreationPolicy: { MinSuccessfulInstancesPercent: 100 },
+        ResourceSignal: { Count: 2, Timeout: 'PT15M' },
+      });
+      // The launch template's version is what a release changes: a new version, a new group.
+      expect(group.Properties.LaunchTemplate.Version).toEqual({
+        'Fn::GetAtt': [logicalIdOf(fleet.launchTemplate), 'LatestVersionNumber'],
+      });
+    }
+  });
+
+  test('zones are released one at a time, in the order of availabilityZones', () => {
+    // THEN
+    const ids = tier.zonalFleets.map((fleet) => logicalIdOf(fleet.autoScalingGroup));
+    expect(resources[ids[0]].DependsOn ?? []).not.toEqual(expect.arrayContaining([ids[1]]));
+    expect(resources[ids[0]].DependsOn ?? []).not.toEqual(expect.arrayContaining([ids[2]]));
+    expect(resources[ids[1]].DependsOn).toEqual(expect.arrayContaining([ids[0]]));
+    expect(resources[ids[2]].DependsOn).toEqual(expect.arrayContaining([ids[1]]));
+  });
+
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-signal.html
+  test("each zone's user data ends with a signal to its own group, sent once the health path answers", () => {
+    // THEN
+    for (const fleet of tier.zonalFleets) {
+      const text = launchTemplateUserDataText(resources[logicalIdOf(fleet.launchTemplate)]);
+      const agent = text.indexOf('amazon-cloudwatch-agent-ctl');
+      const application = text.indexOf('HEALTH_PATH');
+      const wait = text.indexOf("until curl --insecure --silent --fail --output /dev/null --max-time 5 'https://localhost/health'; do");
+      const success = text.indexOf(
+        `/opt/aws/bin/cfn-signal --exit-code 0 --stack '{"Ref":"AWS::StackName"}' --resource '${logicalIdOf(fleet.autoScalingGroup)}' --region '{"Ref":"AWS::Region"}'`,
+      );
+      expect(agent).toBeGreaterThan(0);
+      expect(application).toBeGreaterThan(agent);
+      expect(wait).toBeGreaterThan(application);
+      expect(success).toBeGreaterThan(wait);
+      // a failure signal when the deadline (a minute before the 15-minute timeout) passes first
+      expect(text).toContain('deadline=$(( $(date +%s) + 840 ))');
+      expect(text).toContain(`/opt/aws/bin/cfn-signal --exit-code 1 --stack '{"Ref":"AWS::StackName"}' --resource '${logicalIdOf(fleet.autoScalingGroup)}'`);
+      expect(text).toContain('[ -x /opt/aws/bin/cfn-signal ] || dnf install -y aws-cfn-bootstrap');
+    }
+  });
+
+  test('by default every group has a fixed size: min = max = desired = instancesPerAz, and no scaling policy', () => {
+    // THEN
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '2', MaxSize: '2', DesiredCapacity: '2' });
+    template.resourceCountIs('AWS::AutoScaling::ScalingPolicy', 0);
+  });
+
+  // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode.html
+  test('burstable instances run with unlimited CPU credits, set explicitly', () => {
+    // THEN
+    template.allResourcesProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ CreditSpecification: { CpuCredits: 'unlimited' }, InstanceType: 't3.medium' }),
+    });
+  });
+
+  test('the default image warns that a deploy may release a newer Amazon Linux 2023', () => {
+    // THEN
+    Annotations.fromStack(Stack.of(tier)).hasWarning(
+      '/TestStack/Tier',
+      Match.stringLikeRegexp(
+        '^No `machineImage`: the primary tier runs the latest Amazon Linux 2023, which CloudFormation resolves from its public SSM parameter at every deploy',
+      ),
+    );
+  });
+});
+
+describe('releases (options)', () => {
+  test('a pinned image does not warn; a non-burstable type sets no credit specification', () => {
+    // GIVEN / WHEN
+    const { stack, template } = newTier({
+      machineImage: ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-0123456789abcdef0' }),
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
+    });
+
+    // THEN
+    expect(
+      Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('imageFromSsm')),
+    ).toEqual([]);
+    template.allResourcesProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ CreditSpecification: Match.absent() }),
+    });
+  });
+
+  test('signalTimeout sets the creation policy timeout and the failure deadline a minute before it', () => {
+    // GIVEN / WHEN
+    const { template } = newTier({ signalTimeout: Duration.minutes(30) });
+
+    // THEN
+    for (const group of Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
+      expect(group.CreationPolicy.ResourceSignal).toEqual({ Count: 2, Timeout: 'PT30M' });
+    }
+    const lt = Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0];
+    expect(launchTemplateUserDataText(lt)).toContain('deadline=$(( $(date +%s) + 1740 ))');
+  });
+
+  test('the signal step quotes the health path for the shell', () => {
+    // GIVEN / WHEN
+    const { template } = newTier({ healthCheckPath: "/it's" });
+
+    // THEN
+    const lt = Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0];
+    expect(launchTemplateUserDataText(lt)).toContain("'https://localhost/it'\\''s'");
+  });
+});
+
+describe('capacity above the floor', () => {
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
+  test('maxInstancesPerAz above the floor: min = floor, no desired capacity (kept across deploys), CPU tracking per zone', () => {
+    // GIVEN / WHEN
+    const { tier, template } = newTier({ maxInstancesPerAz: 5 });
+
+    // THEN
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '2',
+      MaxSize: '5',
+      DesiredCapacity: Match.absent(),
+      DefaultInstanceWarmup: 180,
+    });
+    template.resourceCountIs('AWS::AutoScaling::ScalingPolicy', 3);
+    for (const fleet of tier.zonalFleets) {
+      template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+        AutoScalingGroupName: { Ref: logicalIdOf(fleet.autoScalingGroup) },
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingConfiguration: {
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' },
+          TargetValue: 50,
+        },
+      });
+    }
+    // signals wait for the floor: a new group starts at its minimum
+    for (const group of Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
+      expect(group.CreationPolicy.ResourceSignal.Count).toBe(2);
+    }
+  });
+
+  test('targetRequestsPerInstance adds request-count tracking on the tier target group, per zone', () => {
+    // GIVEN / WHEN
+    const { template } = newTier({ maxInstancesPerAz: 4, targetRequestsPerInstance: 600, targetCpuPercent: 40 });
+
+    // THEN
+    template.resourcePropertiesCountIs(
+      'AWS::AutoScaling::ScalingPolicy',
+      {
+        TargetTrackingConfiguration: Match.objectLike({
+          PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+          TargetValue: 600,
+        }),
+      },
+      3,
+    );
+    template.resourcePropertiesCountIs(
+      'AWS::AutoScaling::ScalingPolicy',
+      { TargetTrackingConfiguration: Match.objectLike({ TargetValue: 40 }) },
+      3,
+    );
+  });
+
+  test('the alarm behind the Route 53 capacity check keeps its threshold from the floor', () => {
+    // GIVEN / WHEN
+    const fixed = newTier().tier;
+    const scaling = newTier({ maxInstancesPerAz: 10 }).tier;
+
+    // THEN: 3 zones × floor 2 × 50 %
+    expect(scaling.minHealthyHosts).toBe(3);
+    expect(scaling.minHealthyHosts).toBe(fixed.minHealthyHosts);
+  });
+
+  test('scaling targets on a tier that does not scale warn that they have no effect', () => {
+    // GIVEN / WHEN
+    const { stack } = newTier({ targetCpuPercent: 60, targetRequestsPerInstance: 100 });
+
+    // THEN
+    Annotations.fromStack(stack).hasWarning(
+      '/TestStack/Tier',
+      '`targetCpuPercent` and `targetRequestsPerInstance` have no effect on the primary tier: it does not scale by target tracking (`maxInstancesPerAz` 2 is not above its floor `instancesPerAz` 2). [ack: multi-az-failover-service:scalingTargetsUnused]',
+    );
+  });
+
+  test.each<[string, Partial<FailoverTierProps>, string]>([
+    ['max below the floor', { maxInstancesPerAz: 1 }, '`maxInstancesPerAz` must be at least the floor `instancesPerAz` (2), got: 1'],
+    ['max not an integer', { maxInstancesPerAz: 2.5 }, '`maxInstancesPerAz` must be an integer from 1 to 100, got: 2.5'],
+    ['max above 100', { maxInstancesPerAz: 101 }, '`maxInstancesPerAz` must be an integer from 1 to 100, got: 101'],
+    ['CPU target 0', { targetCpuPercent: 0 }, '`targetCpuPercent` must be a number greater than 0 and at most 100, got: 0'],
+    ['request target 0', { targetRequestsPerInstance: 0 }, '`targetRequestsPerInstance` must be an integer from 1 to 1000000, got: 0'],
+    ['signal timeout below 5 minutes', { signalTimeout: Duration.seconds(90) }, '`signalTimeout` must be a whole number of minutes from 5 to 60 minutes, got: 1 minute 30 seconds'],
+    ['signal timeout above an hour', { signalTimeout: Duration.hours(2) }, '`signalTimeout` must be a whole number of minutes from 5 to 60 minutes, got: 2 hours'],
+    ['peak not an integer', { peakInstancesNeeded: 0 }, '`peakInstancesNeeded` must be an integer from 1 to 10000, got: 0'],
+    [
+      'peak above what survives a zone loss',
+      { peakInstancesNeeded: 5 },
+      "`peakInstancesNeeded` must be at most the floor the primary tier keeps after losing one of its 3 Availability Zones, 4 (`instancesPerAz` 2 × 2 zones), got: 5. Raise `instancesPerAz` to at least 3, or set `survivesAzLoss: false` to rely on scaling after a zone's loss",
+    ],
+    [
+      'peak without the check',
+      { survivesAzLoss: false, peakInstancesNeeded: 3 },
+      '`peakInstancesNeeded` is only checked with `survivesAzLoss`, got: peakInstancesNeeded 3 with survivesAzLoss false',
+    ],
+  ])('%s is refused', (_name, props, message) => {
+    // WHEN / THEN
+    expect(() => newTier(props)).toThrow(message);
+  });
+
+  test('the floor that survives a zone loss passes; survivesAzLoss false accepts a smaller floor', () => {
+    // WHEN / THEN
+    expect(() => newTier({ peakInstancesNeeded: 4 })).not.toThrow();
+    expect(() => newTier({ instancesPerAz: 1, survivesAzLoss: false })).not.toThrow();
+  });
+
+  test('static stability: for any zones and floor, the default peak passes and one instance more fails', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 100 }), (zones, floor) => {
+        const remaining = floor * (zones - 1);
+        // the default, floor total × (zones − 1) / zones
+        validateSurvivesAzLoss('primary', zones, floor, undefined, (floor * zones * (zones - 1)) / zones);
+        validateSurvivesAzLoss('primary', zones, floor, true, remaining);
+        expect(() => validateSurvivesAzLoss('primary', zones, floor, true, remaining + 1)).toThrow(
+          `after losing one of its ${zones} Availability Zones, ${remaining} (`,
+        );
+      }),
+      { seed: 20261126, numRuns: 200 },
+    );
+  });
+});
+
+test('a ZonalFleet builds its own user data: launchTemplateProps.userData is refused', () => {
+  // GIVEN
+  const { stack, tier } = newTier();
+
+  // WHEN / THEN
+  expect(
+    () =>
+      new ZonalFleet(stack, 'Extra', {
+        vpc: tier.loadBalancer.vpc!,
+        availabilityZone: AZS[0],
+        launchTemplateProps: { userData: ec2.UserData.forLinux() },
+        userDataParts: [],
+        healthCheckPath: '/health',
+        instances: 1,
+        targetGroup: tier.targetGroup,
+        loadBalancer: tier.loadBalancer,
+      }),
+  ).toThrow(
+    '`launchTemplateProps.userData` must be left out: pass the user data as `userDataParts`, which the fleet joins with its release signal, got: a UserData',
+  );
+});
