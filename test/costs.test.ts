@@ -116,8 +116,12 @@ describe('docs/COSTS.md', () => {
     expect(REQUIRED_ROWS.filter((row) => table[row] === undefined)).toEqual([]);
     const checked = Object.keys(table).filter((row) => COUNTERS[row] !== undefined);
     const template = Object.fromEntries(checked.map((row) => [row, COUNTERS[row](resources)]));
+    // Received: the doc's counts; expected: the template's.
     expect(Object.fromEntries(checked.map((row) => [row, table[row]]))).toEqual(template);
   });
+
+  // Wire it by adding `c: () => ({ secondaryMode: SecondaryMode.WARM_STANDBY })` to CONFIGURATIONS.
+  test.todo('configuration (c): the counts are the template’s, once `secondaryMode` exists');
 
   test('the parser reads a table whatever its column order, and keeps only whole-number counts', () => {
     // GIVEN
