@@ -11,7 +11,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { EgressMode, MultiAzFailoverService } from '../src';
+import { EgressMode, MultiAzFailoverService, SecondaryMode } from '../src';
 
 // The compliance gate: cdk-nag (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 rev 5, HIPAA Security)
 // and the AWS Control Tower proactive controls (cfn-guard) run as CDK validation plugins while
@@ -121,13 +121,17 @@ describe('compliance scanners', () => {
     expect(scan('ComplianceDefault', defaultStack)).toEqual([]);
   });
 
-  test('a stack with egress through NAT to allow-listed prefix lists has no unacknowledged finding', () => {
+  test('a stack with egress through NAT to allow-listed prefix lists, scaling and a warm standby has no unacknowledged finding', () => {
     expect(
       scan('ComplianceInternetEgress', (stack) => {
         new MultiAzFailoverService(stack, 'Service', {
           hostedZone: zone(stack),
           egress: EgressMode.INTERNET,
           egressPrefixLists: [ec2.PrefixList.fromPrefixListId(stack, 'Partner', 'pl-0123456789abcdef0')],
+          // target tracking on the primary, step scaling on the secondary
+          maxInstancesPerAz: 4,
+          targetRequestsPerInstance: 800,
+          secondaryMode: SecondaryMode.WARM_STANDBY,
         });
       }),
     ).toEqual([]);

@@ -256,7 +256,8 @@ def test_instances_per_az_sets_each_tier_size(custom):
 
 
 def test_instance_type_and_root_volume_size_reach_the_launch_templates(custom):
-    custom.template.resource_count_is("AWS::EC2::LaunchTemplate", 2)
+    # one per zone and tier (each one's user data signals its own zone's group): 2 zones × 2 tiers
+    custom.template.resource_count_is("AWS::EC2::LaunchTemplate", 4)
     custom.template.all_resources_properties(
         "AWS::EC2::LaunchTemplate",
         {
