@@ -372,7 +372,8 @@ export interface FailoverTierProps extends TierOptions {
   readonly alarmTopic?: sns.ITopic;
 
   /**
-   * Instances in each Availability Zone (minimum = maximum = desired). At least 1: a target
+   * Instances in each Availability Zone: the floor (minimum capacity), and the fixed size unless
+   * `maxInstancesPerAz` is larger. At least 1: a target
    * group without healthy targets makes the failover alias unhealthy.
    *
    * @default 2
@@ -440,8 +441,9 @@ const HSTS = 'max-age=31536000; includeSubDomains';
 /**
  * One complete serving tier: an internet-facing Application Load Balancer across the given
  * Availability Zones (HTTPS only with a TLS 1.2+ policy and HSTS, access logs,
- * invalid headers dropped), an HTTPS target group, one fixed-size Auto Scaling group per zone
- * from an encrypted, IMDSv2-only launch template in private subnets, the tier's alarms, and the
+ * invalid headers dropped), an HTTPS target group, one Auto Scaling group per zone
+ * (a {@link ZonalFleet}: a floor of `instancesPerAz`, released zone by zone behind health signals)
+ * from encrypted, IMDSv2-only launch templates in private subnets, the tier's alarms, and the
  * Route 53 HTTPS health check that decides whether the tier receives traffic.
  */
 export class FailoverTier extends Construct implements IFailoverTarget {

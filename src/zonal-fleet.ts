@@ -245,9 +245,16 @@ export class ZonalFleet extends Construct {
       // fails or times out, it deletes the new group and this one serves on. Capacity never drops.
       // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html
       updatePolicy: autoscaling.UpdatePolicy.replacingUpdate(),
-      signals: autoscaling.Signals.waitForMinCapacity({ timeout: signalTimeout, minSuccessPercentage: 100 }),
     });
     this.autoScalingGroup = group;
+    // The creation policy that the replacing update needs: every instance of the floor (a new group
+    // starts at its minimum) signals success within the timeout. Set on the L1 resource: the L2
+    // `signals` prop would also add `cloudformation:SignalResource` as an inline policy on the
+    // instance role, which the tier's customer-managed instance policy grants instead.
+    (group.node.defaultChild as autoscaling.CfnAutoScalingGroup).cfnOptions.creationPolicy = {
+      autoScalingCreationPolicy: { minSuccessfulInstancesPercent: 100 },
+      resourceSignal: { count: floor, timeout: signalTimeout.toIsoString() },
+    };
     userData.addUserDataPart(
       releaseSignalUserData({
         stackName: Aws.STACK_NAME,

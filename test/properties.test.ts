@@ -516,11 +516,12 @@ function checkTemplate(c: Case, { template, errors, refs }: Synthesized): void {
     }
 
     if (refs.key) {
-      const launchTemplate = one(
-        resources(template, 'AWS::EC2::LaunchTemplate', prefix),
-        `${name} launch template`,
-      ).Properties;
-      expect(launchTemplate.LaunchTemplateData.BlockDeviceMappings[0].Ebs.KmsKeyId).toEqual(refs.key);
+      // one launch template per zone
+      const launchTemplates = resources(template, 'AWS::EC2::LaunchTemplate', prefix);
+      expect(launchTemplates).toHaveLength(zoneCount);
+      for (const launchTemplate of launchTemplates) {
+        expect(launchTemplate.Properties.LaunchTemplateData.BlockDeviceMappings[0].Ebs.KmsKeyId).toEqual(refs.key);
+      }
     }
   }
 
@@ -533,7 +534,7 @@ function checkTemplate(c: Case, { template, errors, refs }: Synthesized): void {
   template.resourceCountIs('AWS::EC2::Subnet', c.vpcZones ? 0 : 2 * zoneCount);
   // EgressMode.ENDPOINTS_ONLY (the default): VPC endpoints in a new VPC, no NAT gateway anywhere
   template.resourceCountIs('AWS::EC2::NatGateway', 0);
-  template.resourceCountIs('AWS::EC2::VPCEndpoint', c.vpcZones ? 0 : 8);
+  template.resourceCountIs('AWS::EC2::VPCEndpoint', c.vpcZones ? 0 : 9);
   const buckets = resources(template, 'AWS::S3::Bucket');
   if (c.accessLogsBucket) {
     expect(buckets).toHaveLength(1);

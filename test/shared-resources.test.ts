@@ -923,6 +923,7 @@ describe('VPC endpoints and egress', () => {
       'LogsEndpoint',
       'KmsEndpoint',
       'StsEndpoint',
+      'CloudFormationEndpoint',
       'S3Endpoint',
     ]);
   });

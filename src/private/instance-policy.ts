@@ -26,7 +26,8 @@ export interface InstancePolicyProps {
  *   `PutRetentionPolicy`: a compromised host cannot shorten or forge other logs);
  * - session logging: log streams of the session log group, `DescribeLogGroups` (the agent checks
  *   that the group is encrypted), and `kms:Decrypt` on the session key;
- * - parameters under `parameterPrefix`, if set.
+ * - parameters under `parameterPrefix`, if set;
+ * - `cloudformation:SignalResource` on this stack, for the release signals.
  */
 export function instancePolicy(scope: Construct, role: iam.Role, props: InstancePolicyProps): iam.ManagedPolicy {
   const stack = Stack.of(scope);
@@ -50,6 +51,11 @@ export function instancePolicy(scope: Construct, role: iam.Role, props: Instance
       resources: ['*'],
     }),
     streamsOf(props.hostLogGroup),
+    // cfn-signal: the instances tell their group's creation policy that they are healthy. Without
+    // credentials CloudFormation checks stack membership; with the instance's credentials it checks
+    // this permission, on this stack only
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-signal.html).
+    new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [stack.stackId] }),
   ];
   if (props.sessionLogs) {
     statements.push(
