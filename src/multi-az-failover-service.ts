@@ -482,7 +482,8 @@ export class MultiAzFailoverService extends Construct {
     const primaryFloor = instancesPerAz ?? 2;
     const secondaryFloor = secondaryInstancesPerAz ?? (warm ? 1 : primaryFloor);
     const secondaryMax =
-      secondaryMaxInstancesPerAz ?? (warm ? primaryFloor : Math.max(secondaryFloor, maxInstancesPerAz ?? secondaryFloor));
+      secondaryMaxInstancesPerAz ??
+      (warm ? primaryFloor : Math.max(secondaryFloor, maxInstancesPerAz ?? secondaryFloor));
     validateSecondaryCapacity(secondaryFloor, secondaryMax, warm);
     this.secondary = tier('Secondary', FailoverPriority.SECONDARY, {
       ...secondaryRelease,

@@ -94,20 +94,20 @@ export class WarmStandby extends Construct {
     this.takeOverAlarms = [];
     this.standDownAlarms = [];
     for (const fleet of props.standby.zonalFleets) {
-      const scope = new Construct(this, fleet.node.id);
+      const zone = new Construct(this, fleet.node.id);
       const group = fleet.autoScalingGroup;
-      const takeOver = new autoscaling.StepScalingAction(scope, 'TakeOverAction', {
+      const takeOver = new autoscaling.StepScalingAction(zone, 'TakeOverAction', {
         autoScalingGroup: group,
         adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
       });
       takeOver.addAdjustment({ lowerBound: 0, adjustment: props.takeoverInstancesPerAz });
-      const standDown = new autoscaling.StepScalingAction(scope, 'StandDownAction', {
+      const standDown = new autoscaling.StepScalingAction(zone, 'StandDownAction', {
         autoScalingGroup: group,
         adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
       });
       standDown.addAdjustment({ lowerBound: 0, adjustment: fleet.floor });
 
-      const takeOverAlarm = new cloudwatch.Alarm(scope, 'TakeOver', {
+      const takeOverAlarm = new cloudwatch.Alarm(zone, 'TakeOver', {
         alarmDescription: `The primary has fewer than ${props.active.minHealthyHosts} healthy hosts, or the standby receives more than ${threshold} requests a minute: scale ${fleet.availabilityZone} of the standby to ${props.takeoverInstancesPerAz}`,
         metric: new cloudwatch.MathExpression({
           expression: `IF(${needed}, 1, 0)`,
@@ -121,7 +121,7 @@ export class WarmStandby extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       takeOverAlarm.addAlarmAction(new cw_actions.AutoScalingAction(takeOver));
-      const standDownAlarm = new cloudwatch.Alarm(scope, 'StandDown', {
+      const standDownAlarm = new cloudwatch.Alarm(zone, 'StandDown', {
         alarmDescription: `Neither signal of a takeover for ${STAND_DOWN_MINUTES} minutes: scale ${fleet.availabilityZone} of the standby back to ${fleet.floor}`,
         metric: new cloudwatch.MathExpression({
           expression: `IF(${needed}, 0, 1)`,

@@ -58,8 +58,7 @@ const COUNTERS: Record<string, (resources: Resources) => number> = {
     ) + ofType(r, 'AWS::EC2::EIP').length,
   'nat-gateways': (r) => ofType(r, 'AWS::EC2::NatGateway').length,
   'interface-endpoints': (r) => interfaceEndpoints(r).length,
-  'interface-endpoint-azs': (r) =>
-    sum(interfaceEndpoints(r).map((e) => e.SubnetIds.length)),
+  'interface-endpoint-azs': (r) => sum(interfaceEndpoints(r).map((e) => e.SubnetIds.length)),
   'gateway-endpoints': (r) => ofType(r, 'AWS::EC2::VPCEndpoint').filter((e) => e.VpcEndpointType === 'Gateway').length,
   'web-acls': (r) => ofType(r, 'AWS::WAFv2::WebACL').length,
   'waf-rules': (r) => sum(ofType(r, 'AWS::WAFv2::WebACL').map((acl) => acl.Rules.length)),

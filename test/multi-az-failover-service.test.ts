@@ -488,7 +488,11 @@ describe('with default props', () => {
     ['primary.targetGroup', (s) => s.primary.targetGroup.targetGroupArn, 'AWS::ElasticLoadBalancingV2::TargetGroup'],
     ['primary.httpsListener', (s) => s.primary.httpsListener.listenerArn, 'AWS::ElasticLoadBalancingV2::Listener'],
     ['primary.healthCheck', (s) => s.primary.healthCheck.healthCheckId, 'AWS::Route53::HealthCheck'],
-    ['primary.zonalFleets[0].launchTemplate', (s) => s.primary.zonalFleets[0].launchTemplate.launchTemplateId, 'AWS::EC2::LaunchTemplate'],
+    [
+      'primary.zonalFleets[0].launchTemplate',
+      (s) => s.primary.zonalFleets[0].launchTemplate.launchTemplateId,
+      'AWS::EC2::LaunchTemplate',
+    ],
     ['primary.instanceRole', (s) => s.primary.instanceRole.roleArn, 'AWS::IAM::Role'],
     ['alarmTopic', (s) => s.alarmTopic.topicArn, 'AWS::SNS::Topic'],
     ['encryptionKey', (s) => s.encryptionKey.keyArn, 'AWS::KMS::Key'],

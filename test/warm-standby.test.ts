@@ -50,9 +50,11 @@ describe('a warm-standby secondary', () => {
     expect(service.warmStandby!.takeOverAlarms).toHaveLength(3);
     service.secondary.zonalFleets.forEach((fleet, index) => {
       const group = { Ref: logicalIdOf(fleet.autoScalingGroup) };
-      const policies = Object.entries(template.findResources('AWS::AutoScaling::ScalingPolicy', {
-        Properties: { AutoScalingGroupName: group, PolicyType: 'StepScaling', AdjustmentType: 'ExactCapacity' },
-      }));
+      const policies = Object.entries(
+        template.findResources('AWS::AutoScaling::ScalingPolicy', {
+          Properties: { AutoScalingGroupName: group, PolicyType: 'StepScaling', AdjustmentType: 'ExactCapacity' },
+        }),
+      );
       expect(policies.map(([, p]) => p.Properties.StepAdjustments[0].ScalingAdjustment).sort()).toEqual([1, 2]);
       const takeOverPolicy = policies.find(([, p]) => p.Properties.StepAdjustments[0].ScalingAdjustment === 2)![0];
       const standDownPolicy = policies.find(([, p]) => p.Properties.StepAdjustments[0].ScalingAdjustment === 1)![0];
@@ -64,9 +66,7 @@ describe('a warm-standby secondary', () => {
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       });
       const expression = takeOver.Metrics.find((m: any) => m.Expression).Expression;
-      expect(expression).toBe(
-        'IF((FILL(activeHealthy, 0) < 3 OR FILL(standbyRequests, 0) > 1000), 1, 0)',
-      );
+      expect(expression).toBe('IF((FILL(activeHealthy, 0) < 3 OR FILL(standbyRequests, 0) > 1000), 1, 0)');
       const metricNames = takeOver.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [
         m.Id,
         m.MetricStat.Metric.MetricName,
@@ -188,7 +188,9 @@ describe('releases of the service', () => {
   test('secondaryRelease keeps the secondary on its own image while the primary follows machineImage', () => {
     // THEN
     for (const fleet of service.secondary.zonalFleets) {
-      expect(resources[logicalIdOf(fleet.launchTemplate)].Properties.LaunchTemplateData.ImageId).toBe('ami-0aaaaaaaaaaaaaaaa');
+      expect(resources[logicalIdOf(fleet.launchTemplate)].Properties.LaunchTemplateData.ImageId).toBe(
+        'ami-0aaaaaaaaaaaaaaaa',
+      );
     }
     for (const fleet of service.primary.zonalFleets) {
       expect(resources[logicalIdOf(fleet.launchTemplate)].Properties.LaunchTemplateData.ImageId).not.toBe(

@@ -7,8 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
 import { FailoverPriority, FailoverTier, FailoverTierProps, ZonalFleet } from '../src';
-import { validateSurvivesAzLoss } from '../src/private/validate';
 import { AZS, importedVpc, launchTemplateUserDataText, logicalIdOf, newStack } from './util';
+import { validateSurvivesAzLoss } from '../src/private/validate';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 
@@ -74,7 +74,9 @@ describe('releases (defaults)', () => {
       const text = launchTemplateUserDataText(resources[logicalIdOf(fleet.launchTemplate)]);
       const agent = text.indexOf('amazon-cloudwatch-agent-ctl');
       const application = text.indexOf('HEALTH_PATH');
-      const wait = text.indexOf("until curl --insecure --silent --fail --output /dev/null --max-time 5 'https://localhost/health'; do");
+      const wait = text.indexOf(
+        "until curl --insecure --silent --fail --output /dev/null --max-time 5 'https://localhost/health'; do",
+      );
       const success = text.indexOf(
         `/opt/aws/bin/cfn-signal --exit-code 0 --stack '{"Ref":"AWS::StackName"}' --resource '${logicalIdOf(fleet.autoScalingGroup)}' --region '{"Ref":"AWS::Region"}'`,
       );
@@ -84,14 +86,20 @@ describe('releases (defaults)', () => {
       expect(success).toBeGreaterThan(wait);
       // a failure signal when the deadline (a minute before the 15-minute timeout) passes first
       expect(text).toContain('deadline=$(( $(date +%s) + 840 ))');
-      expect(text).toContain(`/opt/aws/bin/cfn-signal --exit-code 1 --stack '{"Ref":"AWS::StackName"}' --resource '${logicalIdOf(fleet.autoScalingGroup)}'`);
+      expect(text).toContain(
+        `/opt/aws/bin/cfn-signal --exit-code 1 --stack '{"Ref":"AWS::StackName"}' --resource '${logicalIdOf(fleet.autoScalingGroup)}'`,
+      );
       expect(text).toContain('[ -x /opt/aws/bin/cfn-signal ] || dnf install -y aws-cfn-bootstrap');
     }
   });
 
   test('by default every group has a fixed size: min = max = desired = instancesPerAz, and no scaling policy', () => {
     // THEN
-    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '2', MaxSize: '2', DesiredCapacity: '2' });
+    template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '2',
+      MaxSize: '2',
+      DesiredCapacity: '2',
+    });
     template.resourceCountIs('AWS::AutoScaling::ScalingPolicy', 0);
   });
 
@@ -99,7 +107,10 @@ describe('releases (defaults)', () => {
   test('burstable instances run with unlimited CPU credits, set explicitly', () => {
     // THEN
     template.allResourcesProperties('AWS::EC2::LaunchTemplate', {
-      LaunchTemplateData: Match.objectLike({ CreditSpecification: { CpuCredits: 'unlimited' }, InstanceType: 't3.medium' }),
+      LaunchTemplateData: Match.objectLike({
+        CreditSpecification: { CpuCredits: 'unlimited' },
+        InstanceType: 't3.medium',
+      }),
     });
   });
 
@@ -123,9 +134,7 @@ describe('releases (options)', () => {
     });
 
     // THEN
-    expect(
-      Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('imageFromSsm')),
-    ).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('imageFromSsm'))).toEqual([]);
     template.allResourcesProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: Match.objectLike({ CreditSpecification: Match.absent() }),
     });
@@ -227,14 +236,42 @@ describe('capacity above the floor', () => {
   });
 
   test.each<[string, Partial<FailoverTierProps>, string]>([
-    ['max below the floor', { maxInstancesPerAz: 1 }, '`maxInstancesPerAz` must be at least the floor `instancesPerAz` (2), got: 1'],
-    ['max not an integer', { maxInstancesPerAz: 2.5 }, '`maxInstancesPerAz` must be an integer from 1 to 100, got: 2.5'],
+    [
+      'max below the floor',
+      { maxInstancesPerAz: 1 },
+      '`maxInstancesPerAz` must be at least the floor `instancesPerAz` (2), got: 1',
+    ],
+    [
+      'max not an integer',
+      { maxInstancesPerAz: 2.5 },
+      '`maxInstancesPerAz` must be an integer from 1 to 100, got: 2.5',
+    ],
     ['max above 100', { maxInstancesPerAz: 101 }, '`maxInstancesPerAz` must be an integer from 1 to 100, got: 101'],
-    ['CPU target 0', { targetCpuPercent: 0 }, '`targetCpuPercent` must be a number greater than 0 and at most 100, got: 0'],
-    ['request target 0', { targetRequestsPerInstance: 0 }, '`targetRequestsPerInstance` must be an integer from 1 to 1000000, got: 0'],
-    ['signal timeout below 5 minutes', { signalTimeout: Duration.seconds(90) }, '`signalTimeout` must be a whole number of minutes from 5 to 60 minutes, got: 1 minute 30 seconds'],
-    ['signal timeout above an hour', { signalTimeout: Duration.hours(2) }, '`signalTimeout` must be a whole number of minutes from 5 to 60 minutes, got: 2 hours'],
-    ['peak not an integer', { peakInstancesNeeded: 0 }, '`peakInstancesNeeded` must be an integer from 1 to 10000, got: 0'],
+    [
+      'CPU target 0',
+      { targetCpuPercent: 0 },
+      '`targetCpuPercent` must be a number greater than 0 and at most 100, got: 0',
+    ],
+    [
+      'request target 0',
+      { targetRequestsPerInstance: 0 },
+      '`targetRequestsPerInstance` must be an integer from 1 to 1000000, got: 0',
+    ],
+    [
+      'signal timeout below 5 minutes',
+      { signalTimeout: Duration.seconds(90) },
+      '`signalTimeout` must be a whole number of minutes from 5 to 60 minutes, got: 1 minute 30 seconds',
+    ],
+    [
+      'signal timeout above an hour',
+      { signalTimeout: Duration.hours(2) },
+      '`signalTimeout` must be a whole number of minutes from 5 to 60 minutes, got: 2 hours',
+    ],
+    [
+      'peak not an integer',
+      { peakInstancesNeeded: 0 },
+      '`peakInstancesNeeded` must be an integer from 1 to 10000, got: 0',
+    ],
     [
       'peak above what survives a zone loss',
       { peakInstancesNeeded: 5 },

@@ -82,7 +82,12 @@ export function validateDays(prop: string, value: Duration | undefined, minDays:
 }
 
 /** Throws unless `value` is a whole number of minutes in [minMinutes, maxMinutes]. Tokens and `undefined` pass. */
-export function validateMinutes(prop: string, value: Duration | undefined, minMinutes: number, maxMinutes: number): void {
+export function validateMinutes(
+  prop: string,
+  value: Duration | undefined,
+  minMinutes: number,
+  maxMinutes: number,
+): void {
   if (value === undefined || value.isUnresolved()) {
     return;
   }
@@ -113,7 +118,11 @@ export function validateSurvivesAzLoss(
     }
     return;
   }
-  if (peakInstancesNeeded === undefined || Token.isUnresolved(peakInstancesNeeded) || Token.isUnresolved(instancesPerAz)) {
+  if (
+    peakInstancesNeeded === undefined ||
+    Token.isUnresolved(peakInstancesNeeded) ||
+    Token.isUnresolved(instancesPerAz)
+  ) {
     return;
   }
   const remaining = instancesPerAz * (zones - 1);
