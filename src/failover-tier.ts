@@ -896,6 +896,7 @@ function validateProps(region: string, props: FailoverTierProps): void {
   validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
   validateParameterPrefix('parameterPrefix', props.parameterPrefix);
   validateInteger('healthCheckFailureThreshold', props.healthCheckFailureThreshold, 1, 10);
+  validateConcrete('maxInstancesPerAz', props.maxInstancesPerAz, 'whether the zones scale');
   validateInteger('maxInstancesPerAz', props.maxInstancesPerAz, 1, 100);
   const floor = props.instancesPerAz ?? 2;
   if (

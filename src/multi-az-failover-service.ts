@@ -619,7 +619,7 @@ function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): vo
   }
   validateConcrete('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 'the unhealthy-host alarm threshold');
   validateInteger('secondaryInstancesPerAz', props.secondaryInstancesPerAz, 1, 100);
-  validateConcrete('secondaryMaxInstancesPerAz', props.secondaryMaxInstancesPerAz, 'the scaling of the secondary');
+  validateConcrete('secondaryMaxInstancesPerAz', props.secondaryMaxInstancesPerAz, 'whether the zones scale');
   validateInteger('secondaryMaxInstancesPerAz', props.secondaryMaxInstancesPerAz, 1, 100);
   validateTagValue('environment', props.environment);
   validateTagValue('costCenter', props.costCenter);

@@ -1219,6 +1219,16 @@ describe('props the construct derives values from', () => {
       '`secondaryInstancesPerAz` must be a concrete value, not a token (the construct derives the unhealthy-host alarm threshold from it at synth time), got: a token',
     ],
     [
+      'maxInstancesPerAz',
+      (stack) => ({ maxInstancesPerAz: new CfnParameter(stack, 'N', { type: 'Number' }).valueAsNumber }),
+      '`maxInstancesPerAz` must be a concrete value, not a token (the construct derives whether the zones scale from it at synth time), got: a token',
+    ],
+    [
+      'secondaryMaxInstancesPerAz',
+      (stack) => ({ secondaryMaxInstancesPerAz: new CfnParameter(stack, 'N', { type: 'Number' }).valueAsNumber }),
+      '`secondaryMaxInstancesPerAz` must be a concrete value, not a token (the construct derives whether the zones scale from it at synth time), got: a token',
+    ],
+    [
       'unhealthyHostThresholdPercent',
       (stack) => ({ unhealthyHostThresholdPercent: new CfnParameter(stack, 'P', { type: 'Number' }).valueAsNumber }),
       '`unhealthyHostThresholdPercent` must be a concrete value, not a token (the construct derives the unhealthy-host alarm threshold from it at synth time), got: a token',
