@@ -106,6 +106,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // keep each file fast; two of them share a 2-core machine.
       maxWorkers: 2,
       workerIdleMemoryLimit: '1GB',
+      // Coverage of src/ only, by instrumenting it (babel): V8's coverage counts every block of
+      // aws-cdk-lib too, which makes the suites take about 45% more CPU time (babel: about 15%).
+      coverageProvider: 'babel',
     },
   },
 
