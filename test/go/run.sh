@@ -32,7 +32,7 @@ echo "Ran examples/go's tests (${SECONDS}s)"
 
 # --- 2. Both examples through the CDK CLI, the templates compared --------------------------
 (cd examples/go && go build -o "$OUT/payment-api" .)
-cdk_synth_quiet "$OUT" typescript
+typescript_example_synth "$OUT"
 cdk_synth_quiet "$OUT" go --app "$OUT/payment-api"
 python3 test/consumers/compare_templates.py "$OUT/typescript" "$OUT/go" go
 echo "test/go/run.sh: passed (${SECONDS}s)"

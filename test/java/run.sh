@@ -43,7 +43,7 @@ echo "Built examples/java and ran its tests (${SECONDS}s)"
 # --- 3. Both examples through the CDK CLI, the templates compared --------------------------
 OUT="$ROOT/examples/java/target/synth"
 mkdir -p "$OUT"
-cdk_synth_quiet "$OUT" typescript
+typescript_example_synth "$OUT"
 CLASSPATH_ARG="examples/java/target/classes:$(cat examples/java/target/classpath.txt)"
 cdk_synth_quiet "$OUT" java --app "java -cp $CLASSPATH_ARG com.example.payments.PaymentApiApp"
 python3 test/consumers/compare_templates.py "$OUT/typescript" "$OUT/java" java
