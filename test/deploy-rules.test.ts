@@ -62,6 +62,15 @@ function synth(
   return { stack, service, template: Template.fromStack(stack) };
 }
 
+/** `synth(shape)` without options, synthesized once per shape: the tests that use it only read it. */
+const synthesizedShapes = new Map<Shape, ReturnType<typeof synth>>();
+function synthShape(shape: Shape): ReturnType<typeof synth> {
+  if (!synthesizedShapes.has(shape)) {
+    synthesizedShapes.set(shape, synth(shape));
+  }
+  return synthesizedShapes.get(shape)!;
+}
+
 type Resources = Record<string, { Type: string; Properties?: any; DeletionPolicy?: string; DependsOn?: string[] }>;
 
 function resourcesOf(template: Template): Resources {
@@ -76,7 +85,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
   // perform: SNS:Publish". A Deny-only policy (what `enforceSSL` alone creates) silences alarms.
   test('every topic policy allows this account’s CloudWatch alarms to publish, and denies only requests without TLS', () => {
     // GIVEN
-    const { template } = synth(shape);
+    const { template } = synthShape(shape);
     const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
 
     // THEN
@@ -120,7 +129,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
   // CloudWatch does not set on its KMS requests.
   test('the key of an encrypted alarm topic lets CloudWatch encrypt, with no condition it cannot meet', () => {
     // GIVEN
-    const { template } = synth(shape);
+    const { template } = synthShape(shape);
     const keys = template.findResources('AWS::KMS::Key');
     const topics = Object.values(template.findResources('AWS::SNS::Topic'));
 
@@ -149,7 +158,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
   // (Fn::GetAtt) is never reused, whatever the deletion policy.
   test('nothing kept after a failed create or a delete holds a name that a retry or a redeploy would reuse', () => {
     // GIVEN
-    const { template } = synth(shape);
+    const { template } = synthShape(shape);
 
     // THEN
     for (const [id, resource] of Object.entries(resourcesOf(template))) {
@@ -203,7 +212,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
   // out entirely with sessionLogging: false, for accounts that already manage it.
   test('the account-wide Session Manager preferences are updated in place, never kept, and can be left out', () => {
     // GIVEN
-    const { template } = synth(shape);
+    const { template } = synthShape(shape);
     const { template: without } = synth(shape, { props: { sessionLogging: false } });
 
     // THEN
@@ -227,7 +236,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
   // exempt that role, or the key could never be created.
   test('the guard rails of every new key exempt the CloudFormation execution role', () => {
     // GIVEN
-    const { template } = synth(shape);
+    const { template } = synthShape(shape);
 
     // THEN
     for (const key of Object.values(template.findResources('AWS::KMS::Key'))) {
@@ -265,7 +274,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
 
   test('every HTTPS listener accepts TLS 1.2, so that Route 53 health checks can connect', () => {
     // GIVEN
-    const { template } = synth(shape);
+    const { template } = synthShape(shape);
 
     // THEN
     const https = Object.values(
@@ -291,7 +300,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
     ['adding a zone', ['eu-west-1a', 'eu-west-1b', 'eu-west-1c', 'eu-west-1d'], ZONES],
   ])('%s leaves every kept zone’s resources untouched', (_change, after, kept) => {
     // GIVEN
-    const before = resourcesOf(synth(shape).template);
+    const before = resourcesOf(synthShape(shape).template);
 
     // WHEN
     const changed = resourcesOf(synth(shape, { availabilityZones: after }).template);
@@ -332,7 +341,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
   // Placeholder instances pass every health check: a deploy without the application must say so.
   test('without userData, synth warns that the instances run a placeholder', () => {
     // GIVEN
-    const { stack } = synth(shape);
+    const { stack } = synthShape(shape);
 
     // THEN
     const warnings = Annotations.fromStack(stack).findWarning(

@@ -5,8 +5,20 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { FailoverDrills, MultiAzFailoverService, MultiAzFailoverServiceProps } from '../src';
 import { AZS, importedVpc, importedZone, newStack, privateSubnetId, publicSubnetId } from './util';
 
-/** A service over a new VPC in the three test zones, with `props`. */
+/**
+ * A service over a new VPC in the three test zones, with `props` (plain data). Synthesized once per
+ * `props`: the tests only read what it returns.
+ */
+const synthesized = new Map<string, ReturnType<typeof build>>();
 function synth(props: Partial<MultiAzFailoverServiceProps> = {}) {
+  const key = JSON.stringify(props);
+  if (!synthesized.has(key)) {
+    synthesized.set(key, build(props));
+  }
+  return synthesized.get(key)!;
+}
+
+function build(props: Partial<MultiAzFailoverServiceProps>) {
   const stack = newStack();
   const service = new MultiAzFailoverService(stack, 'Service', {
     hostedZone: importedZone(stack),

@@ -10,14 +10,8 @@
 #    templates to be equal as parsed JSON (test/consumers/compare_templates.py).
 # Go's module and build caches are in the cache folder (build-tools/cache-env.sh).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
-. build-tools/cache-env.sh
-
-fail() {
-  echo "test/go/run.sh: $*" >&2
-  exit 1
-}
+# ROOT (the working directory), the cache folder's variables, fail and cdk_synth_quiet.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/prelude.sh"
 command -v go >/dev/null || fail "no 'go' on PATH: install Go 1.26 or newer (go.dev/dl), which github.com/aws/aws-cdk-go/awscdk/v2 requires"
 
 MODULE_DIR="dist/go/multiazfailoverservice"
@@ -36,16 +30,9 @@ trap 'rm -rf "$OUT"' EXIT
 (cd examples/go && go vet ./... && go test -count=1 ./...)
 echo "Ran examples/go's tests (${SECONDS}s)"
 
-# cdk synth's warnings (the placeholder application) are expected; shown only when it fails.
-synth() {
-  local name="$1"
-  shift
-  npx cdk synth --quiet -o "$OUT/$name" "$@" >"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log" >&2; fail "cdk synth of the $name example failed"; }
-}
-
 # --- 2. Both examples through the CDK CLI, the templates compared --------------------------
 (cd examples/go && go build -o "$OUT/payment-api" .)
-synth typescript
-synth go --app "$OUT/payment-api"
+typescript_example_synth "$OUT"
+cdk_synth_quiet "$OUT" go --app "$OUT/payment-api"
 python3 test/consumers/compare_templates.py "$OUT/typescript" "$OUT/go" go
 echo "test/go/run.sh: passed (${SECONDS}s)"

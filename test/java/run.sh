@@ -9,14 +9,8 @@
 # 3. synthesizes examples/java and examples/typescript with the CDK CLI and requires the two
 #    templates to be equal as parsed JSON (test/consumers/compare_templates.py).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
-. build-tools/cache-env.sh
-
-fail() {
-  echo "test/java/run.sh: $*" >&2
-  exit 1
-}
+# ROOT (the working directory), the cache folder's variables, fail and cdk_synth_quiet.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/prelude.sh"
 command -v java >/dev/null || fail "no 'java' on PATH: install a JDK 17 or newer (Debian: apt-get install openjdk-17-jdk-headless)"
 command -v mvn >/dev/null || fail "no 'mvn' on PATH: install Apache Maven 3.8 or newer (Debian: apt-get install maven)"
 
@@ -46,18 +40,11 @@ mvn --batch-mode "-Dmaven.repo.local=$MAFS_M2" -f examples/java/pom.xml \
 [ -f examples/java/target/classpath.txt ] || fail "mvn test failed (see above)"
 echo "Built examples/java and ran its tests (${SECONDS}s)"
 
-# cdk synth's warnings (the placeholder application) are expected; shown only when it fails.
-synth() {
-  local name="$1"
-  shift
-  npx cdk synth --quiet -o "$OUT/$name" "$@" >"$OUT/$name.log" 2>&1 || { cat "$OUT/$name.log" >&2; fail "cdk synth of the $name example failed"; }
-}
-
 # --- 3. Both examples through the CDK CLI, the templates compared --------------------------
 OUT="$ROOT/examples/java/target/synth"
 mkdir -p "$OUT"
-synth typescript
+typescript_example_synth "$OUT"
 CLASSPATH_ARG="examples/java/target/classes:$(cat examples/java/target/classpath.txt)"
-synth java --app "java -cp $CLASSPATH_ARG com.example.payments.PaymentApiApp"
+cdk_synth_quiet "$OUT" java --app "java -cp $CLASSPATH_ARG com.example.payments.PaymentApiApp"
 python3 test/consumers/compare_templates.py "$OUT/typescript" "$OUT/java" java
 echo "test/java/run.sh: passed (${SECONDS}s)"

@@ -8,14 +8,8 @@
 # The two templates must be equal (test/consumers/compare_templates.py). Everything comes from the
 # registries' caches where it can (npm --prefer-offline; pip's wheelhouse in the cache folder).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
-. build-tools/cache-env.sh
-
-fail() {
-  echo "test/new-project/run.sh: $*" >&2
-  exit 1
-}
+# ROOT (the working directory), the cache folder's variables, fail and cdk_synth_quiet.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/prelude.sh"
 
 # The first fenced block after `<!-- new-project:NAME`, from README.md.
 readme_block() {

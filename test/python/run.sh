@@ -10,8 +10,8 @@
 # cache is kept outside the clone, so only the first run on a machine downloads aws-cdk-lib.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+# ROOT (the working directory), the cache folder's variables, fail and typescript_example_synth.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/prelude.sh"
 
 VENV="$ROOT/.venv-pytest"
 # pip's cache and wheelhouse live outside the clone (README, "Contributing"), so fresh clones are warm.
@@ -20,11 +20,6 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 # Nothing from the source tree or the user's site-packages may leak into the test interpreter.
 unset PYTHONPATH
 export PYTHONNOUSERSITE=1
-
-fail() {
-  echo "test/python/run.sh: $*" >&2
-  exit 1
-}
 
 # --- 1. The single wheel in dist/python ------------------------------------------------------
 shopt -s nullglob
@@ -135,8 +130,7 @@ echo "Installed $(basename "$WHEEL") with aws-cdk-lib $CDK_VERSION and construct
 # --- 4. The TypeScript example, synthesized by the CDK CLI for the parity test ----------------
 SYNTH_DIR="$VENV/synth"
 mkdir -p "$SYNTH_DIR"
-echo "Synthesizing examples/typescript/app.ts into $SYNTH_DIR/typescript"
-npx cdk synth --quiet -o "$SYNTH_DIR/typescript" >/dev/null
+typescript_example_synth "$SYNTH_DIR"
 echo "Synthesized the TypeScript example (${SECONDS}s)"
 
 # --- 5. pytest with the virtual environment's interpreter ------------------------------------

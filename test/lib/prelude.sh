@@ -1,0 +1,38 @@
+# Sourced (not run) by the consumer tests (test/{python,java,go,new-project}/run.sh)
+# after their `set -euo pipefail`:
+#   - ROOT: the repository root, and the working directory from here on;
+#   - the cache folder's variables (build-tools/cache-env.sh: MAFS_CACHE_DIR, MAFS_M2, GOMODCACHE...);
+#   - fail MESSAGE: prints "<the sourcing script, relative to ROOT>: MESSAGE" to stderr and exits 1;
+#   - cdk_synth_quiet OUT NAME [cdk synth args...]: `cdk synth --quiet -o OUT/NAME`, its output kept in
+#     OUT/NAME.log and shown only when it fails (the examples' placeholder warnings are expected);
+#   - typescript_example_synth OUT: the TypeScript example's cloud assembly in OUT/typescript.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+MAFS_TEST_SCRIPT="$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)/$(basename "${BASH_SOURCE[1]}")"
+MAFS_TEST_SCRIPT="${MAFS_TEST_SCRIPT#"$ROOT"/}"
+cd "$ROOT"
+. build-tools/cache-env.sh
+
+fail() {
+  echo "$MAFS_TEST_SCRIPT: $*" >&2
+  exit 1
+}
+
+cdk_synth_quiet() {
+  local out="$1" name="$2"
+  shift 2
+  npx cdk synth --quiet -o "$out/$name" "$@" >"$out/$name.log" 2>&1 || { cat "$out/$name.log" >&2; fail "cdk synth of the $name example failed"; }
+}
+
+# In `build`, `synth:example` has just written the example's assembly to cdk.out: it is copied when
+# nothing the example is made from changed after it (src/, examples/typescript/, tsconfig.dev.json,
+# cdk.json, package-lock.json), instead of synthesizing the same app again; otherwise synthesized.
+typescript_example_synth() {
+  local out="$1"
+  if [ -f cdk.out/manifest.json ] && [ -z "$(find src examples/typescript tsconfig.dev.json cdk.json package-lock.json \
+    -newer cdk.out/manifest.json -print -quit)" ]; then
+    cp -R cdk.out "$out/typescript"
+    echo "The TypeScript example's assembly: cdk.out (newer than src/ and examples/typescript/)"
+  else
+    cdk_synth_quiet "$out" typescript
+  fi
+}
