@@ -1,40 +1,31 @@
 import { Duration, Fn, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EgressMode, FailoverPriority, FailoverTier, FailoverTierProps, IFailoverTarget } from '../src';
-import { AZS, importedVpc, logicalIdOf, newStack, privateSubnetId, publicSubnetId, userDataText } from './util';
+import {
+  AZS,
+  CERTIFICATE_ARN,
+  logicalIdOf,
+  newStack,
+  newTier,
+  privateSubnetId,
+  publicSubnetId,
+  userDataText,
+} from './util';
 
 /** The name of the test's host log group. */
 function hostLogGroupName(stack: Stack): string {
   return (stack.node.findChild('HostLogs') as logs.LogGroup).logGroupName;
 }
 
-const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 const WEB_ACL_ARN =
   'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/payments/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
 
 type ExtraProps = Partial<FailoverTierProps>;
-
-/** A primary tier over the imported test VPC with its required dependencies; `props` may override any of them. */
-function newTier(props: (stack: Stack) => ExtraProps = () => ({}), stack: Stack = newStack()) {
-  const tier = new FailoverTier(stack, 'Tier', {
-    priority: FailoverPriority.PRIMARY,
-    vpc: importedVpc(stack),
-    availabilityZones: AZS,
-    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
-    encryptionKey: new kms.Key(stack, 'Key'),
-    accessLogsBucket: new s3.Bucket(stack, 'Bucket'),
-    hostLogGroup: new logs.LogGroup(stack, 'HostLogs'),
-    ...props(stack),
-  });
-  return { stack, tier, template: Template.fromStack(stack) };
-}
 
 describe('with default props', () => {
   let stack: Stack;

@@ -1,8 +1,13 @@
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
+import { FailoverPriority, FailoverTier, FailoverTierProps } from '../src';
 
 /** The region of every test stack. */
 export const REGION = 'eu-west-1';
@@ -13,6 +18,30 @@ export const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 /** The hosted zone every test imports. */
 export const ZONE_ID = 'Z0123456789EXAMPLEABC';
 export const ZONE_NAME = 'payments.example.com';
+
+/** The certificate the test tiers import. */
+export const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666';
+
+/**
+ * A primary tier (three zones) over the imported test VPC with its required dependencies (the
+ * certificate, a key, a bucket and the host log group `HostLogs`); `props` may override any of them.
+ */
+export function newTier(
+  props: (stack: Stack) => Partial<FailoverTierProps> = () => ({}),
+  stack: Stack = newStack(),
+): { stack: Stack; tier: FailoverTier; template: Template } {
+  const tier = new FailoverTier(stack, 'Tier', {
+    priority: FailoverPriority.PRIMARY,
+    vpc: importedVpc(stack),
+    availabilityZones: AZS,
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
+    encryptionKey: new kms.Key(stack, 'Key'),
+    accessLogsBucket: new s3.Bucket(stack, 'Bucket'),
+    hostLogGroup: new logs.LogGroup(stack, 'HostLogs'),
+    ...props(stack),
+  });
+  return { stack, tier, template: Template.fromStack(stack) };
+}
 
 /** A stack with an explicit region, in a new app. */
 export function newStack(id = 'TestStack'): Stack {

@@ -1,31 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as fc from 'fast-check';
-import { FailoverPriority, FailoverTier, FailoverTierProps, ZonalFleet } from '../src';
-import { AZS, importedVpc, launchTemplateUserDataText, logicalIdOf, newStack } from './util';
+import { FailoverTier, FailoverTierProps, ZonalFleet } from '../src';
+import { AZS, launchTemplateUserDataText, logicalIdOf, newTier } from './util';
 import { validateSurvivesAzLoss } from '../src/private/validate';
-
-const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-1111-2222-3333-444455556666';
-
-/** A primary tier (three zones, one ZonalFleet each) over the imported test VPC. */
-function newTier(props: Partial<FailoverTierProps> = {}, stack: Stack = newStack()) {
-  const tier = new FailoverTier(stack, 'Tier', {
-    priority: FailoverPriority.PRIMARY,
-    vpc: importedVpc(stack),
-    availabilityZones: AZS,
-    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN),
-    encryptionKey: new kms.Key(stack, 'Key'),
-    accessLogsBucket: new s3.Bucket(stack, 'Bucket'),
-    hostLogGroup: new logs.LogGroup(stack, 'HostLogs'),
-    ...props,
-  });
-  return { stack, tier, template: Template.fromStack(stack) };
-}
 
 describe('releases (defaults)', () => {
   let tier: FailoverTier;
@@ -128,10 +107,10 @@ describe('releases (defaults)', () => {
 describe('releases (options)', () => {
   test('a pinned image does not warn; a non-burstable type sets no credit specification', () => {
     // GIVEN / WHEN
-    const { stack, template } = newTier({
+    const { stack, template } = newTier(() => ({
       machineImage: ec2.MachineImage.genericLinux({ 'eu-west-1': 'ami-0123456789abcdef0' }),
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
-    });
+    }));
 
     // THEN
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('imageFromSsm'))).toEqual([]);
@@ -142,7 +121,7 @@ describe('releases (options)', () => {
 
   test('signalTimeout sets the creation policy timeout and the failure deadline a minute before it', () => {
     // GIVEN / WHEN
-    const { template } = newTier({ signalTimeout: Duration.minutes(30) });
+    const { template } = newTier(() => ({ signalTimeout: Duration.minutes(30) }));
 
     // THEN
     for (const group of Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
@@ -154,7 +133,7 @@ describe('releases (options)', () => {
 
   test('the signal step quotes the health path for the shell', () => {
     // GIVEN / WHEN
-    const { template } = newTier({ healthCheckPath: "/it's" });
+    const { template } = newTier(() => ({ healthCheckPath: "/it's" }));
 
     // THEN
     const lt = Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0];
@@ -166,7 +145,7 @@ describe('capacity above the floor', () => {
   // https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html
   test('maxInstancesPerAz above the floor: min = floor, no desired capacity (kept across deploys), CPU tracking per zone', () => {
     // GIVEN / WHEN
-    const { tier, template } = newTier({ maxInstancesPerAz: 5 });
+    const { tier, template } = newTier(() => ({ maxInstancesPerAz: 5 }));
 
     // THEN
     template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
@@ -194,7 +173,11 @@ describe('capacity above the floor', () => {
 
   test('targetRequestsPerInstance adds request-count tracking on the tier target group, per zone', () => {
     // GIVEN / WHEN
-    const { template } = newTier({ maxInstancesPerAz: 4, targetRequestsPerInstance: 600, targetCpuPercent: 40 });
+    const { template } = newTier(() => ({
+      maxInstancesPerAz: 4,
+      targetRequestsPerInstance: 600,
+      targetCpuPercent: 40,
+    }));
 
     // THEN
     template.resourcePropertiesCountIs(
@@ -217,7 +200,7 @@ describe('capacity above the floor', () => {
   test('the alarm behind the Route 53 capacity check keeps its threshold from the floor', () => {
     // GIVEN / WHEN
     const fixed = newTier().tier;
-    const scaling = newTier({ maxInstancesPerAz: 10 }).tier;
+    const scaling = newTier(() => ({ maxInstancesPerAz: 10 })).tier;
 
     // THEN: 3 zones × floor 2 × 50 %
     expect(scaling.minHealthyHosts).toBe(3);
@@ -226,7 +209,7 @@ describe('capacity above the floor', () => {
 
   test('scaling targets on a tier that does not scale warn that they have no effect', () => {
     // GIVEN / WHEN
-    const { stack } = newTier({ targetCpuPercent: 60, targetRequestsPerInstance: 100 });
+    const { stack } = newTier(() => ({ targetCpuPercent: 60, targetRequestsPerInstance: 100 }));
 
     // THEN
     Annotations.fromStack(stack).hasWarning(
@@ -284,13 +267,13 @@ describe('capacity above the floor', () => {
     ],
   ])('%s is refused', (_name, props, message) => {
     // WHEN / THEN
-    expect(() => newTier(props)).toThrow(message);
+    expect(() => newTier(() => props)).toThrow(message);
   });
 
   test('the floor that survives a zone loss passes; survivesAzLoss false accepts a smaller floor', () => {
     // WHEN / THEN
-    expect(() => newTier({ peakInstancesNeeded: 4 })).not.toThrow();
-    expect(() => newTier({ instancesPerAz: 1, survivesAzLoss: false })).not.toThrow();
+    expect(() => newTier(() => ({ peakInstancesNeeded: 4 }))).not.toThrow();
+    expect(() => newTier(() => ({ instancesPerAz: 1, survivesAzLoss: false }))).not.toThrow();
   });
 
   test('static stability: for any zones and floor, the default peak passes and one instance more fails', () => {
