@@ -3,7 +3,6 @@ import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,6 +18,7 @@ import { IFailoverTarget } from './failover-target';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
 import { hostLoggingUserData } from './private/host-logging';
 import { instancePolicy } from './private/instance-policy';
+import { notify } from './private/notify';
 import { placeholderUserData } from './private/placeholder-user-data';
 import {
   validateAccessLogsBucket,
@@ -813,15 +813,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       evaluationPeriods: 2,
       treatMissingData: cloudwatch.TreatMissingData.MISSING,
     });
-    for (const action of [
-      ...(props.alarmTopic ? [new cw_actions.SnsAction(props.alarmTopic)] : []),
-      ...(props.alarmActions ?? []),
-    ]) {
-      this.healthAlarm.addAlarmAction(action);
-    }
-    if (props.alarmTopic) {
-      this.healthAlarm.addOkAction(new cw_actions.SnsAction(props.alarmTopic));
-    }
+    notify([this.healthAlarm], props.alarmTopic, props.alarmActions);
     this.capacityHealthCheck = new route53.HealthCheck(this, 'CapacityHealthCheck', {
       type: route53.HealthCheckType.CLOUDWATCH_METRIC,
       alarmIdentifier: { name: this.healthAlarm.alarmName, region: Stack.of(this).region },

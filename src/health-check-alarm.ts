@@ -1,9 +1,9 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { notify } from './private/notify';
 
 /** The only region where Route 53 publishes health-check metrics. */
 const ROUTE53_METRICS_REGION = 'us-east-1';
@@ -64,9 +64,6 @@ export class HealthCheckAlarm extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (props.alarmTopic) {
-      this.alarm.addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
-      this.alarm.addOkAction(new cw_actions.SnsAction(props.alarmTopic));
-    }
+    notify([this.alarm], props.alarmTopic);
   }
 }

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { notify } from './private/notify';
 import { validateConcrete, validateInteger, validatePercent, validatePositiveDuration } from './private/validate';
 
 /**
@@ -205,13 +205,6 @@ export class TierAlarms extends Construct {
       ...(this.loadBalancer5xxAlarm ? [this.loadBalancer5xxAlarm] : []),
       ...(this.desyncAlarm ? [this.desyncAlarm] : []),
     ];
-    for (const alarm of this.all) {
-      if (props.alarmTopic) {
-        const action = new cw_actions.SnsAction(props.alarmTopic);
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-      alarm.addAlarmAction(...(props.alarmActions ?? []));
-    }
+    notify(this.all, props.alarmTopic, props.alarmActions);
   }
 }

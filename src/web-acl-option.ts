@@ -1,11 +1,11 @@
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { notify } from './private/notify';
 
 /** The AWS managed rule groups of the web ACL that `WebAclOption.managedRules()` creates, in priority order. */
 const MANAGED_RULE_GROUPS = [
@@ -308,10 +308,7 @@ class ManagedWebAcl extends WebAclOption {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (context.alarmTopic) {
-      blocked.addAlarmAction(new cw_actions.SnsAction(context.alarmTopic));
-      blocked.addOkAction(new cw_actions.SnsAction(context.alarmTopic));
-    }
+    notify([blocked], context.alarmTopic);
     return webAcl.attrArn;
   }
 }

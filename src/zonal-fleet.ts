@@ -1,12 +1,12 @@
 import { Annotations, Aws, CfnResource, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledge, controlTower } from './private/acknowledge';
+import { notify } from './private/notify';
 import { releaseSignalUserData } from './private/release-signal';
 
 /**
@@ -370,14 +370,7 @@ export class ZonalFleet extends Construct {
       alarmDescription: `${az} is impaired for this tier: too few healthy hosts, slow, or a 5xx outlier. Consider an ARC zonal shift away from it.`,
       alarmRule: cloudwatch.AlarmRule.anyOf(this.healthyHostsAlarm, this.latencyAlarm, this.outlierAlarm),
     });
-    for (const alarm of [...this.alarms, this.impairedAlarm]) {
-      if (props.alarmTopic) {
-        const action = new cw_actions.SnsAction(props.alarmTopic);
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-      alarm.addAlarmAction(...(props.alarmActions ?? []));
-    }
+    notify([...this.alarms, this.impairedAlarm], props.alarmTopic, props.alarmActions);
   }
 
   /**

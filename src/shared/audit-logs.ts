@@ -1,11 +1,11 @@
 import { ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { notify } from '../private/notify';
 
 /**
  * The log groups of audit data that the shared resources create: flow logs, the instances' host
@@ -132,7 +132,6 @@ export function logSilenceAlarm(
     evaluationPeriods: 1,
     treatMissingData: cloudwatch.TreatMissingData.BREACHING,
   });
-  alarm.addAlarmAction(new cw_actions.SnsAction(alarmTopic));
-  alarm.addOkAction(new cw_actions.SnsAction(alarmTopic));
+  notify([alarm], alarmTopic);
   return alarm;
 }

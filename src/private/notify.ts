@@ -1,0 +1,24 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+
+/**
+ * How every alarm of the construct tells people: the alarm topic on ALARM and on OK (so that a
+ * page also learns when it is over), and the user's extra actions on ALARM only.
+ */
+export function notify(
+  alarms: cloudwatch.AlarmBase[],
+  topic: sns.ITopic | undefined,
+  actions: cloudwatch.IAlarmAction[] = [],
+): void {
+  for (const alarm of alarms) {
+    if (topic !== undefined) {
+      const action = new cw_actions.SnsAction(topic);
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    if (actions.length > 0) {
+      alarm.addAlarmAction(...actions);
+    }
+  }
+}
