@@ -17,6 +17,7 @@ import { EgressMode } from './egress-mode';
 import { IFailoverTarget } from './failover-target';
 import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
 import { hostLoggingUserData } from './private/host-logging';
+import { httpsHealthCheck } from './private/https-health-check';
 import { instancePolicy } from './private/instance-policy';
 import { notify } from './private/notify';
 import { placeholderUserData } from './private/placeholder-user-data';
@@ -783,19 +784,13 @@ export class FailoverTier extends Construct implements IFailoverTarget {
     });
 
     // Route 53 sends `Host: <fqdn>`, the load balancer's DNS name, and the SNI of that name.
-    this.healthCheck = new route53.HealthCheck(this, 'HealthCheck', {
-      type:
-        props.healthCheckSearchString === undefined
-          ? route53.HealthCheckType.HTTPS
-          : route53.HealthCheckType.HTTPS_STR_MATCH,
-      searchString: props.healthCheckSearchString,
+    this.healthCheck = httpsHealthCheck(this, 'HealthCheck', {
       fqdn: alb.loadBalancerDnsName,
-      port: 443,
-      resourcePath: healthCheckPath,
+      path: healthCheckPath,
+      searchString: props.healthCheckSearchString,
       requestInterval: Duration.seconds(10),
       failureThreshold: props.healthCheckFailureThreshold ?? 3,
       measureLatency: true,
-      enableSNI: true,
     });
     // Tier health that sees a half-dead tier: healthy hosts below minHealthyHostsPercent of the
     // tier, a single-metric alarm that Route 53 can read (standard resolution, a plain statistic:

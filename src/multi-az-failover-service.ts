@@ -13,6 +13,7 @@ import { FailoverDns } from './failover-dns';
 import { DrillTemplate, FailoverDrills } from './failover-drills';
 import { FailoverPriority, FailoverTier, FailoverTierProps, TierOptions } from './failover-tier';
 import { HealthCheckAlarm } from './health-check-alarm';
+import { httpsHealthCheck } from './private/https-health-check';
 import { show, validateConcrete, validateInteger, validateSeconds, validateTagValue } from './private/validate';
 import { SessionLogDestination } from './session-log-destination';
 import { SharedResources } from './shared-resources';
@@ -538,18 +539,12 @@ export class MultiAzFailoverService extends Construct {
     this.drillTemplates = this.drills?.templates ?? [];
 
     // What users see: the record name itself, measured by Route 53 (not used for routing).
-    this.endToEndHealthCheck = new route53.HealthCheck(this, 'EndToEndHealthCheck', {
-      type:
-        tierOptions.healthCheckSearchString === undefined
-          ? route53.HealthCheckType.HTTPS
-          : route53.HealthCheckType.HTTPS_STR_MATCH,
-      searchString: tierOptions.healthCheckSearchString,
+    this.endToEndHealthCheck = httpsHealthCheck(this, 'EndToEndHealthCheck', {
       fqdn: this.domainName,
-      port: 443,
-      resourcePath: tierOptions.healthCheckPath ?? '/health',
+      path: tierOptions.healthCheckPath ?? '/health',
+      searchString: tierOptions.healthCheckSearchString,
       requestInterval: Duration.seconds(30),
       failureThreshold: 3,
-      enableSNI: true,
     });
     // Route 53 health-check metrics exist only in us-east-1: there, the service alarms on them
     // itself; elsewhere, add HealthCheckAlarms to a us-east-1 stack (see the README).
