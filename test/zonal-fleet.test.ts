@@ -54,7 +54,7 @@ describe('releases (defaults)', () => {
       const agent = text.indexOf('amazon-cloudwatch-agent-ctl');
       const application = text.indexOf('HEALTH_PATH');
       const wait = text.indexOf(
-        "until curl --insecure --silent --fail --output /dev/null --max-time 5 'https://localhost/health'; do",
+        `until [ "$(curl --insecure --silent --output /dev/null --write-out '%{http_code}' --max-time 5 'https://localhost/health')" = 200 ]; do`,
       );
       const success = text.indexOf(
         `/opt/aws/bin/cfn-signal --exit-code 0 --stack '{"Ref":"AWS::StackName"}' --resource '${logicalIdOf(fleet.autoScalingGroup)}' --region '{"Ref":"AWS::Region"}'`,

@@ -13,13 +13,14 @@ export interface ReleaseSignalOptions {
   readonly region: string;
   /** The application's health path, requested over HTTPS on this instance (port 443). */
   readonly healthCheckPath: string;
-  /** How long the step waits for the health path to answer 2xx before it signals failure. */
+  /** How long the step waits for the health path to answer 200 before it signals failure. */
   readonly deadlineSeconds: number;
 }
 
 /**
  * The last user-data step of every instance: it waits until the application answers its health
- * path on this instance (HTTPS on 443, the certificate not verified: it is the application's own),
+ * path on this instance with 200, the target group's matcher (HTTPS on 443, the certificate not
+ * verified: it is the application's own),
  * then sends a success signal to the instance's Auto Scaling group with cfn-signal; when the
  * deadline passes first, it sends a failure signal, which makes CloudFormation fail the group's
  * creation or replacement at once and roll back, instead of waiting for the signal timeout
@@ -38,7 +39,7 @@ export function releaseSignalUserData(options: ReleaseSignalOptions): ec2.UserDa
   userData.addCommands(
     `[ -x ${CFN_SIGNAL} ] || dnf install -y aws-cfn-bootstrap`,
     `deadline=$(( $(date +%s) + ${options.deadlineSeconds} ))`,
-    `until curl --insecure --silent --fail --output /dev/null --max-time 5 ${shellQuote(`https://localhost${options.healthCheckPath}`)}; do`,
+    `until [ "$(curl --insecure --silent --output /dev/null --write-out '%{http_code}' --max-time 5 ${shellQuote(`https://localhost${options.healthCheckPath}`)})" = 200 ]; do`,
     '  if [ "$(date +%s)" -ge "$deadline" ]; then',
     `    echo ${shellQuote(`the application did not answer ${options.healthCheckPath} in time: signalling failure`)}`,
     `    ${signal(1)}`,
