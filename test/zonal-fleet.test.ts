@@ -313,3 +313,24 @@ test('a ZonalFleet builds its own user data: launchTemplateProps.userData is ref
     '`launchTemplateProps.userData` must be left out: pass the user data as `userDataParts`, which the fleet joins with its release signal, got: a UserData',
   );
 });
+
+test('a ZonalFleet refuses a maximum below its floor', () => {
+  // GIVEN
+  const { stack, tier } = newTier();
+
+  // WHEN / THEN
+  expect(
+    () =>
+      new ZonalFleet(stack, 'Extra', {
+        vpc: tier.loadBalancer.vpc!,
+        availabilityZone: AZS[0],
+        launchTemplateProps: {},
+        userDataParts: [],
+        healthCheckPath: '/health',
+        instances: 3,
+        maxInstances: 2,
+        targetGroup: tier.targetGroup,
+        loadBalancer: tier.loadBalancer,
+      }),
+  ).toThrow('`maxInstances` must be at least `instances` (3), got: 2');
+});
