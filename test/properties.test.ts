@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -21,6 +21,11 @@ import { zoneConstructId } from '../src/private/zones';
  *
  * Reproduce a run with `FC_SEED=<seed> npx jest test/properties.test.ts`.
  */
+
+// aws-cdk-lib's built-in CloudFormation template validation, which `test/lib/jest-setup.ts` turns off
+// for the other test files, runs here over every generated case, with its findings as errors (see
+// `newApp`).
+process.env.CDK_VALIDATION = 'true';
 
 const DEFAULT_SEED = 20261126;
 const SEED = process.env.FC_SEED === undefined ? DEFAULT_SEED : Number(process.env.FC_SEED);
@@ -352,10 +357,14 @@ interface Synthesized {
   readonly refs: { key?: unknown; topic?: unknown; bucket?: unknown };
 }
 
+/** An app whose synthesis fails on any finding of aws-cdk-lib's built-in template validation. */
+function newApp(): App {
+  return new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+}
+
 /** Builds the stack of a case and synthesizes it once. Throws what the construct or synthesis throws. */
 function synthesize(c: Case): Synthesized {
-  // Template validation errors (CloudFormation schema) fail synthesis instead of printing warnings.
-  const app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+  const app = newApp();
   const stack = new Stack(app, 'S', { env: { region: REGION } });
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
     hostedZoneId: 'Z0123456789EXAMPLEABC',
@@ -613,6 +622,16 @@ test('every combination of props synthesizes what the props say or is rejected n
   expect(outcomes.synthesized).toBeGreaterThan(NUM_RUNS * 0.35);
   expect(outcomes.rejected).toBeGreaterThan(NUM_RUNS * 0.2);
 }, 300_000);
+
+test("the cases' synthesis fails on a template that CloudFormation's resource schemas reject", () => {
+  // GIVEN: a property that the AWS::SNS::Topic schema does not have
+  const app = newApp();
+  const stack = new Stack(app, 'S', { env: { region: REGION } });
+  new CfnResource(stack, 'Bad', { type: 'AWS::SNS::Topic', properties: { NotAProperty: 'x' } });
+
+  // THEN: the validation runs in this file (not turned off) and its finding is an error
+  expect(() => app.synth()).toThrow(/NotAProperty/);
+});
 
 // ---------------------------------------------------------------------------------------------
 // Shrunk counterexamples of the property, kept as plain tests.
