@@ -30,6 +30,9 @@ import { createGuardedKey } from './shared/keys';
 import { createZoneKeyedVpc } from './shared/network';
 import { WebAclOption } from './web-acl-option';
 
+/** The path and name of EC2 Auto Scaling's default service-linked role. */
+const AUTO_SCALING_SERVICE_LINKED_ROLE = 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling';
+
 /**
  * Properties for {@link SharedResources}.
  */
@@ -230,6 +233,7 @@ export class SharedResources extends Construct {
         purpose: 'Volumes and alarm topic',
         aliasSuffix: '',
         admin: props.keyAdminRole,
+        keptAfterFailedCreate: false,
       });
     this.logsEncryptionKey =
       props.logsEncryptionKey ??
@@ -238,6 +242,8 @@ export class SharedResources extends Construct {
         purpose: 'Log groups and Session Manager sessions',
         aliasSuffix: '-logs',
         admin: props.keyAdminRole,
+        // The log groups it encrypts outlive a failed create (they hold its cloud-init output).
+        keptAfterFailedCreate: true,
       });
     this.allowAutoScalingToUseKey();
     this.allowLogsToUseKey(`${auditLogGroupPrefix(this)}*`);
@@ -313,33 +319,44 @@ export class SharedResources extends Construct {
    * AWS's required key policy for encrypted volumes launched by Auto Scaling: the service-linked
    * role uses the key and creates grants for the EC2 instances it launches
    * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
+   *
+   * The role is not named as the principal: "The principals in the key policy must exist and be
+   * visible to KMS" (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html), and
+   * Auto Scaling creates its service-linked role only with the account's first group, which here
+   * comes after the key. The statements allow any principal instead, conditioned on the role's
+   * ARN (`aws:PrincipalArn`) and on this account (`kms:CallerAccount`): a condition may name a
+   * principal that does not exist yet. The role calls KMS directly, so no `kms:ViaService`.
    */
   private allowAutoScalingToUseKey(): void {
-    const autoScalingRole = new iam.ArnPrincipal(
-      Stack.of(this).formatArn({
-        service: 'iam',
-        region: '',
-        resource: 'role',
-        resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
-      }),
-    );
+    const onlyTheAutoScalingRole = {
+      ArnEquals: {
+        'aws:PrincipalArn': Stack.of(this).formatArn({
+          service: 'iam',
+          region: '',
+          resource: 'role',
+          resourceName: AUTO_SCALING_SERVICE_LINKED_ROLE,
+        }),
+      },
+      StringEquals: { 'kms:CallerAccount': Aws.ACCOUNT_ID },
+    };
     this.addKeyStatement(
       'encryptionKey',
       new iam.PolicyStatement({
         sid: 'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
-        principals: [autoScalingRole],
+        principals: [new iam.AnyPrincipal()],
         actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
         resources: ['*'],
+        conditions: onlyTheAutoScalingRole,
       }),
     );
     this.addKeyStatement(
       'encryptionKey',
       new iam.PolicyStatement({
         sid: 'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
-        principals: [autoScalingRole],
+        principals: [new iam.AnyPrincipal()],
         actions: ['kms:CreateGrant'],
         resources: ['*'],
-        conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
+        conditions: { ...onlyTheAutoScalingRole, Bool: { 'kms:GrantIsForAWSResource': true } },
       }),
     );
   }

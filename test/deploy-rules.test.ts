@@ -7,8 +7,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { MultiAzFailoverService, MultiAzFailoverServiceProps, WebAclOption } from '../src';
-import { importedVpc, REGION, ZONE_ID, ZONE_NAME } from './util';
+import { MultiAzFailoverService, MultiAzFailoverServiceProps, SecondaryMode, WebAclOption } from '../src';
+import { importedVpc, newTier, REGION, ZONE_ID, ZONE_NAME } from './util';
 import { zoneConstructId } from '../src/private/zones';
 
 // Deploy rules: facts about how AWS accepts and honours a stack that cdk-nag, cfn-guard and
@@ -474,4 +474,126 @@ test.each([
     expect(keptAfter).toEqual(kept);
     expect((s ?? r).length).toBe(after.length);
   }
+});
+
+/** As many host names as a tier takes. */
+const MANY_HOST_NAMES = ['api.example.com', 'pay.example.com', 'pay.example.org', '*.payments.example.net'];
+
+// Rules over whole classes of resources, run over every configuration of the test templates: the
+// two shapes, and everything the construct can add (drills, autoshift, warm standby, email
+// subscriptions). A new resource is covered without anyone remembering to add it here.
+const CONFIGURATIONS: Array<[string, () => { template: Template }]> = [
+  ['default', () => synthShape('default')],
+  ['byo', () => synthShape('byo')],
+  [
+    'everything on',
+    () =>
+      synth('default', {
+        props: {
+          notificationEmails: ['ops@example.com'],
+          drills: true,
+          zonalAutoshift: true,
+          secondaryMode: SecondaryMode.WARM_STANDBY,
+          maxInstancesPerAz: 4,
+        },
+      }),
+  ],
+  // A tier as users build it themselves, with the most host names it takes.
+  ['tier with many host names', () => newTier(() => ({ hostNames: MANY_HOST_NAMES }))],
+];
+const configurations = new Map<string, { template: Template }>();
+function configuration(name: string): Resources {
+  if (!configurations.has(name)) {
+    configurations.set(name, CONFIGURATIONS.find(([n]) => n === name)![1]());
+  }
+  return resourcesOf(configurations.get(name)!.template);
+}
+
+/** Every value under a `Principal` key anywhere in `node`, with the path to it. */
+function principalsIn(node: unknown, path: string, found: Array<[string, unknown]> = []): Array<[string, unknown]> {
+  if (Array.isArray(node)) {
+    node.forEach((child, index) => principalsIn(child, `${path}[${index}]`, found));
+  } else if (node !== null && typeof node === 'object') {
+    for (const [key, child] of Object.entries(node)) {
+      if (key === 'Principal' || key === 'NotPrincipal') {
+        found.push([`${path}.${key}`, child]);
+      } else {
+        principalsIn(child, `${path}.${key}`, found);
+      }
+    }
+  }
+  return found;
+}
+
+/** The logical ids of the `AWS::KMS::Key`s that `node` refers to (Ref or Fn::GetAtt). */
+function keysReferredToBy(node: unknown, keys: Set<string>): string[] {
+  const text = JSON.stringify(node ?? null);
+  return [...keys].filter((id) => text.includes(`{"Ref":"${id}"}`) || text.includes(`{"Fn::GetAtt":["${id}",`));
+}
+
+describe.each(CONFIGURATIONS.map(([name]) => name))('every resource of the %s configuration', (name) => {
+  // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html: "The principals in the
+  // key policy must exist and be visible to AWS KMS" (likewise SNS, S3 and VPC endpoint policies
+  // validate principals when the policy is written). A service-linked role exists only after its
+  // service first created it in the account (EC2 Auto Scaling: with the first group,
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html),
+  // so no policy may name one as a principal: conditions on `aws:PrincipalArn` may.
+  test('no policy names a service-linked role as a principal (it may not exist yet)', () => {
+    const offenders = Object.entries(configuration(name)).flatMap(([id, resource]) =>
+      principalsIn(resource.Properties, id)
+        .filter(([, principal]) => JSON.stringify(principal).includes('role/aws-service-role/'))
+        .map(([path]) => path),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  // Session Manager reads the account's preferences from the document `SSM-SessionManagerRunShell`,
+  // which it creates itself "when you configure Session Manager for your AWS account or when you
+  // change session preferences in the Systems Manager console"
+  // (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-default-session-document.html):
+  // a stack that creates it fails wherever it exists, and deletes the account's preferences when it
+  // goes. Every other physical name must be unique per stack (stack name, stack id, or an attribute).
+  test('no resource claims an account-wide name: every physical name is unique per stack', () => {
+    const fixed = Object.entries(configuration(name)).flatMap(([id, resource]) => {
+      const physical = physicalName(resource);
+      return physical !== undefined && !/AWS::StackName|AWS::StackId|Fn::GetAtt/.test(JSON.stringify(physical))
+        ? [`${id}: ${JSON.stringify(physical)}`]
+        : [];
+    });
+    expect(fixed).toEqual([]);
+  });
+
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html:
+  // "You can specify up to three match evaluations per condition. You can specify up to five match
+  // evaluations per rule." A rule over the limit fails to create.
+  test('every listener rule has at most 3 values per condition and 5 per rule', () => {
+    for (const [id, rule] of Object.entries(configuration(name)).filter(
+      ([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule',
+    )) {
+      const counts = (rule.Properties.Conditions as any[]).map((condition) => {
+        const config = Object.entries(condition).find(([key]) => key.endsWith('Config'))?.[1] as any;
+        return (config?.Values ?? config?.QueryStrings ?? condition.Values ?? []).length;
+      });
+      expect({ id, perCondition: Math.max(...counts) <= 3, perRule: counts.reduce((a, b) => a + b, 0) <= 5 }).toEqual(
+        { id, perCondition: true, perRule: true },
+      );
+    }
+  });
+
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html:
+  // RetainExceptOnCreate "retains the resource ... except when the stack fails to create, in which
+  // case the resource is deleted" (a KMS key: scheduled for deletion). Whatever a failed create
+  // keeps (Retain) must stay readable, so the key that encrypts it must be kept as well.
+  test('whatever a failed create keeps is encrypted only by keys it keeps too', () => {
+    const resources = configuration(name);
+    const keys = new Set(Object.keys(resources).filter((id) => resources[id].Type === 'AWS::KMS::Key'));
+    const orphaned = Object.entries(resources).flatMap(([id, resource]) =>
+      resource.DeletionPolicy === 'Retain'
+        ? keysReferredToBy(resource.Properties, keys)
+            .filter((key) => resources[key].DeletionPolicy !== 'Retain')
+            .map((key) => `${id} is kept, its key ${key} is ${resources[key].DeletionPolicy ?? 'Delete'}`)
+        : [],
+    );
+    expect(orphaned).toEqual([]);
+  });
 });

@@ -30,6 +30,13 @@ export interface GuardedKeyOptions {
   readonly aliasSuffix: string;
   /** The break-glass administrator, exempt from the guard rails. */
   readonly admin?: iam.IRole;
+  /**
+   * Whether the key encrypts resources that a failed create keeps (the audit log groups): then the
+   * key is kept too (RETAIN), or what is kept could never be read. Otherwise it is kept after the
+   * stack (it decrypts retained data) but scheduled for deletion when the create that made it fails
+   * (RETAIN_ON_UPDATE_OR_DELETE).
+   */
+  readonly keptAfterFailedCreate: boolean;
 }
 
 /**
@@ -47,9 +54,8 @@ export function createGuardedKey(scope: Construct, options: GuardedKeyOptions): 
     // Unique per stack: two deployments of one app under different stack names in one account
     // and region must not claim the same alias (alias names are unique per region).
     alias: `alias/${Aws.STACK_NAME}/${Names.uniqueResourceName(scope, { maxLength: 100, separator: '-' })}${options.aliasSuffix}`,
-    // Kept after the stack (it decrypts retained data), scheduled for deletion when the create
-    // that made it fails.
-    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+    removalPolicy: options.keptAfterFailedCreate ? RemovalPolicy.RETAIN : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
   });
   key.addToResourcePolicy(
     new iam.PolicyStatement({
