@@ -318,6 +318,22 @@ export interface TierOptions {
    * @default Duration.minutes(15)
    */
   readonly signalTimeout?: Duration;
+
+  /**
+   * How long after an instance starts Auto Scaling ignores its health checks
+   * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html): an
+   * instance whose application is still starting is not replaced for failing the load balancer's
+   * health check. Allow for the boot, the host-logging step (which installs the CloudWatch agent
+   * and rsyslog with dnf), the release signal's tools and your application's start. Too long, and
+   * an instance that never becomes healthy keeps its place that much longer. An instance refresh
+   * warms instances up for this long when the group has no default instance warmup (groups that
+   * do not scale have none). Whole seconds, shorter than `signalTimeout`.
+   *
+   * @default Duration.minutes(5): about a minute of boot and package installs, two to three
+   * minutes for a typical application (a JVM service) to start, and the 20 s the target group
+   * needs to see two healthy checks, with room to spare
+   */
+  readonly healthCheckGracePeriod?: Duration;
 }
 
 /**
@@ -410,7 +426,9 @@ export interface FailoverTierProps extends TierOptions {
    * listener forwards only requests whose `Host` header is one of them or the load balancer's own
    * DNS name (which Route 53 health checks send), and answers every other request with 404: a
    * scanner that calls the load balancer by IP address or by another name never reaches the
-   * instances. 1 to 4 names; `*` and `?` wildcards are allowed as in ALB host conditions.
+   * instances. 1 to 8 names; `*` and `?` wildcards are allowed as in ALB host conditions. An ALB
+   * host-header condition takes at most 3 values, so the names and the load balancer's own go
+   * into listener rules of 3 (priorities 1, 2, 3).
    *
    * @default - every `Host` header is forwarded
    */
@@ -438,6 +456,9 @@ const CLIENT_KEEP_ALIVE_SECONDS = 300;
 
 /** The Strict-Transport-Security header of every HTTPS response: one year, subdomains included. */
 const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** The values an ALB host-header condition takes, and so one listener rule of `hostNames`. */
+const HOST_VALUES_PER_RULE = 3;
 
 /**
  * One complete serving tier: an internet-facing Application Load Balancer across the given
@@ -642,12 +663,21 @@ export class FailoverTier extends Construct implements IFailoverTarget {
           }),
     });
     if (props.hostNames !== undefined) {
-      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#host-conditions
-      this.httpsListener.addTargetGroups('KnownHosts', {
-        priority: 1,
-        conditions: [elbv2.ListenerCondition.hostHeaders([...props.hostNames, alb.loadBalancerDnsName])],
-        targetGroups: [targetGroup],
-      });
+      // A host-header condition takes at most 3 values, and a rule has one host-header condition
+      // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html):
+      // the names, then the load balancer's own, go into rules of 3, `KnownHosts` first.
+      const hosts = [...props.hostNames, alb.loadBalancerDnsName];
+      for (let rule = 0; rule * HOST_VALUES_PER_RULE < hosts.length; rule++) {
+        this.httpsListener.addTargetGroups(rule === 0 ? 'KnownHosts' : `KnownHosts${rule + 1}`, {
+          priority: rule + 1,
+          conditions: [
+            elbv2.ListenerCondition.hostHeaders(
+              hosts.slice(rule * HOST_VALUES_PER_RULE, (rule + 1) * HOST_VALUES_PER_RULE),
+            ),
+          ],
+          targetGroups: [targetGroup],
+        });
+      }
     }
     // HSTS on every HTTPS response: a browser or HSTS-aware client never tries http:// again.
     (this.httpsListener.node.defaultChild as elbv2.CfnListener).listenerAttributes = [
@@ -755,6 +785,7 @@ export class FailoverTier extends Construct implements IFailoverTarget {
           targetCpuPercent: props.targetCpuPercent,
           targetRequestsPerInstance: props.targetRequestsPerInstance,
           signalTimeout: props.signalTimeout,
+          healthCheckGracePeriod: props.healthCheckGracePeriod,
           targetGroup,
           loadBalancer: alb,
           maxInstanceLifetime: props.maxInstanceLifetime,

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { acknowledge, controlTower } from './private/acknowledge';
 import { notify } from './private/notify';
 import { releaseSignalUserData } from './private/release-signal';
+import { validateGracePeriod } from './private/validate';
 
 /**
  * Properties for {@link ZonalFleet}.
@@ -81,6 +82,15 @@ export interface ZonalFleetProps {
    * @default Duration.minutes(15)
    */
   readonly signalTimeout?: Duration;
+
+  /**
+   * How long after an instance starts Auto Scaling ignores its health checks (the group's
+   * `HealthCheckGracePeriod`); also the warmup of an instance refresh when the group has no
+   * default instance warmup. Whole seconds, shorter than `signalTimeout`.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly healthCheckGracePeriod?: Duration;
 
   /** The tier's target group, which the group registers its instances in. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -207,6 +217,8 @@ export class ZonalFleet extends Construct {
     this.floor = floor;
     this.maxInstances = max;
     const signalTimeout = props.signalTimeout ?? Duration.minutes(15);
+    const gracePeriod = props.healthCheckGracePeriod ?? Duration.minutes(5);
+    validateGracePeriod('healthCheckGracePeriod', gracePeriod, signalTimeout);
     // A launch template per zone: its user data names this zone's group, which the signal is for.
     const userData = new ec2.MultipartUserData();
     for (const part of props.userDataParts) {
@@ -228,7 +240,7 @@ export class ZonalFleet extends Construct {
       desiredCapacity: scales ? undefined : floor,
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
-        gracePeriod: Duration.seconds(90),
+        gracePeriod,
       }),
       groupMetrics: [autoscaling.GroupMetrics.all()],
       // Patch cadence: every instance is replaced onto the current image within this lifetime,

@@ -53,7 +53,7 @@ describe('one instance lost', () => {
     const groups = template.findResources('AWS::AutoScaling::AutoScalingGroup');
     expect(Object.keys(groups)).toHaveLength(6);
     for (const group of Object.values(groups)) {
-      expect(group.Properties).toMatchObject({ HealthCheckType: 'ELB', HealthCheckGracePeriod: 90 });
+      expect(group.Properties).toMatchObject({ HealthCheckType: 'ELB', HealthCheckGracePeriod: 300 });
     }
   });
 

@@ -85,7 +85,7 @@ describe('with default props', () => {
       expect(template.toJSON().Resources[logicalIdOf(fleet.autoScalingGroup)].Properties).toMatchObject({
         TargetGroupARNs: [stack.resolve(tier.targetGroup.targetGroupArn)],
         HealthCheckType: 'ELB',
-        HealthCheckGracePeriod: 90,
+        HealthCheckGracePeriod: 300,
         MetricsCollection: [{ Granularity: '1Minute' }],
         LaunchTemplate: { LaunchTemplateId: stack.resolve(fleet.launchTemplate.launchTemplateId) },
       });
@@ -577,15 +577,38 @@ describe('options', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
   });
 
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html:
+  // "You can specify up to three match evaluations per condition", and a rule has at most one
+  // host-header condition: the names and the load balancer's own go into rules of three.
+  test('hostNames and the load balancer name are split into listener rules of three host values', () => {
+    // WHEN
+    const { template } = newTier(() => ({
+      hostNames: ['a.example.com', 'b.example.com', 'c.example.com', 'd.example.com'],
+    }));
+
+    // THEN
+    const rules = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule'));
+    expect(
+      rules.map((rule) => [rule.Properties.Priority, rule.Properties.Conditions[0].HostHeaderConfig.Values]),
+    ).toEqual([
+      [1, ['a.example.com', 'b.example.com', 'c.example.com']],
+      [2, ['d.example.com', { 'Fn::GetAtt': [expect.stringMatching(/^TierLoadBalancer/), 'DNSName'] }]],
+    ]);
+  });
+
   test.each([
-    [[], '`hostNames` must list 1 to 4 host names, got 0: []'],
+    [[], '`hostNames` must list 1 to 8 host names, got 0: []'],
     [
-      ['a.example.com', 'b.example.com', 'c.example.com', 'd.example.com', 'e.example.com'],
-      '`hostNames` must list 1 to 4 host names, got 5: ["a.example.com","b.example.com","c.example.com","d.example.com","e.example.com"]',
+      Array.from({ length: 9 }, (_, i) => `h${i}.example.com`),
+      '`hostNames` must list 1 to 8 host names, got 9: ["h0.example.com","h1.example.com","h2.example.com","h3.example.com","h4.example.com","h5.example.com","h6.example.com","h7.example.com","h8.example.com"]',
     ],
     [
       ['api.example.com/path'],
       '`hostNames` must list host names of up to 128 letters, digits, -, ., * and ?, got: "api.example.com/path"',
+    ],
+    [
+      ['*.?.*.example.com', '*.*.example.org', '*.example.net'],
+      '`hostNames` must have at most 5 wildcards (* and ?) in each listener rule of 3 names, got 6 in: ["*.?.*.example.com","*.*.example.org","*.example.net"]',
     ],
   ])('hostNames %j is rejected', (hostNames, message) => {
     // WHEN / THEN

@@ -127,7 +127,7 @@ describe('with default props', () => {
     // THEN
     template.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', {
       HealthCheckType: 'ELB',
-      HealthCheckGracePeriod: 90,
+      HealthCheckGracePeriod: 300,
       NotificationConfigurations: [Match.objectLike({ TopicARN: stack.resolve(service.alarmTopic.topicArn) })],
     });
   });

@@ -334,3 +334,48 @@ test('a ZonalFleet refuses a maximum below its floor', () => {
       }),
   ).toThrow('`maxInstances` must be at least `instances` (3), got: 2');
 });
+
+describe('health check grace period', () => {
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html: Auto
+  // Scaling ignores a new instance's failed health checks for the grace period; an instance refresh
+  // warms instances up for it when the group has no default instance warmup
+  // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/understand-instance-refresh-default-values.html).
+  test('defaults to 5 minutes and follows healthCheckGracePeriod', () => {
+    // WHEN
+    const { template: defaults } = newTier();
+    const { template: custom } = newTier(() => ({ healthCheckGracePeriod: Duration.minutes(8) }));
+
+    // THEN
+    for (const [template, seconds] of [
+      [defaults, 300],
+      [custom, 480],
+    ] as const) {
+      const groups = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+      expect(groups.map((group) => group.Properties.HealthCheckGracePeriod)).toEqual([seconds, seconds, seconds]);
+    }
+  });
+
+  test.each([
+    [
+      Duration.minutes(15),
+      undefined,
+      '`healthCheckGracePeriod` must be whole seconds from 0 and shorter than `signalTimeout` (15 minutes), got: 15 minutes',
+    ],
+    [
+      Duration.minutes(6),
+      Duration.minutes(5),
+      '`healthCheckGracePeriod` must be whole seconds from 0 and shorter than `signalTimeout` (5 minutes), got: 6 minutes',
+    ],
+    [
+      Duration.millis(1500),
+      undefined,
+      '`healthCheckGracePeriod` must be whole seconds from 0 and shorter than `signalTimeout` (15 minutes), got: 1 second 500 millis',
+    ],
+  ])(
+    'healthCheckGracePeriod %s with signalTimeout %s is rejected',
+    (healthCheckGracePeriod, signalTimeout, message) => {
+      // WHEN / THEN
+      expect(() => newTier(() => ({ healthCheckGracePeriod, signalTimeout }))).toThrow(message);
+    },
+  );
+});

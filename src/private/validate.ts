@@ -82,6 +82,23 @@ export function validateDays(prop: string, value: Duration | undefined, minDays:
 }
 
 /** Throws unless `value` is a whole number of minutes in [minMinutes, maxMinutes]. Tokens and `undefined` pass. */
+/**
+ * The health check grace period: whole seconds, shorter than the signal timeout (an instance not
+ * healthy by the signal deadline fails the create or release anyway, so a longer grace period
+ * would only keep Auto Scaling from replacing it).
+ */
+export function validateGracePeriod(prop: string, value: Duration, signalTimeout: Duration): void {
+  if (value.isUnresolved() || signalTimeout.isUnresolved()) {
+    return;
+  }
+  const seconds = value.toMilliseconds({ integral: false }) / 1000;
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds >= signalTimeout.toSeconds()) {
+    throw new Error(
+      `\`${prop}\` must be whole seconds from 0 and shorter than \`signalTimeout\` (${signalTimeout.toHumanString()}), got: ${value.toHumanString()}`,
+    );
+  }
+}
+
 export function validateMinutes(
   prop: string,
   value: Duration | undefined,
@@ -388,13 +405,24 @@ export function validateHostNames(prop: string, names: string[] | undefined): vo
   if (names === undefined) {
     return;
   }
-  if (names.length < 1 || names.length > 4) {
-    throw new Error(`\`${prop}\` must list 1 to 4 host names, got ${names.length}: ${show(names)}`);
+  if (names.length < 1 || names.length > 8) {
+    throw new Error(`\`${prop}\` must list 1 to 8 host names, got ${names.length}: ${show(names)}`);
   }
   for (const name of names) {
     if (!Token.isUnresolved(name) && !/^[A-Za-z0-9*?.-]{1,128}$/.test(name)) {
       throw new Error(
         `\`${prop}\` must list host names of up to 128 letters, digits, -, ., * and ?, got: ${show(name)}`,
+      );
+    }
+  }
+  // "There is a limit of five wildcard characters per rule"
+  // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html).
+  for (let start = 0; start < names.length; start += 3) {
+    const rule = names.slice(start, start + 3);
+    const wildcards = rule.filter((name) => !Token.isUnresolved(name)).join('').replace(/[^*?]/g, '').length;
+    if (wildcards > 5) {
+      throw new Error(
+        `\`${prop}\` must have at most 5 wildcards (* and ?) in each listener rule of 3 names, got ${wildcards} in: ${show(rule)}`,
       );
     }
   }
