@@ -209,18 +209,29 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
 
   /**
    * Log Session Manager sessions to an encrypted log group, encrypt session data and end idle
-   * sessions, through the account's Session Manager preferences in this region (the
-   * `SSM-SessionManagerRunShell` document, one per account and region: turn this off when the
-   * account already has it, or for the second service in the same account and region).
+   * sessions, through a Session document of the stack's own; `operatorPolicy` lets operators start
+   * sessions on this service's instances only with it. The account's Session Manager preferences
+   * are left alone.
    *
    * @default true
    */
   readonly sessionLogging?: boolean;
 
   /**
-   * Reuse the session logging of another service in the same account and region (its
-   * `shared.sessionLogs`): no preferences document and no session log group are created, and the
-   * instances may write to that destination. Not allowed with `sessionLogging: true`.
+   * Also write the account's default Session Manager preferences in this region
+   * (`SSM-SessionManagerRunShell`) with the same logging, so that console sessions are logged too.
+   * The document belongs to the account: creating it fails where it exists, and deleting the stack
+   * or turning this off deletes the preferences of every instance in the account and region.
+   *
+   * @default false
+   */
+  readonly accountSessionPreferences?: boolean;
+
+  /**
+   * Reuse the session logging of another service (its `shared.sessionLogs`): no session log group
+   * is created, the instances may write to that destination, and operators use its Session document
+   * (or, without one, a document of this service's own that logs to it). Not allowed with
+   * `sessionLogging: true`.
    *
    * @default - the destination created with `sessionLogging`
    */
@@ -381,6 +392,13 @@ export class MultiAzFailoverService extends Construct {
   public readonly warmStandby?: WarmStandby;
   /** The CloudWatch dashboard of both tiers; undefined with `dashboard: false`. */
   public readonly dashboard?: FailoverDashboard;
+  /**
+   * The managed policy for the operators' roles: Session Manager shells on this service's instances
+   * only with its logging Session document, from the CLI:
+   * `aws ssm start-session --target <instance id> --document-name <shared.sessionLogs.documentName>`
+   * (the console always uses `SSM-SessionManagerRunShell`). Undefined with `sessionLogging: false`.
+   */
+  public readonly operatorPolicy?: iam.ManagedPolicy;
   /** The failover drills; undefined unless `drills: true`. */
   public readonly drills?: FailoverDrills;
   /**
@@ -415,6 +433,7 @@ export class MultiAzFailoverService extends Construct {
       keyAdminRole,
       logAdminRole,
       sessionLogging,
+      accountSessionPreferences,
       sessionLogs,
       environment,
       costCenter,
@@ -442,6 +461,7 @@ export class MultiAzFailoverService extends Construct {
       keyAdminRole,
       logAdminRole,
       sessionLogging,
+      accountSessionPreferences,
       sessionLogs,
       // Also a tier option: the tiers' security groups follow the same mode.
       egress: tierOptions.egress,
@@ -496,6 +516,10 @@ export class MultiAzFailoverService extends Construct {
     // Releases reach the secondary first: the primary changes only after every zone of the
     // secondary has signalled healthy on the new release.
     this.primary.releaseAfter(this.secondary);
+    shared.addSessionTargets(
+      [this.primary, this.secondary].flatMap((t) => t.zonalFleets.map((fleet) => fleet.autoScalingGroup)),
+    );
+    this.operatorPolicy = shared.operatorPolicy;
     if (warm) {
       this.warmStandby = new WarmStandby(this, 'WarmStandby', {
         active: this.primary,

@@ -1,4 +1,5 @@
 import { Annotations, ArnFormat, Aws, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -22,12 +23,14 @@ import { createAccessLogsBucket } from './shared/access-logs';
 import {
   auditLogGroupPrefix,
   createAuditLogGroup,
-  createSessionPreferences,
+  ACCOUNT_SESSION_DOCUMENT,
+  createSessionDocument,
   logGroupArn,
   logSilenceAlarm,
 } from './shared/audit-logs';
 import { createGuardedKey } from './shared/keys';
 import { createZoneKeyedVpc } from './shared/network';
+import { OperatorAccess } from './shared/operator-access';
 import { WebAclOption } from './web-acl-option';
 
 /** The path and name of EC2 Auto Scaling's default service-linked role. */
@@ -147,22 +150,36 @@ export interface SharedResourcesProps {
   readonly logAdminRole?: iam.IRole;
 
   /**
-   * Log Session Manager sessions: the account's Session Manager preferences in this region (the
-   * `SSM-SessionManagerRunShell` document) stream every session to an encrypted log group kept
-   * `accessLogRetention`, encrypt session data with the logs key and end sessions idle for 15
-   * minutes (PCI DSS v4.0.1 10.2.1, 8.2.8). That document is one per account and region: turn this
-   * off when the account already manages it (the stack would fail to create it) or when a second
-   * service in the same account and region has it on.
+   * Log Session Manager sessions: a Session document of the stack's own (`Sessions-<construct>-<stack
+   * id>`, `Standard_Stream`) streams every session to an encrypted log group kept
+   * `accessLogRetention`, encrypts session data with the logs key and ends sessions idle for 15
+   * minutes (PCI DSS v4.0.1 10.2.1, 8.2.8); `operatorPolicy` lets operators start sessions only
+   * with it. The account's own Session Manager preferences are left alone (see
+   * `accountSessionPreferences`).
    *
    * @default true
    */
   readonly sessionLogging?: boolean;
 
   /**
-   * The session logging of another {@link SharedResources} in the same account and region (its
-   * `sessionLogs`): the account has one set of Session Manager preferences, so a second service
-   * reuses the first one's log group and key instead of creating its own. Not allowed together
-   * with `sessionLogging: true`.
+   * Also write the account's default Session Manager preferences in this region (the
+   * `SSM-SessionManagerRunShell` document) with the same logging, encryption and idle timeout, so
+   * that sessions started from the console, which always uses that document, are logged too. The
+   * document belongs to the account: the create fails wherever it exists (Systems Manager creates it
+   * when anyone opens the Session Manager preferences in the console), and deleting the stack,
+   * turning this off or moving the construct deletes the preferences of every instance in the
+   * account and region. Needs `sessionLogging` or `sessionLogs`.
+   *
+   * @default false
+   */
+  readonly accountSessionPreferences?: boolean;
+
+  /**
+   * The session logging of another {@link SharedResources} (its `sessionLogs`): this construct
+   * creates no session log group and streams to that one. With the destination's `documentName`,
+   * operators start sessions with that document; without it, this construct creates a Session
+   * document of its own that logs to the destination. Not allowed together with `sessionLogging:
+   * true`.
    *
    * @default - the destination this construct creates with `sessionLogging`
    */
@@ -172,8 +189,8 @@ export interface SharedResourcesProps {
 /**
  * What both tiers share: the customer-managed KMS keys (data, and logs), the access-log bucket,
  * the alarm topic, the VPC (with its VPC endpoints), the AWS WAF web ACL, the log groups of the
- * instances' host logs and of Session Manager, and the account's Session Manager preferences. Each
- * is created with secure defaults unless passed in.
+ * instances' host logs and of Session Manager, the Session document that logs sessions and the
+ * operators' policy. Each is created with secure defaults unless passed in.
  */
 export class SharedResources extends Construct {
   /** The customer-managed key of volumes and topic. */
@@ -194,10 +211,23 @@ export class SharedResources extends Construct {
    */
   public readonly hostLogGroup: logs.ILogGroup;
   /**
-   * Where Session Manager logs sessions: the log group and key this construct created, or the
-   * `sessionLogs` passed in; undefined with `sessionLogging: false`.
+   * Where Session Manager logs sessions: the log group, key and Session document this construct
+   * created, or the `sessionLogs` passed in; undefined with `sessionLogging: false`.
    */
   public readonly sessionLogs?: SessionLogDestination;
+
+  /**
+   * The managed policy for the operators' roles: Session Manager shells on the instances of the
+   * groups added with {@link SharedResources.addSessionTargets}, only with the logging Session
+   * document (`aws ssm start-session --target <instance id> --document-name <sessionLogs.documentName>`;
+   * the console always uses `SSM-SessionManagerRunShell`, which this policy does not allow unless
+   * `accountSessionPreferences` is on). Attach it to the operators' roles. Undefined without session
+   * logging.
+   */
+  public readonly operatorPolicy?: iam.ManagedPolicy;
+
+  /** Grants of {@link SharedResources.operatorPolicy}. */
+  private readonly operatorAccess?: OperatorAccess;
 
   /**
    * Fire when a log group received nothing for an hour: the host logs (every instance's CloudWatch
@@ -282,14 +312,47 @@ export class SharedResources extends Construct {
     if (props.sessionLogs !== undefined) {
       if (props.sessionLogging === true) {
         throw new Error(
-          '`sessionLogging` must not be true together with `sessionLogs`: the account has one set of Session Manager preferences, and `sessionLogs` reuses the one that exists, got: sessionLogging true and a sessionLogs destination',
+          '`sessionLogging` must not be true together with `sessionLogs`: `sessionLogs` reuses the session log group of another service, got: sessionLogging true and a sessionLogs destination',
         );
       }
-      this.sessionLogs = props.sessionLogs;
+      this.sessionLogs = props.sessionLogs.documentName
+        ? props.sessionLogs
+        : {
+            ...props.sessionLogs,
+            documentName: createSessionDocument(
+              this,
+              'SessionDocument',
+              props.sessionLogs.logGroup,
+              props.sessionLogs.encryptionKey,
+            ).ref,
+          };
     } else if (props.sessionLogging ?? true) {
       const logGroup = createAuditLogGroup(this, 'SessionLogs', 'sessions', this.logsEncryptionKey, retentionDays);
-      createSessionPreferences(this, logGroup, this.logsEncryptionKey);
-      this.sessionLogs = { logGroup, encryptionKey: this.logsEncryptionKey };
+      const document = createSessionDocument(this, 'SessionDocument', logGroup, this.logsEncryptionKey);
+      this.sessionLogs = { logGroup, encryptionKey: this.logsEncryptionKey, documentName: document.ref };
+    }
+    if (props.accountSessionPreferences ?? false) {
+      if (this.sessionLogs === undefined) {
+        throw new Error(
+          '`accountSessionPreferences` needs session logging (`sessionLogging` or `sessionLogs`), got: accountSessionPreferences true with sessionLogging false',
+        );
+      }
+      createSessionDocument(
+        this,
+        'SessionManagerPreferences',
+        this.sessionLogs.logGroup,
+        this.sessionLogs.encryptionKey,
+        ACCOUNT_SESSION_DOCUMENT,
+      );
+    }
+    if (this.sessionLogs !== undefined) {
+      this.operatorAccess = new OperatorAccess(
+        this,
+        'OperatorPolicy',
+        [this.sessionLogs.documentName!, ...(props.accountSessionPreferences ? [ACCOUNT_SESSION_DOCUMENT] : [])],
+        this.sessionLogs.encryptionKey,
+      );
+      this.operatorPolicy = this.operatorAccess.policy;
     }
 
     this.webAclArn = (props.webAcl ?? WebAclOption.managedRules())._bind(this, {
@@ -297,6 +360,16 @@ export class SharedResources extends Construct {
       allowLogsToUseKey: (logGroupNamePattern: string) => this.allowLogsToUseKey(logGroupNamePattern),
       alarmTopic: this.alarmTopic,
     });
+  }
+
+  /**
+   * Lets {@link SharedResources.operatorPolicy} start sessions on the instances of these Auto
+   * Scaling groups (by their `aws:autoscaling:groupName` tag). Does nothing without session logging.
+   *
+   * @param groups the groups whose instances the operators may reach
+   */
+  public addSessionTargets(groups: autoscaling.IAutoScalingGroup[]): void {
+    this.operatorAccess?.addSessionTargets(groups.map((group) => group.autoScalingGroupName));
   }
 
   /**

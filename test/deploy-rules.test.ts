@@ -191,7 +191,7 @@ describe.each(SHAPES)('%s shape', (shape) => {
     const names = (stackName: string) =>
       Object.entries(resourcesOf(synth(shape, { stackName }).template)).flatMap(([id, resource]) => {
         const name = physicalName(resource);
-        return name === undefined || ACCOUNT_WIDE_NAMES.includes(JSON.stringify(name))
+        return name === undefined
           ? []
           : [`${id}: ${JSON.stringify(name).split('{"Ref":"AWS::StackName"}').join(stackName)}`];
       });
@@ -204,29 +204,27 @@ describe.each(SHAPES)('%s shape', (shape) => {
     expect(blue.filter((name) => green.has(name))).toEqual([]);
   });
 
-  // The Session Manager preferences document has the one name AWS reads them from, so it must
-  // never be replaced (CloudFormation creates the replacement before deleting the original, and
-  // the name is taken): UpdateMethod NewVersion updates it in place
+  // A Session document of a fixed name must never be replaced (CloudFormation creates the
+  // replacement before deleting the original, and the name is taken): UpdateMethod NewVersion
+  // updates it in place
   // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-document.html#cfn-ssm-document-updatemethod).
-  // It is not kept after a failed create or a delete, so it never blocks a retry; and it is left
-  // out entirely with sessionLogging: false, for accounts that already manage it.
-  test('the account-wide Session Manager preferences are updated in place, never kept, and can be left out', () => {
+  // None is kept after a failed create or a delete, so none blocks a retry; the account's default
+  // document is written only on request (accountSessionPreferences).
+  test('every Session document is updated in place and never kept; the account preferences only on request', () => {
     // GIVEN
     const { template } = synthShape(shape);
+    const { template: withPreferences } = synth(shape, { props: { accountSessionPreferences: true } });
     const { template: without } = synth(shape, { props: { sessionLogging: false } });
 
     // THEN
-    const documents = Object.values(template.findResources('AWS::SSM::Document'));
-    expect(documents).toEqual([
-      expect.objectContaining({
-        Properties: expect.objectContaining({
-          Name: 'SSM-SessionManagerRunShell',
-          DocumentType: 'Session',
-          UpdateMethod: 'NewVersion',
-        }),
-      }),
-    ]);
-    expect(documents[0].DeletionPolicy).toBeUndefined();
+    for (const t of [template, withPreferences]) {
+      for (const document of Object.values(t.findResources('AWS::SSM::Document'))) {
+        expect(document.Properties).toMatchObject({ DocumentType: 'Session', UpdateMethod: 'NewVersion' });
+        expect(document.DeletionPolicy).toBeUndefined();
+      }
+    }
+    template.resourceCountIs('AWS::SSM::Document', 1);
+    withPreferences.hasResourceProperties('AWS::SSM::Document', { Name: 'SSM-SessionManagerRunShell' });
     without.resourceCountIs('AWS::SSM::Document', 0);
   });
 
@@ -386,13 +384,6 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::SSM::Document': 'Name',
   'AWS::WAFv2::WebACL': 'Name',
 };
-
-/**
- * The one name AWS fixes for the whole account and region: Session Manager reads its preferences
- * from the document `SSM-SessionManagerRunShell`
- * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-preferences-cli.html).
- */
-const ACCOUNT_WIDE_NAMES = ['"SSM-SessionManagerRunShell"'];
 
 function physicalName(resource: { Type: string; Properties?: any }): unknown {
   const property = NAME_PROPERTIES[resource.Type];

@@ -1,8 +1,10 @@
-import { App, CliCredentialsStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CliCredentialsStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EgressMode, SharedResources, SharedResourcesProps, WebAclOption } from '../src';
@@ -19,6 +21,11 @@ type ExtraProps = Partial<SharedResourcesProps>;
 function newShared(props: (stack: Stack) => ExtraProps = () => ({}), stack: Stack = newStack()) {
   const shared = new SharedResources(stack, 'Shared', { availabilityZones: ZONES, ...props(stack) });
   return { stack, shared, template: Template.fromStack(stack) };
+}
+
+/** The logical id of the Session document that `shared` created. */
+function sessionDocumentId(shared: SharedResources): string {
+  return Stack.of(shared).getLogicalId(shared.node.findChild('SessionDocument') as CfnElement);
 }
 
 /** The Sids of the statements in the key policies of the template's keys. */
@@ -113,25 +120,34 @@ describe('with default props', () => {
     });
   });
 
-  test('the key policy lets the Auto Scaling service-linked role use the key and create grants for AWS resources', () => {
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+  // (the two statements), with the role in a condition instead of the principal: "The principals in
+  // the key policy must exist" (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html),
+  // and the role exists only after the account's first group.
+  test('the key policy lets the Auto Scaling service-linked role use the key and create grants for AWS resources, naming it only in conditions', () => {
     // THEN
+    const onlyTheRole = {
+      ArnEquals: { 'aws:PrincipalArn': AUTOSCALING_ROLE },
+      StringEquals: { 'kms:CallerAccount': { Ref: 'AWS::AccountId' } },
+    };
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
           {
             Sid: 'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
             Effect: 'Allow',
-            Principal: { AWS: AUTOSCALING_ROLE },
+            Principal: { AWS: '*' },
             Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
             Resource: '*',
+            Condition: onlyTheRole,
           },
           {
             Sid: 'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
             Effect: 'Allow',
-            Principal: { AWS: AUTOSCALING_ROLE },
+            Principal: { AWS: '*' },
             Action: 'kms:CreateGrant',
             Resource: '*',
-            Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+            Condition: { ...onlyTheRole, Bool: { 'kms:GrantIsForAWSResource': true } },
           },
         ]),
       },
@@ -379,10 +395,24 @@ describe('with default props', () => {
 
   // PCI DSS v4.0.1 10.2.1 (admin actions logged), 8.2.8 (idle sessions end within 15 minutes);
   // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html
-  test('the Session Manager preferences stream sessions to the encrypted session log group, encrypt them and end idle ones after 15 minutes', () => {
+  test("the stack's own Session document streams sessions to the encrypted session log group, encrypts them and ends idle ones after 15 minutes", () => {
     // THEN
-    const document = Object.values(template.findResources('AWS::SSM::Document'))[0].Properties;
-    expect(document.Name).toBe('SSM-SessionManagerRunShell');
+    const documents = Object.values(template.findResources('AWS::SSM::Document'));
+    expect(documents).toHaveLength(1);
+    const document = documents[0].Properties;
+    expect(stack.resolve(shared.sessionLogs!.documentName)).toEqual({
+      Ref: sessionDocumentId(shared),
+    });
+    expect(document.Name).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          expect.stringMatching(/^Sessions-TestStack-Shared-[0-9A-F]{8}-$/),
+          { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] },
+        ],
+      ],
+    });
+    expect(document).toMatchObject({ DocumentType: 'Session', UpdateMethod: 'NewVersion' });
     expect(document.Content.sessionType).toBe('Standard_Stream');
     expect(document.Content.inputs).toEqual(
       expect.objectContaining({
@@ -394,6 +424,61 @@ describe('with default props', () => {
         runAsEnabled: false,
       }),
     );
+  });
+
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-sessiondocumentaccesscheck.html:
+  // with ssm:SessionDocumentAccessCheck, a session must name a document the policy allows; a session
+  // that names none is checked against SSM-SessionManagerRunShell, which this policy does not allow.
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html
+  test('the operator policy starts sessions only with the logging document, on the instances of the session targets', () => {
+    // GIVEN
+    const { stack: s, shared: own } = newShared();
+    const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(s, 'Group', 'payments-a');
+
+    // WHEN
+    own.addSessionTargets([group]);
+
+    // THEN
+    const statements = s.resolve(own.operatorPolicy!.document.toJSON()).Statement;
+    const startSession = statements.filter((st: any) => [st.Action].flat().includes('ssm:StartSession'));
+    expect(startSession).toHaveLength(2);
+    for (const st of startSession) {
+      expect(st.Condition.BoolIfExists).toEqual({ 'ssm:SessionDocumentAccessCheck': 'true' });
+    }
+    expect(startSession[0].Resource).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':ssm:eu-west-1:',
+          { Ref: 'AWS::AccountId' },
+          ':document/',
+          { Ref: sessionDocumentId(own) },
+        ],
+      ],
+    });
+    expect(startSession[1].Condition.StringEquals).toEqual({
+      'ssm:resourceTag/aws:autoscaling:groupName': ['payments-a'],
+    });
+    expect(JSON.stringify(statements)).not.toContain('SSM-SessionManagerRunShell');
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: ['ssm:TerminateSession', 'ssm:ResumeSession'],
+          Condition: { StringLike: { 'ssm:resourceTag/aws:ssmmessages:session-id': ['${aws:userid}'] } },
+        }),
+        expect.objectContaining({
+          Action: 'kms:GenerateDataKey',
+          Resource: s.resolve(own.logsEncryptionKey.keyArn),
+        }),
+      ]),
+    );
+  });
+
+  test("the account's Session Manager preferences are left alone", () => {
+    // THEN
+    expect(JSON.stringify(template.toJSON())).not.toContain('SSM-SessionManagerRunShell');
   });
 
   // PCI DSS v4.0.1 10.7.2; https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html:
@@ -733,7 +818,7 @@ describe('with existing resources', () => {
     expect(annotations.findWarning('*', Match.stringLikeRegexp('logGuardRailsOff'))).toHaveLength(1);
   });
 
-  test('sessionLogs reuses another destination: no preferences document, no session log group', () => {
+  test('sessionLogs reuses another destination and its Session document: no session log group, no document', () => {
     // GIVEN
     const stack = newStack();
     const first = new SharedResources(stack, 'First', { availabilityZones: ZONES });
@@ -744,6 +829,33 @@ describe('with existing resources', () => {
     // THEN
     expect(second.sessionLogs).toBe(first.sessionLogs);
     Template.fromStack(stack).resourceCountIs('AWS::SSM::Document', 1);
+    expect(JSON.stringify(stack.resolve(second.operatorPolicy!.document.toJSON()))).toContain(
+      sessionDocumentId(first),
+    );
+  });
+
+  test('sessionLogs without a document gets a Session document of its own that logs to that destination', () => {
+    // GIVEN
+    const stack = newStack();
+    const logGroup = new logs.LogGroup(stack, 'SessionLogs');
+    const encryptionKey = new kms.Key(stack, 'SessionKey');
+
+    // WHEN
+    const shared = new SharedResources(stack, 'Shared', {
+      availabilityZones: ZONES,
+      sessionLogs: { logGroup, encryptionKey },
+    });
+
+    // THEN
+    const documents = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Document'));
+    expect(documents).toHaveLength(1);
+    expect(documents[0].Properties.Content.inputs).toMatchObject({
+      cloudWatchLogGroupName: stack.resolve(logGroup.logGroupName),
+      kmsKeyId: stack.resolve(encryptionKey.keyId),
+    });
+    expect(stack.resolve(shared.sessionLogs!.documentName)).toEqual({
+      Ref: sessionDocumentId(shared),
+    });
   });
 
   test('sessionLogs together with sessionLogging: true is rejected', () => {
@@ -760,7 +872,28 @@ describe('with existing resources', () => {
           sessionLogs: first.sessionLogs,
         }),
     ).toThrow(
-      '`sessionLogging` must not be true together with `sessionLogs`: the account has one set of Session Manager preferences, and `sessionLogs` reuses the one that exists, got: sessionLogging true and a sessionLogs destination',
+      '`sessionLogging` must not be true together with `sessionLogs`: `sessionLogs` reuses the session log group of another service, got: sessionLogging true and a sessionLogs destination',
+    );
+  });
+
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-default-session-document.html
+  test('accountSessionPreferences opts in to writing the account preferences, which the operator policy then allows', () => {
+    // WHEN
+    const { shared, template: withPreferences } = newShared(() => ({ accountSessionPreferences: true }));
+
+    // THEN
+    const names = Object.values(withPreferences.findResources('AWS::SSM::Document')).map((d) => d.Properties.Name);
+    expect(names).toHaveLength(2);
+    expect(names).toContain('SSM-SessionManagerRunShell');
+    expect(JSON.stringify(Stack.of(shared).resolve(shared.operatorPolicy!.document.toJSON()))).toContain(
+      ':document/SSM-SessionManagerRunShell',
+    );
+  });
+
+  test('accountSessionPreferences without session logging is rejected', () => {
+    // WHEN / THEN
+    expect(() => newShared(() => ({ accountSessionPreferences: true, sessionLogging: false }))).toThrow(
+      '`accountSessionPreferences` needs session logging (`sessionLogging` or `sessionLogs`), got: accountSessionPreferences true with sessionLogging false',
     );
   });
 
@@ -770,6 +903,7 @@ describe('with existing resources', () => {
 
     // THEN
     expect(shared.sessionLogs).toBeUndefined();
+    expect(shared.operatorPolicy).toBeUndefined();
     template.resourceCountIs('AWS::SSM::Document', 0);
     template.resourcePropertiesCountIs(
       'AWS::Logs::LogGroup',

@@ -69,23 +69,46 @@ export function retentionAtLeast(days: number): logs.RetentionDays {
 export const SESSION_IDLE_TIMEOUT_MINUTES = 15;
 
 /**
- * The account's Session Manager preferences in this region: the `SSM-SessionManagerRunShell`
- * document (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-preferences-cli.html),
- * which logs every session, streamed, to `logGroup` (encrypted), encrypts the session data with
- * `key` and closes sessions idle for 15 minutes. AWS requires that exact name, so the document is
- * one per account and region: creating it fails when it exists (set `sessionLogging: false`). It
- * is updated by a new version (`UpdateMethod: NewVersion`), because replacing a document of a
- * fixed name would create the new one before deleting the old one, and fail.
+ * The name of the Session document from which Session Manager reads the account's default
+ * preferences in a region. Systems Manager creates it "when you configure Session Manager for your
+ * AWS account or when you change session preferences in the Systems Manager console"
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-default-session-document.html):
+ * it belongs to the account, not to a stack.
  */
-export function createSessionPreferences(scope: Construct, logGroup: logs.ILogGroup, key: kms.IKey): ssm.CfnDocument {
-  return new ssm.CfnDocument(scope, 'SessionManagerPreferences', {
-    name: 'SSM-SessionManagerRunShell',
+export const ACCOUNT_SESSION_DOCUMENT = 'SSM-SessionManagerRunShell';
+
+/**
+ * A Session document (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html)
+ * that logs every session, streamed, to `logGroup` (encrypted), encrypts the session data with
+ * `key` and closes sessions idle for 15 minutes. Operators start sessions with it by name
+ * (`aws ssm start-session --document-name`).
+ *
+ * Without `name`, the document is the stack's own: `Sessions-<construct>-<stack id>`, unique per
+ * stack instance (no collision with another stack, or with a retry after a failed create) and
+ * starting with a prefix that AWS does not reserve (document names must not start with `aws`,
+ * `amazon` or `amzn`, which a stack name may). With `name` ({@link ACCOUNT_SESSION_DOCUMENT}), it
+ * is the account's default preferences in this region.
+ *
+ * It is updated by a new version (`UpdateMethod: NewVersion`): replacing a document of a fixed name
+ * would create the new one before deleting the old one, and fail on the name.
+ */
+export function createSessionDocument(
+  scope: Construct,
+  id: string,
+  logGroup: logs.ILogGroup,
+  key: kms.IKey,
+  name?: string,
+): ssm.CfnDocument {
+  return new ssm.CfnDocument(scope, id, {
+    name:
+      name ??
+      `Sessions-${Names.uniqueResourceName(scope, { maxLength: 60, separator: '-' })}-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
     documentType: 'Session',
     documentFormat: 'JSON',
     updateMethod: 'NewVersion',
     content: {
       schemaVersion: '1.0',
-      description: 'Session Manager preferences: sessions logged to an encrypted log group and encrypted with KMS',
+      description: 'Session Manager sessions logged to an encrypted log group and encrypted with KMS',
       sessionType: 'Standard_Stream',
       inputs: {
         s3BucketName: '',

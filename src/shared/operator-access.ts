@@ -1,0 +1,103 @@
+import { Lazy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { acknowledge, awsSolutions } from '../private/acknowledge';
+
+/**
+ * The condition that makes Session Manager check the caller's permission on the Session document
+ * of the session: "With this condition element set to true, explicit access to a Session document
+ * must be granted in the IAM policy", and a session that names no document is checked against the
+ * default `SSM-SessionManagerRunShell`
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-sessiondocumentaccesscheck.html).
+ */
+export const SESSION_DOCUMENT_ACCESS_CHECK = { BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } };
+
+/**
+ * The operators' managed policy: shell sessions on the instances of the Auto Scaling groups added
+ * with {@link OperatorAccess.addSessionTargets}, only with the Session documents named here, and
+ * what such a session needs besides
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html):
+ * - `ssm:StartSession` on the instances, by the `aws:autoscaling:groupName` tag that Auto Scaling
+ *   sets (a tag no principal can set: the `aws:` prefix is reserved), and on the documents, both
+ *   with `ssm:SessionDocumentAccessCheck`;
+ * - `ssm:TerminateSession` and `ssm:ResumeSession` on the operator's own sessions, by the session's
+ *   `aws:ssmmessages:session-id` tag (the form AWS gives for roles and federated users,
+ *   https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html);
+ * - `kms:GenerateDataKey` on the session key, which encrypts the session data;
+ * - the read-only calls with which the CLI and the console find instances and sessions.
+ */
+export class OperatorAccess {
+  public readonly policy: iam.ManagedPolicy;
+  private readonly groupNames: string[] = [];
+
+  public constructor(scope: Construct, id: string, documentNames: string[], sessionKey: kms.IKey) {
+    const stack = Stack.of(scope);
+    this.policy = new iam.ManagedPolicy(scope, id, {
+      description: `Operators of ${scope.node.path}: Session Manager shells on its instances, logged by its Session document`,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'StartSessionsOnlyWithTheLoggedSessionDocument',
+          actions: ['ssm:StartSession'],
+          resources: documentNames.map((name) =>
+            stack.formatArn({ service: 'ssm', resource: 'document', resourceName: name }),
+          ),
+          conditions: SESSION_DOCUMENT_ACCESS_CHECK,
+        }),
+        new iam.PolicyStatement({
+          sid: 'EndOrResumeOwnSessions',
+          actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
+          resources: [stack.formatArn({ service: 'ssm', resource: 'session', resourceName: '*' })],
+          conditions: { StringLike: { 'ssm:resourceTag/aws:ssmmessages:session-id': ['${aws:userid}'] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'EncryptSessionData',
+          actions: ['kms:GenerateDataKey'],
+          resources: [sessionKey.keyArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'FindInstancesAndSessions',
+          actions: [
+            'ec2:DescribeInstances',
+            'ssm:DescribeInstanceProperties',
+            'ssm:DescribeSessions',
+            'ssm:GetConnectionStatus',
+          ],
+          resources: ['*'],
+        }),
+      ],
+    });
+    const region = stack.resolve(stack.region);
+    const arnPrefix = (service: string) =>
+      `arn:<AWS::Partition>:${service}:${typeof region === 'string' ? region : '<AWS::Region>'}:<AWS::AccountId>`;
+    acknowledge(
+      this.policy.node.defaultChild!,
+      [
+        awsSolutions('IAM5[Resource::*]'),
+        awsSolutions(`IAM5[Resource::${arnPrefix('ec2')}:instance/*]`),
+        awsSolutions(`IAM5[Resource::${arnPrefix('ssm')}:session/*]`),
+      ],
+      "Wildcards only where a condition narrows them or AWS allows nothing narrower: instances are named by their Auto Scaling group's aws:autoscaling:groupName tag (instance ids are not known before launch); sessions by the caller's own session-id tag; ec2:DescribeInstances, ssm:DescribeInstanceProperties, ssm:DescribeSessions and ssm:GetConnectionStatus are read-only and have no resource type",
+    );
+  }
+
+  /** Lets the operators start sessions on the instances of these groups. */
+  public addSessionTargets(groupNames: string[]): void {
+    if (this.groupNames.length === 0) {
+      this.policy.addStatements(
+        new iam.PolicyStatement({
+          sid: 'StartSessionsOnThisServicesInstances',
+          actions: ['ssm:StartSession'],
+          resources: [Stack.of(this.policy).formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+          conditions: {
+            ...SESSION_DOCUMENT_ACCESS_CHECK,
+            StringEquals: {
+              'ssm:resourceTag/aws:autoscaling:groupName': Lazy.list({ produce: () => this.groupNames }),
+            },
+          },
+        }),
+      );
+    }
+    this.groupNames.push(...groupNames);
+  }
+}
