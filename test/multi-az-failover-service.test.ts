@@ -267,9 +267,10 @@ describe('with default props', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Effect: 'Allow',
-            Principal: { AWS: AUTOSCALING_ROLE },
+            Principal: { AWS: '*' },
             Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
             Resource: '*',
+            Condition: Match.objectLike({ ArnEquals: { 'aws:PrincipalArn': AUTOSCALING_ROLE } }),
           }),
         ]),
       },
@@ -283,9 +284,12 @@ describe('with default props', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Effect: 'Allow',
-            Principal: { AWS: AUTOSCALING_ROLE },
+            Principal: { AWS: '*' },
             Action: 'kms:CreateGrant',
-            Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+            Condition: Match.objectLike({
+              ArnEquals: { 'aws:PrincipalArn': AUTOSCALING_ROLE },
+              Bool: { 'kms:GrantIsForAWSResource': true },
+            }),
           }),
         ]),
       },
@@ -1700,6 +1704,10 @@ describe('tier options reach both tiers', () => {
           },
           6,
         ),
+    ],
+    healthCheckGracePeriod: [
+      () => ({ healthCheckGracePeriod: Duration.minutes(7) }),
+      (t) => t.resourcePropertiesCountIs('AWS::AutoScaling::AutoScalingGroup', { HealthCheckGracePeriod: 420 }, 6),
     ],
     signalTimeout: [
       () => ({ signalTimeout: Duration.minutes(20) }),
