@@ -78,6 +78,15 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly vpc?: ec2.IVpc;
 
   /**
+   * Interface endpoints your application calls, added to the VPC the construct creates beside the
+   * ones the default hosts need (for example `InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING`
+   * or `STS`; see `SharedResourcesProps.additionalEndpoints`). Refused with `vpc`.
+   *
+   * @default - none
+   */
+  readonly additionalEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
+
+  /**
    * The Availability Zones to run in: 2 to 6 distinct zones of the stack's region. Each tier
    * has one Auto Scaling group per zone, and the new VPC one public and one private subnet per
    * zone, all keyed by the zone's name: adding, removing or replacing a zone changes only that
@@ -415,6 +424,7 @@ export class MultiAzFailoverService extends Construct {
       recordName,
       certificate,
       vpc,
+      additionalEndpoints,
       availabilityZones,
       instancesPerAz,
       maxInstancesPerAz,
@@ -450,6 +460,7 @@ export class MultiAzFailoverService extends Construct {
     this.availabilityZones = availabilityZones ?? this.defaultAvailabilityZones(vpc);
     const shared = new SharedResources(this, 'Shared', {
       vpc,
+      additionalEndpoints,
       availabilityZones: this.availabilityZones,
       encryptionKey,
       accessLogsBucket,

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { EgressMode } from './egress-mode';
 import {
   validateAccessLogsBucket,
+  validateAdditionalEndpoints,
   validateAvailabilityZones,
   validateConcrete,
   validateDays,
@@ -29,6 +30,7 @@ import {
   logSilenceAlarm,
 } from './shared/audit-logs';
 import { createGuardedKey } from './shared/keys';
+import { INTERFACE_ENDPOINTS, interfaceEndpointNames } from './shared/endpoints';
 import { createZoneKeyedVpc } from './shared/network';
 import { OperatorAccess } from './shared/operator-access';
 import { WebAclOption } from './web-acl-option';
@@ -60,17 +62,30 @@ export interface SharedResourcesProps {
 
   /**
    * How the instances of the new VPC reach outside it. Either way the new VPC gets interface
-   * endpoints with private DNS for `ssm`, `ssmmessages`, `ec2messages`, `monitoring`, `logs`,
-   * `kms` and `sts` in every zone's private subnet, and an S3 gateway endpoint.
-   * `EgressMode.ENDPOINTS_ONLY` creates no NAT gateway: the private subnets have no route off the
-   * VPC other than the S3 gateway endpoint's. `EgressMode.INTERNET` adds one NAT gateway and a
-   * default route per zone. Pass the same mode to the tiers (`MultiAzFailoverService` does). With
-   * `vpc`, nothing is created, and `ENDPOINTS_ONLY` warns
-   * (`multi-az-failover-service:ownVpcEndpoints`) that your VPC must provide the endpoints.
+   * endpoints with private DNS for what the default hosts call (`ssm`, `ssmmessages`,
+   * `ec2messages`, `logs`, `kms` and `cloudformation`, plus `additionalEndpoints`) in every zone's
+   * private subnet, and an S3 gateway endpoint. `EgressMode.ENDPOINTS_ONLY` creates no NAT
+   * gateway: the private subnets have no route off the VPC other than the S3 gateway endpoint's.
+   * `EgressMode.INTERNET` adds one NAT gateway and a default route per zone. Pass the same mode to
+   * the tiers (`MultiAzFailoverService` does). With `vpc`, nothing is created, and
+   * `ENDPOINTS_ONLY` warns (`multi-az-failover-service:ownVpcEndpoints`) that your VPC must
+   * provide the endpoints.
    *
    * @default EgressMode.ENDPOINTS_ONLY
    */
   readonly egress?: EgressMode;
+
+  /**
+   * Interface endpoints that your application calls, added to the new VPC beside the ones the
+   * default hosts need (with `EgressMode.ENDPOINTS_ONLY` they are its only way to those services):
+   * for example `InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING` for custom metrics,
+   * `STS` for assuming roles, `SECRETS_MANAGER` for secrets. Each is `Vpc/<Name>Endpoint`
+   * (`monitoring` gives `MonitoringEndpoint`). Each costs about $7.30 a month per zone plus data
+   * processed. Refused with `vpc`, which gets no endpoints from the construct.
+   *
+   * @default - none
+   */
+  readonly additionalEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
 
   /**
    * An existing customer-managed key. Only a key defined in the same app gets the key-policy
@@ -285,13 +300,19 @@ export class SharedResources extends Construct {
     }
 
     const egress = props.egress ?? EgressMode.ENDPOINTS_ONLY;
+    validateAdditionalEndpoints(
+      'additionalEndpoints',
+      props.additionalEndpoints,
+      props.vpc !== undefined,
+      INTERFACE_ENDPOINTS.map(([, service]) => service.shortName),
+    );
     if (props.vpc) {
       this.vpc = props.vpc;
       if (egress === EgressMode.ENDPOINTS_ONLY) {
         Annotations.of(this).addWarningV2(
           'multi-az-failover-service:ownVpcEndpoints',
           'With your own `vpc` and `egress: EgressMode.ENDPOINTS_ONLY` the construct creates no VPC endpoints: the VPC must ' +
-            'have interface endpoints with private DNS for ssm, ssmmessages, ec2messages, monitoring, logs, kms, sts and cloudformation in ' +
+            `have interface endpoints with private DNS for ${interfaceEndpointNames()} in ` +
             "the instances' subnets, accepting HTTPS from the VPC's CIDR, and an S3 gateway endpoint in their route tables, " +
             'or the instances cannot register with Systems Manager, ship logs or install packages. The instances may then ' +
             "send HTTPS to the VPC's CIDR and, unless you pass `egressPrefixLists` (the region's S3 prefix list), to any " +
@@ -300,7 +321,13 @@ export class SharedResources extends Construct {
       }
     } else {
       validateAvailabilityZones('availabilityZones', props.availabilityZones, Stack.of(this).region);
-      this.vpc = createZoneKeyedVpc(this, props.availabilityZones, this.logsEncryptionKey, egress);
+      this.vpc = createZoneKeyedVpc(
+        this,
+        props.availabilityZones,
+        this.logsEncryptionKey,
+        egress,
+        props.additionalEndpoints ?? [],
+      );
     }
 
     this.hostLogGroup = createAuditLogGroup(this, 'HostLogs', 'host', this.logsEncryptionKey, retentionDays);

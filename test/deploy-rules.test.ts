@@ -458,7 +458,7 @@ test.each([
 
   // THEN
   expect(Object.keys(changed).sort()).toEqual(Object.keys(before).sort());
-  expect(Object.keys(before)).toHaveLength(9);
+  expect(Object.keys(before)).toHaveLength(7);
   for (const [id, endpoint] of Object.entries(before)) {
     const { SubnetIds: _s, RouteTableIds: _r, ...kept } = endpoint.Properties;
     const { SubnetIds: s, RouteTableIds: r, ...keptAfter } = changed[id].Properties;

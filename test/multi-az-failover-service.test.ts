@@ -91,9 +91,10 @@ describe('with default props', () => {
     ['AWS::WAFv2::WebACL', 1],
     ['AWS::WAFv2::WebACLAssociation', 2],
     ['AWS::EC2::VPC', 1],
-    // EgressMode.ENDPOINTS_ONLY: VPC endpoints (7 interface, 1 S3 gateway), no NAT gateway
+    // EgressMode.ENDPOINTS_ONLY: VPC endpoints (6 interface: ssm, ssmmessages, ec2messages, logs, kms,
+    // cloudformation; 1 S3 gateway), no NAT gateway
     ['AWS::EC2::NatGateway', 0],
-    ['AWS::EC2::VPCEndpoint', 9],
+    ['AWS::EC2::VPCEndpoint', 7],
     ['AWS::EC2::FlowLog', 1],
     // the access-log bucket and the bucket of its server access logs
     ['AWS::S3::Bucket', 2],
@@ -150,6 +151,7 @@ describe('with default props', () => {
               { StorageClass: 'GLACIER', TransitionInDays: 90 },
             ],
           }),
+          Match.objectLike({ ExpiredObjectDeleteMarker: true }),
         ],
       },
     });
@@ -566,7 +568,7 @@ describe('resource counts per prop combination', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
     template.resourceCountIs('AWS::EC2::Subnet', zones * 2);
     // each interface endpoint has a network interface in every zone's private subnet
-    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 8);
+    template.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 6);
     for (const endpoint of Object.values(
       template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }),
     )) {
@@ -716,6 +718,7 @@ describe('options', () => {
             ExpirationInDays: 90,
             Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
           }),
+          Match.objectLike({ ExpiredObjectDeleteMarker: true }),
         ],
       },
     });
@@ -1369,7 +1372,7 @@ describe('deploy readiness', () => {
 
     // THEN
     const endpoints = Object.keys(template.findResources('AWS::EC2::VPCEndpoint'));
-    expect(endpoints).toHaveLength(9);
+    expect(endpoints).toHaveLength(7);
     for (const group of Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
       expect(group.DependsOn).toEqual(expect.arrayContaining(endpoints));
     }
@@ -1407,7 +1410,7 @@ describe('egress (PCI DSS v4.0.1 1.3.2)', () => {
 
     // THEN
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 9);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 7);
     const groups = instanceEgress(template);
     expect(groups).toHaveLength(2);
     for (const rules of groups) {
@@ -1448,7 +1451,7 @@ describe('egress (PCI DSS v4.0.1 1.3.2)', () => {
 
     // THEN
     template.resourceCountIs('AWS::EC2::NatGateway', 3);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 9);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 7);
     for (const rules of instanceEgress(template)) {
       expect(rules).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })]);
     }

@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EgressMode, SharedResources, SharedResourcesProps, WebAclOption } from '../src';
 import { importedVpc, newStack } from './util';
+import { INTERFACE_ENDPOINTS } from '../src/shared/endpoints';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:payment-alarms';
@@ -74,9 +75,9 @@ describe('with default props', () => {
     ['AWS::SNS::Topic', 1],
     ['AWS::SNS::Subscription', 0],
     ['AWS::EC2::VPC', 1],
-    // EgressMode.ENDPOINTS_ONLY: VPC endpoints (7 interface, 1 S3 gateway), no NAT gateway
+    // EgressMode.ENDPOINTS_ONLY: VPC endpoints (6 interface, 1 S3 gateway), no NAT gateway
     ['AWS::EC2::NatGateway', 0],
-    ['AWS::EC2::VPCEndpoint', 9],
+    ['AWS::EC2::VPCEndpoint', 7],
     ['AWS::EC2::FlowLog', 1],
     ['AWS::WAFv2::WebACL', 1],
     ['AWS::WAFv2::LoggingConfiguration', 1],
@@ -319,7 +320,7 @@ describe('with default props', () => {
     });
   });
 
-  test('both buckets keep objects 365 days, in STANDARD_IA from day 30 and GLACIER from day 90', () => {
+  test('both buckets keep objects 365 days, in STANDARD_IA from day 30 and GLACIER from day 90, and remove expired delete markers', () => {
     // THEN
     template.allResourcesProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
@@ -328,14 +329,15 @@ describe('with default props', () => {
             Id: 'RetainLogs',
             Status: 'Enabled',
             ExpirationInDays: 365,
-            // noncurrent versions are kept as long as the logs (PCI DSS v4.0.1 10.5.1)
-            NoncurrentVersionExpiration: { NoncurrentDays: 365 },
+            // the version that expiry made noncurrent goes the next day (PCI DSS v4.0.1 10.5.1)
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
             Transitions: [
               { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
               { StorageClass: 'GLACIER', TransitionInDays: 90 },
             ],
           },
+          { Id: 'RemoveExpiredDeleteMarkers', Status: 'Enabled', ExpiredObjectDeleteMarker: true },
         ],
       },
     });
@@ -617,10 +619,37 @@ describe('accessLogRetention', () => {
     // THEN
     template.allResourcesProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ ExpirationInDays: days, Transitions: transitions ?? Match.absent() })],
+        Rules: [
+          Match.objectLike({ ExpirationInDays: days, Transitions: transitions ?? Match.absent() }),
+          Match.objectLike({ ExpiredObjectDeleteMarker: true }),
+        ],
       },
     });
   });
+
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html: on a versioned
+  // bucket, Expiration makes the current version noncurrent (behind a delete marker), and
+  // NoncurrentDays count from then; https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html:
+  // a locked version cannot be removed before its retention, counted from its creation, ends.
+  test.each([1, 90, 365, 400, 3650])(
+    '%d days: a log is kept that long in total, and no longer than its lock plus a day',
+    (days) => {
+      // WHEN
+      const { template } = newShared(() => ({ accessLogRetention: Duration.days(days) }));
+
+      // THEN
+      for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+        const rule = bucket.Properties.LifecycleConfiguration.Rules.find((r: any) => r.Id === 'RetainLogs');
+        const total = rule.ExpirationInDays + rule.NoncurrentVersionExpiration.NoncurrentDays;
+        const lock = bucket.Properties.ObjectLockConfiguration?.Rule.DefaultRetention.Days;
+        expect({ current: rule.ExpirationInDays, total }).toEqual({ current: days, total: days + 1 });
+        if (lock !== undefined) {
+          expect(lock).toBe(days);
+          expect(total).toBeGreaterThan(lock);
+        }
+      }
+    },
+  );
 
   test.each<[string, Duration, string]>([
     [
@@ -829,9 +858,7 @@ describe('with existing resources', () => {
     // THEN
     expect(second.sessionLogs).toBe(first.sessionLogs);
     Template.fromStack(stack).resourceCountIs('AWS::SSM::Document', 1);
-    expect(JSON.stringify(stack.resolve(second.operatorPolicy!.document.toJSON()))).toContain(
-      sessionDocumentId(first),
-    );
+    expect(JSON.stringify(stack.resolve(second.operatorPolicy!.document.toJSON()))).toContain(sessionDocumentId(first));
   });
 
   test('sessionLogs without a document gets a Session document of its own that logs to that destination', () => {
@@ -1013,15 +1040,16 @@ describe('VPC endpoints and egress', () => {
   // - Systems Manager, https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html:
   //   com.amazonaws.region.ssm, com.amazonaws.region.ssmmessages and com.amazonaws.region.ec2messages
   //   for SSM Agent and Session Manager without internet access;
-  // - the CloudWatch agent, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html
-  //   and https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html:
-  //   com.amazonaws.region.monitoring (metrics) and com.amazonaws.region.logs (logs);
-  // - KMS (Session Manager session encryption, applications) and STS (role sessions), which the
-  //   issue asks for;
+  // - the CloudWatch agent's logs and Session Manager's session logs,
+  //   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html:
+  //   com.amazonaws.region.logs (the agent collects no metrics: no monitoring endpoint);
+  // - KMS (SSM Agent decrypts session data: "Create this endpoint if you want to use AWS KMS
+  //   encryption for Session Manager", setup-create-vpc);
+  // - CloudFormation (cfn-signal, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-signal.html);
   // - S3 as a gateway endpoint, https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html:
   //   no charge, and routed by destination, so it also carries the Amazon Linux 2023 repositories'
   //   s3.dualstack names that an S3 interface endpoint's private DNS does not answer.
-  test.each(['ssm', 'ssmmessages', 'ec2messages', 'monitoring', 'logs', 'kms', 'sts'])(
+  test.each(['ssm', 'ssmmessages', 'ec2messages', 'logs', 'kms', 'cloudformation'])(
     'an interface endpoint for com.amazonaws.<region>.%s with private DNS in every zone’s private subnet',
     (service) => {
       // WHEN
@@ -1053,10 +1081,8 @@ describe('VPC endpoints and egress', () => {
       'SsmEndpoint',
       'SsmMessagesEndpoint',
       'Ec2MessagesEndpoint',
-      'MonitoringEndpoint',
       'LogsEndpoint',
       'KmsEndpoint',
-      'StsEndpoint',
       'CloudFormationEndpoint',
       'S3Endpoint',
     ]);
@@ -1121,7 +1147,7 @@ describe('VPC endpoints and egress', () => {
 
     // THEN
     template.resourceCountIs('AWS::EC2::NatGateway', 2);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 9);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 7);
     for (const zone of ['a', 'b']) {
       template.hasResourceProperties('AWS::EC2::Route', {
         RouteTableId: { Ref: Match.stringLikeRegexp(`^SharedVpcZoneEuWest1${zone}PrivateRouteTable`) },
@@ -1173,5 +1199,68 @@ describe('VPC endpoints and egress', () => {
 
     // THEN
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('VPC endpoints'));
+  });
+});
+
+describe('VPC endpoints', () => {
+  test('nothing on the default hosts calls monitoring or STS: no endpoint for them', () => {
+    // WHEN
+    const { template } = newShared();
+
+    // THEN
+    for (const service of ['monitoring', 'sts']) {
+      template.resourcePropertiesCountIs(
+        'AWS::EC2::VPCEndpoint',
+        { ServiceName: `com.amazonaws.eu-west-1.${service}` },
+        0,
+      );
+    }
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', INTERFACE_ENDPOINTS.length + 1);
+  });
+
+  test('additionalEndpoints adds the endpoints an application calls, keyed by service name', () => {
+    // WHEN
+    const { shared } = newShared(() => ({
+      additionalEndpoints: [
+        ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
+        ec2.InterfaceVpcEndpointAwsService.STS,
+        ec2.InterfaceVpcEndpointAwsService.ECR,
+      ],
+    }));
+
+    // THEN
+    const vpc = shared.node.findChild('Vpc');
+    for (const id of ['MonitoringEndpoint', 'StsEndpoint', 'EcrApiEndpoint']) {
+      expect(vpc.node.tryFindChild(id)).toBeInstanceOf(ec2.InterfaceVpcEndpoint);
+    }
+    expect(vpc.node.children.filter((c) => c instanceof ec2.InterfaceVpcEndpoint)).toHaveLength(9);
+  });
+
+  test.each<[string, Partial<SharedResourcesProps>, string]>([
+    [
+      'a default endpoint',
+      { additionalEndpoints: [ec2.InterfaceVpcEndpointAwsService.SSM] },
+      '`additionalEndpoints` must name endpoints other than the ones the VPC always gets (ssm, ssmmessages, ec2messages, logs, kms, cloudformation), each once, got: ssm',
+    ],
+    [
+      'an endpoint twice',
+      { additionalEndpoints: [ec2.InterfaceVpcEndpointAwsService.STS, ec2.InterfaceVpcEndpointAwsService.STS] },
+      '`additionalEndpoints` must name endpoints other than the ones the VPC always gets (ssm, ssmmessages, ec2messages, logs, kms, cloudformation), each once, got: sts, sts',
+    ],
+  ])('%s is rejected', (_case, props, message) => {
+    // WHEN / THEN
+    expect(() => newShared(() => props)).toThrow(message);
+  });
+
+  test('additionalEndpoints with your own vpc is rejected', () => {
+    // WHEN / THEN
+    expect(() =>
+      newShared((stack) => ({
+        vpc: importedVpc(stack),
+        additionalEndpoints: [ec2.InterfaceVpcEndpointAwsService.STS],
+      })),
+    ).toThrow(
+      '`additionalEndpoints` must be left out with `vpc`: the construct adds no endpoints to your own VPC, got: sts',
+    );
   });
 });

@@ -56,7 +56,7 @@ function sharedProps(stack: Stack): Partial<MultiAzFailoverServiceProps> {
 const SHARED_TYPES: Array<[string, number]> = [
   ['AWS::EC2::VPC', 1],
   // the VPC endpoints of the one VPC (no NAT gateway with the default EgressMode.ENDPOINTS_ONLY)
-  ['AWS::EC2::VPCEndpoint', 9],
+  ['AWS::EC2::VPCEndpoint', 7],
   // the data key and the logs key
   ['AWS::KMS::Key', 2],
   ['AWS::S3::Bucket', 2],

@@ -99,6 +99,33 @@ export function validateGracePeriod(prop: string, value: Duration, signalTimeout
   }
 }
 
+/**
+ * Endpoints a user adds: only to a VPC the construct creates, and none it creates already or twice
+ * (two endpoints with private DNS for one service cannot exist in one VPC).
+ */
+export function validateAdditionalEndpoints(
+  prop: string,
+  endpoints: ec2.InterfaceVpcEndpointAwsService[] | undefined,
+  ownVpc: boolean,
+  defaults: string[],
+): void {
+  if (endpoints === undefined || endpoints.length === 0) {
+    return;
+  }
+  const names = endpoints.map((endpoint) => endpoint.shortName);
+  if (ownVpc) {
+    throw new Error(
+      `\`${prop}\` must be left out with \`vpc\`: the construct adds no endpoints to your own VPC, got: ${names.join(', ')}`,
+    );
+  }
+  const repeated = names.filter((name, index) => defaults.includes(name) || names.indexOf(name) !== index);
+  if (repeated.length > 0) {
+    throw new Error(
+      `\`${prop}\` must name endpoints other than the ones the VPC always gets (${defaults.join(', ')}), each once, got: ${names.join(', ')}`,
+    );
+  }
+}
+
 export function validateMinutes(
   prop: string,
   value: Duration | undefined,

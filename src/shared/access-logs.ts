@@ -15,8 +15,8 @@ import { acknowledge, compliancePacks, controlTower } from '../private/acknowled
  *
  * The load balancers' logs are tamper-proof for `retention` (PCI DSS v4.0.1 10.3.2 to 10.3.4,
  * 10.5.1): S3 Object Lock in governance mode keeps every version that long
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html), noncurrent versions
- * expire only after it, and the bucket policy denies deleting objects or versions, bypassing
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html), the lifecycle removes
+ * each log a day after it (see the rules below), and the bucket policy denies deleting objects or versions, bypassing
  * governance retention and changing the bucket's policy, lifecycle, versioning or Object Lock
  * configuration to everyone but `logAdmin` and the stack's CloudFormation execution role.
  */
@@ -37,9 +37,21 @@ export function createAccessLogsBucket(
           : []),
         ...(days >= 180 ? [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }] : []),
       ],
+      // Kept `retention` in total: the current version expires at `retention` (S3 adds a delete
+      // marker and keeps it as noncurrent), and the noncurrent version one day later, when its
+      // Object Lock retention (also `retention`, from its creation) has ended. NoncurrentDays
+      // count from when a version became noncurrent
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html).
       expiration: Duration.days(days),
-      noncurrentVersionExpiration: Duration.days(days),
+      noncurrentVersionExpiration: Duration.days(NONCURRENT_DAYS),
       abortIncompleteMultipartUploadAfter: Duration.days(7),
+    },
+    {
+      // The delete markers left once their noncurrent version is gone. ExpiredObjectDeleteMarker
+      // "cannot be specified with Days or Date in a Lifecycle Expiration Policy"
+      // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleExpiration.html): a rule of its own.
+      id: 'RemoveExpiredDeleteMarkers',
+      expiredObjectDeleteMarker: true,
     },
   ];
   const hardened: s3.BucketProps = {
@@ -96,6 +108,9 @@ export function createAccessLogsBucket(
   );
   return accessLogs;
 }
+
+/** How long a log version is kept once it is noncurrent: the day after its retention ended. */
+export const NONCURRENT_DAYS = 1;
 
 /** What no principal but the log administrators may do to the access logs. */
 export const LOG_DELETION_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'];

@@ -3,28 +3,60 @@ import { DependencyGroup } from 'constructs';
 
 /**
  * The interface endpoints every VPC that the construct creates gets, keyed by construct id
- * (`Vpc/<Id>`: an id is a contract, so never rename one), with why the instances need each:
- *
- * - `ssm`, `ssmmessages`, `ec2messages`: SSM Agent and Session Manager
- *   (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html);
- * - `monitoring`, `logs`: the CloudWatch agent's metrics and logs
- *   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html,
- *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html);
- * - `kms`: Session Manager's session encryption with a KMS key, and applications that use the key;
- * - `sts`: SDKs and agents that assume roles or call STS regionally;
- * - `cloudformation`: cfn-signal, with which every new instance tells its Auto Scaling group's
- *   creation policy that it is healthy (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-signal.html).
+ * (`Vpc/<Id>`: an id is a contract, so never rename one), each with what on the default hosts
+ * calls it. This list is the one place the endpoints are named: the docs, the warning for your own
+ * VPC and the tests read it.
  */
-export const INTERFACE_ENDPOINTS: ReadonlyArray<readonly [string, ec2.InterfaceVpcEndpointAwsService]> = [
-  ['SsmEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM],
-  ['SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES],
-  ['Ec2MessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES],
-  ['MonitoringEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING],
-  ['LogsEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
-  ['KmsEndpoint', ec2.InterfaceVpcEndpointAwsService.KMS],
-  ['StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS],
-  ['CloudFormationEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDFORMATION],
+export const INTERFACE_ENDPOINTS: ReadonlyArray<
+  readonly [id: string, service: ec2.InterfaceVpcEndpointAwsService, calledBy: string]
+> = [
+  [
+    'SsmEndpoint',
+    ec2.InterfaceVpcEndpointAwsService.SSM,
+    'SSM Agent registers the instance and reads its configuration (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html)',
+  ],
+  [
+    'SsmMessagesEndpoint',
+    ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+    'SSM Agent: Session Manager channels, and since agent 3.3.40.0 its message gateway (same page)',
+  ],
+  [
+    'Ec2MessagesEndpoint',
+    ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES,
+    'SSM Agent before 3.3.40.0, still listed as required by the same page: images with an older agent (a pinned machineImage) need it',
+  ],
+  [
+    'LogsEndpoint',
+    ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+    'the CloudWatch agent ships the host logs, SSM Agent streams session logs (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html)',
+  ],
+  [
+    'KmsEndpoint',
+    ec2.InterfaceVpcEndpointAwsService.KMS,
+    "SSM Agent decrypts session data with the logs key (kms:Decrypt; the setup-create-vpc page: for Session Manager's KMS encryption)",
+  ],
+  [
+    'CloudFormationEndpoint',
+    ec2.InterfaceVpcEndpointAwsService.CLOUDFORMATION,
+    'cfn-signal tells the zone group\'s creation policy that the instance is healthy (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-signal.html)',
+  ],
 ];
+
+/** The endpoints' service names as users write them: `ssm, ssmmessages, …`. */
+export function interfaceEndpointNames(): string {
+  return INTERFACE_ENDPOINTS.map(([, service]) => service.shortName).join(', ');
+}
+
+/**
+ * The construct id of an endpoint that a user adds: `monitoring` gives `MonitoringEndpoint`,
+ * `ecr.api` gives `EcrApiEndpoint`.
+ */
+export function additionalEndpointId(service: ec2.InterfaceVpcEndpointAwsService): string {
+  return `${service.shortName
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')}Endpoint`;
+}
 
 /**
  * Adds the VPC endpoints to a VPC the construct creates (whose address range is `vpcCidr`): the interface endpoints above, with
@@ -40,7 +72,12 @@ export const INTERFACE_ENDPOINTS: ReadonlyArray<readonly [string, ec2.InterfaceV
  * Auto Scaling groups depend on: instances start once their zone's way out exists, whether that
  * is a NAT route, the endpoints, or both.
  */
-export function addServiceEndpoints(vpc: ec2.Vpc, vpcCidr: string, privateSubnets: ec2.ISubnet[]): void {
+export function addServiceEndpoints(
+  vpc: ec2.Vpc,
+  vpcCidr: string,
+  privateSubnets: ec2.ISubnet[],
+  additional: ec2.InterfaceVpcEndpointAwsService[] = [],
+): void {
   const securityGroup = new ec2.SecurityGroup(vpc, 'EndpointSecurityGroup', {
     vpc,
     description: 'Interface VPC endpoints: HTTPS from the VPC only',
@@ -50,7 +87,11 @@ export function addServiceEndpoints(vpc: ec2.Vpc, vpcCidr: string, privateSubnet
   // restricted-ports rules) cannot read an attribute and would report the rule as open.
   securityGroup.addIngressRule(ec2.Peer.ipv4(vpcCidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
 
-  const endpoints: ec2.VpcEndpoint[] = INTERFACE_ENDPOINTS.map(([id, service]) =>
+  const all: Array<readonly [string, ec2.InterfaceVpcEndpointAwsService]> = [
+    ...INTERFACE_ENDPOINTS.map(([id, service]) => [id, service] as const),
+    ...additional.map((service) => [additionalEndpointId(service), service] as const),
+  ];
+  const endpoints: ec2.VpcEndpoint[] = all.map(([id, service]) =>
     vpc.addInterfaceEndpoint(id, {
       service,
       privateDnsEnabled: true,

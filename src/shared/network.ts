@@ -44,6 +44,7 @@ export function createZoneKeyedVpc(
   availabilityZones: string[],
   encryptionKey: kms.IKey,
   egress: EgressMode,
+  additionalEndpoints: ec2.InterfaceVpcEndpointAwsService[],
 ): ec2.Vpc {
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR),
@@ -102,7 +103,7 @@ export function createZoneKeyedVpc(
     vpc.privateSubnets.push(privateSubnet);
   });
 
-  addServiceEndpoints(vpc, VPC_CIDR, vpc.privateSubnets);
+  addServiceEndpoints(vpc, VPC_CIDR, vpc.privateSubnets, additionalEndpoints);
   addFlowLogs(scope, vpc, encryptionKey);
   return vpc;
 }
