@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ExpectedResult, IApiCall, IntegTest, Match, WaiterStateMachineOptions } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { App, Aws, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -233,6 +233,30 @@ healthCheckPasses(service.primary)
   // Failback: the primary is healthy again and Route 53 answers with it.
   .next(invertHealthCheck(service.primary, false))
   .next(dnsAnswers(primaryAddress, failoverPoll));
+
+// ---------------------------------------------------------------------------------------------------
+// (d) Access logs reach the Object Lock bucket. S3 refuses a PutObject to a bucket with a default
+// Object Lock retention unless it carries Content-MD5 or x-amz-sdk-checksum-algorithm
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html), and the ELB access-log pages
+// say nothing about Object Lock. Elastic Load Balancing writes `ELBAccessLogTestFile` under each
+// load balancer's prefix when access logging is turned on
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html):
+// it is there only if the log writer's PUTs are accepted. Unverified until this runs in AWS.
+for (const tier of [service.primary, service.secondary]) {
+  const key = `${tier.priority}/AWSLogs/${Aws.ACCOUNT_ID}/ELBAccessLogTestFile`;
+  const headObject = integ.assertions.awsApiCall('S3', 'headObject', {
+    Bucket: service.accessLogsBucket.bucketName,
+    Key: key,
+  });
+  // HeadObject is authorized as s3:GetObject (there is no s3:HeadObject action).
+  headObject.provider.addToRolePolicy({
+    Effect: 'Allow',
+    Action: ['s3:GetObject'],
+    Resource: [service.accessLogsBucket.arnForObjects(key)],
+  });
+  // No expectation needed: a missing object makes HeadObject fail (404), and with it the assertion's
+  // custom resource and the deployment.
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Compatibility with integ-runner 2.197.10, the newest on npm: its toolkit reads cloud assembly schema
