@@ -529,10 +529,21 @@ describe.each(CONFIGURATIONS.map(([name]) => name))('every resource of the %s co
   // service first created it in the account (EC2 Auto Scaling: with the first group,
   // https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html),
   // so no policy may name one as a principal: conditions on `aws:PrincipalArn` may.
-  test('no policy names a service-linked role as a principal (it may not exist yet)', () => {
-    const offenders = Object.entries(configuration(name)).flatMap(([id, resource]) =>
+  // A role the same stack creates is visible to KMS only after IAM has propagated it ("When you
+  // create a new AWS principal, you might need to enforce a delay before including the new
+  // principal in a key policy", same page): grants to it go in its own policy, not the key's.
+  test('no policy names a service-linked role as a principal (it may not exist yet), no key policy a role of the stack', () => {
+    const resources = configuration(name);
+    const roles = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::IAM::Role');
+    const offenders = Object.entries(resources).flatMap(([id, resource]) =>
       principalsIn(resource.Properties, id)
-        .filter(([, principal]) => JSON.stringify(principal).includes('role/aws-service-role/'))
+        .filter(([, principal]) => {
+          const text = JSON.stringify(principal);
+          return (
+            text.includes('role/aws-service-role/') ||
+            (resource.Type === 'AWS::KMS::Key' && roles.some((role) => text.includes(`"${role}"`)))
+          );
+        })
         .map(([path]) => path),
     );
     expect(offenders).toEqual([]);
