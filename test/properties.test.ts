@@ -61,6 +61,7 @@ interface Case {
   readonly secondaryInstancesPerAz?: number;
   readonly unhealthyHostThresholdPercent?: number;
   readonly deregistrationDelay?: DurationSpec;
+  readonly healthCheckGracePeriod?: DurationSpec;
   readonly latencyThreshold?: DurationSpec;
   readonly accessLogRetention?: DurationSpec;
   readonly notificationEmails?: string[];
@@ -137,6 +138,13 @@ function invalidProps(c: Case): string[] {
     const ms = msOf(c.deregistrationDelay);
     if (!(Number.isInteger(ms / 1000) && ms >= 0 && ms <= 3_600_000)) {
       invalid.add('deregistrationDelay');
+    }
+  }
+  // Whole seconds, shorter than the signal timeout (15 minutes by default).
+  if (c.healthCheckGracePeriod !== undefined) {
+    const ms = msOf(c.healthCheckGracePeriod);
+    if (!(Number.isInteger(ms / 1000) && ms >= 0 && ms < 900_000)) {
+      invalid.add('healthCheckGracePeriod');
     }
   }
   if (c.latencyThreshold !== undefined) {
@@ -224,6 +232,24 @@ const deregistrationDelayArb = field(
   ),
 );
 
+const healthCheckGracePeriodArb = field(
+  durationOf(
+    fc.integer({ min: 0, max: 899 }).map((s) => s * 1000),
+    ['seconds', 'millis', 'minutes'],
+  ),
+  fc.oneof(
+    durationOf(
+      fc.integer({ min: 900, max: 100_000 }).map((s) => s * 1000),
+      ['seconds', 'minutes', 'hours'],
+    ),
+    fc
+      .integer({ min: 1, max: 899_999 })
+      .filter((ms) => ms % 1000 !== 0)
+      .map((ms) => d(ms, 'millis')),
+    fc.constantFrom(d(15, 'minutes'), d(0.5, 'seconds'), d(NaN, 'seconds'), d(Infinity, 'seconds')),
+  ),
+);
+
 const latencyThresholdArb = field(
   durationOf(fc.integer({ min: 1, max: 3_600_000 }), ['millis', 'seconds', 'minutes', 'hours']),
   fc.oneof(
@@ -305,6 +331,7 @@ const caseArb: fc.Arbitrary<Case> = fc
     secondaryInstancesPerAz: countArb,
     unhealthyHostThresholdPercent: percentArb,
     deregistrationDelay: deregistrationDelayArb,
+    healthCheckGracePeriod: healthCheckGracePeriodArb,
     latencyThreshold: latencyThresholdArb,
     accessLogRetention: accessLogRetentionArb,
     notificationEmails: emailsArb,
@@ -394,6 +421,7 @@ function synthesize(c: Case): Synthesized {
     secondaryInstancesPerAz: c.secondaryInstancesPerAz,
     unhealthyHostThresholdPercent: c.unhealthyHostThresholdPercent,
     deregistrationDelay: toDuration(c.deregistrationDelay),
+    healthCheckGracePeriod: toDuration(c.healthCheckGracePeriod),
     latencyThreshold: toDuration(c.latencyThreshold),
     accessLogRetention: toDuration(c.accessLogRetention),
     notificationEmails: c.notificationEmails,
@@ -445,6 +473,7 @@ function checkTemplate(c: Case, { template, errors, refs }: Synthesized): void {
   ];
   const percent = c.unhealthyHostThresholdPercent ?? 50;
   const delaySeconds = c.deregistrationDelay ? msOf(c.deregistrationDelay) / 1000 : 20;
+  const graceSeconds = c.healthCheckGracePeriod ? msOf(c.healthCheckGracePeriod) / 1000 : 300;
   const latencySeconds = c.latencyThreshold ? msOf(c.latencyThreshold) / 1000 : 1;
   const retentionDays = c.accessLogRetention ? msOf(c.accessLogRetention) / UNIT_MS.days : 365;
   const emails = c.notificationEmails ?? [];
@@ -463,6 +492,7 @@ function checkTemplate(c: Case, { template, errors, refs }: Synthesized): void {
         `${name} Auto Scaling group of zone ${zoneKey}`,
       ).Properties;
       expect([group.MinSize, group.MaxSize, group.DesiredCapacity]).toEqual([`${perAz}`, `${perAz}`, `${perAz}`]);
+      expect(group.HealthCheckGracePeriod).toBe(graceSeconds);
       expect(group.VPCZoneIdentifier).toHaveLength(1);
       if (c.vpcZones) {
         expect(group.VPCZoneIdentifier).toEqual([privateSubnetId(zones![i])]);
@@ -543,15 +573,20 @@ function checkTemplate(c: Case, { template, errors, refs }: Synthesized): void {
   template.resourceCountIs('AWS::EC2::Subnet', c.vpcZones ? 0 : 2 * zoneCount);
   // EgressMode.ENDPOINTS_ONLY (the default): VPC endpoints in a new VPC, no NAT gateway anywhere
   template.resourceCountIs('AWS::EC2::NatGateway', 0);
-  template.resourceCountIs('AWS::EC2::VPCEndpoint', c.vpcZones ? 0 : 9);
+  template.resourceCountIs('AWS::EC2::VPCEndpoint', c.vpcZones ? 0 : 7);
   const buckets = resources(template, 'AWS::S3::Bucket');
   if (c.accessLogsBucket) {
     expect(buckets).toHaveLength(1);
   } else {
     expect(buckets).toHaveLength(2);
     for (const bucket of buckets) {
+      // Kept the retention in total: the noncurrent version a day after the current one expired.
       expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
-        expect.objectContaining({ ExpirationInDays: retentionDays }),
+        expect.objectContaining({
+          ExpirationInDays: retentionDays,
+          NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        }),
+        expect.objectContaining({ ExpiredObjectDeleteMarker: true }),
       ]);
     }
   }
