@@ -401,7 +401,12 @@ class Checker:
         if statement.get("Effect") not in ("Allow", "Deny"):
             yield f"Effect {statement.get('Effect')!r} is neither Allow nor Deny"
             return
-        actions = [a for a in as_list(statement.get("Action", statement.get("NotAction"))) if isinstance(a, str)]
+        actions = []
+        for action in as_list(statement.get("Action", statement.get("NotAction"))):
+            if isinstance(action, str):
+                actions.append(action)
+            else:
+                yield f"unresolvable action {json.dumps(action)[:80]}"
         expanded: dict[str, list[tuple[str, str]]] = {}
         for action in actions:
             if action == "*":
@@ -460,7 +465,10 @@ class Checker:
             if isinstance(document, dict) and "unresolvable" in document:
                 yield f"{name}: {where}: unresolvable policy document ({document['unresolvable']})"
                 continue
-            for index, statement in enumerate(as_list((document or {}).get("Statement"))):
+            if not isinstance(document, dict) or "Statement" not in document:
+                yield f"{name}: {where}: unresolvable policy document {json.dumps(document)[:80]}"
+                continue
+            for index, statement in enumerate(as_list(document["Statement"])):
                 label = f"{name}: {where}: Statement[{index}]" + (f" ({statement['Sid']})" if "Sid" in statement else "")
                 if not isinstance(statement, dict):
                     yield f"{label}: unresolvable statement {json.dumps(statement)[:80]}"
