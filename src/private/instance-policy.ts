@@ -1,4 +1,4 @@
-import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -25,7 +25,8 @@ export interface InstancePolicyProps {
  * - the CloudWatch agent: log streams of the host log group only (no `CreateLogGroup`, no
  *   `PutRetentionPolicy`: a compromised host cannot shorten or forge other logs);
  * - session logging: log streams of the session log group, `DescribeLogGroups` (the agent checks
- *   that the group is encrypted), and `kms:Decrypt` on the session key;
+ *   that the group is encrypted; the action has no resource type, so its statement names `*`), and
+ *   `kms:Decrypt` on the session key;
  * - parameters under `parameterPrefix`, if set;
  * - `cloudformation:SignalResource` on this stack, for the release signals.
  */
@@ -60,17 +61,9 @@ export function instancePolicy(scope: Construct, role: iam.Role, props: Instance
   if (props.sessionLogs) {
     statements.push(
       streamsOf(props.sessionLogs.logGroup),
-      new iam.PolicyStatement({
-        actions: ['logs:DescribeLogGroups'],
-        resources: [
-          stack.formatArn({
-            service: 'logs',
-            resource: 'log-group',
-            resourceName: '*',
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
+      // The Service Authorization Reference lists no resource type for DescribeLogGroups: a
+      // statement that names a log-group ARN matches no request (build-tools/iam_check.py).
+      new iam.PolicyStatement({ actions: ['logs:DescribeLogGroups'], resources: ['*'] }),
       new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.sessionLogs.encryptionKey.keyArn] }),
     );
   }
@@ -100,7 +93,6 @@ export function instancePolicy(scope: Construct, role: iam.Role, props: Instance
     [
       awsSolutions('IAM5[Resource::*]'),
       awsSolutions(`IAM5[Resource::${arnPrefix('ec2')}:instance/*]`),
-      ...(props.sessionLogs ? [awsSolutions(`IAM5[Resource::${arnPrefix('logs')}:log-group:*]`)] : []),
       ...(props.parameterPrefix !== undefined
         ? [
             awsSolutions(
@@ -109,7 +101,7 @@ export function instancePolicy(scope: Construct, role: iam.Role, props: Instance
           ]
         : []),
     ],
-    "Wildcards only where AWS allows nothing narrower: the ssmmessages channel actions of Session Manager have no resource type; ssm:UpdateInstanceInformation names this account's instances in this region (a launch template cannot name an instance before it exists); logs:DescribeLogGroups, which the SSM agent calls to check that the session log group is encrypted, is scoped to this account and region; and parameterPrefix names a path, whose parameters are the wildcard",
+    "Wildcards only where AWS allows nothing narrower: the ssmmessages channel actions of Session Manager and logs:DescribeLogGroups (which the SSM agent calls, with session logging, to check that the session log group is encrypted) have no resource type in the Service Authorization Reference, so Resource is * (as in AWS's CloudWatchAgentServerPolicy and in the Session Manager guide's instance policy for CloudWatch Logs session logging); ssm:UpdateInstanceInformation names this account's instances in this region (a launch template cannot name an instance before it exists); and parameterPrefix names a path, whose parameters are the wildcard",
   );
   return policy;
 }
