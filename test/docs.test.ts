@@ -13,8 +13,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ts from 'typescript';
-import { brokenReason, codeBlocks, docFiles, Fact, facts, links, numberIn, read, ROOT } from './lib/markdown';
+import * as library from '../src';
 import { MultiAzFailoverService } from '../src';
+import { brokenReason, codeBlocks, docFiles, Fact, facts, links, numberIn, read, ROOT } from './lib/markdown';
 import { INTERFACE_ENDPOINTS } from '../src/shared/endpoints';
 
 type Resources = Record<string, { Type: string; Properties?: any; DeletionPolicy?: string }>;
@@ -79,7 +80,8 @@ const FACTS: Record<string, { expected: (s: Sources) => unknown; read?: (value: 
   },
   // Standard-resolution alarms on one metric, outside us-east-1 (docs/COSTS.md prices us-east-1).
   'standard-alarms': {
-    expected: (s) => ofType(s.resources, 'AWS::CloudWatch::Alarm').filter((a) => a.Properties.Metrics === undefined).length,
+    expected: (s) =>
+      ofType(s.resources, 'AWS::CloudWatch::Alarm').filter((a) => a.Properties.Metrics === undefined).length,
   },
   'failover-budget': { expected: (s) => s.service.failoverBudget.worstCaseSeconds },
   // The integration test's stack (README of CONTRIBUTING.md, "Integration test").
@@ -147,7 +149,9 @@ describe('docs', () => {
     const stale = all
       .map((fact) => ({ fact, ...checkFact(fact, sources) }))
       .filter((c) => JSON.stringify(c.doc) !== JSON.stringify(c.code))
-      .map((c) => `${c.fact.file}: fact:${c.fact.key} says ${JSON.stringify(c.doc)}, the code ${JSON.stringify(c.code)}`);
+      .map(
+        (c) => `${c.fact.file}: fact:${c.fact.key} says ${JSON.stringify(c.doc)}, the code ${JSON.stringify(c.code)}`,
+      );
 
     // THEN
     expect(stale).toEqual([]);
@@ -171,7 +175,9 @@ describe('docs', () => {
     expect(numberIn('about 1,130 WCU')).toBe(1130);
     expect(numberIn('96 s')).toBe(96);
     expect(
-      FACTS['interface-endpoint-list'].read!('| Service | Construct |\n| --- | --- |\n| `b` | `Vpc/B` |\n| `a` | `Vpc/A` |'),
+      FACTS['interface-endpoint-list'].read!(
+        '| Service | Construct |\n| --- | --- |\n| `b` | `Vpc/B` |\n| `a` | `Vpc/A` |',
+      ),
     ).toEqual({ services: ['a', 'b'], constructs: ['Vpc/A', 'Vpc/B'] });
   });
 
@@ -191,7 +197,12 @@ describe('docs', () => {
     // WHEN: the first column of the table after `<!-- props-table -->` (`a` / `b` rows name two)
     const doc = read('docs/CONFIGURATION.md');
     const table = doc.slice(doc.indexOf('<!-- props-table -->')).split('\n').slice(1);
-    const rows = table.slice(0, table.findIndex((l) => !l.startsWith('|'))).slice(2);
+    const rows = table
+      .slice(
+        0,
+        table.findIndex((l) => !l.startsWith('|')),
+      )
+      .slice(2);
     const listed = rows.flatMap((l) => [...l.split('|')[1].matchAll(/`(\w+)`/g)].map((m) => m[1])).sort();
 
     // THEN
@@ -212,13 +223,19 @@ function runSnippet(file: string, marker: string): Stack {
   const fixture = read('rosetta/default.ts-fixture')
     .replace('/// here', block.code)
     .replace("new Fixture(new App(), 'Fixture');", "module.exports = new Fixture(new App(), 'Fixture');");
-  const js = ts.transpileModule(fixture, {
+  return runModule(fixture) as Stack;
+}
+
+/** Runs TypeScript as a CommonJS module, `multi-az-failover-service` being src/; returns its exports. */
+function runModule(source: string): any {
+  const js = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
   }).outputText;
   const mod = { exports: {} as any };
-  const requireFromDocs = (name: string) => (name === 'multi-az-failover-service' ? require('../src') : require(name));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const requireFromDocs = (name: string) => (name === 'multi-az-failover-service' ? library : require(name));
   new Function('require', 'module', 'exports', js)(requireFromDocs, mod, mod.exports);
-  return mod.exports as Stack;
+  return mod.exports;
 }
 
 describe('docs/BRING-YOUR-APPLICATION.md', () => {
@@ -264,17 +281,12 @@ describe('docs/OPERATIONS.md', () => {
     // GIVEN
     const block = codeBlocks('docs/OPERATIONS.md').find((b) => b.info === 'ts nofixture');
     expect(block).toBeDefined();
-    const js = ts.transpileModule(block!.code.replace('app.synth();', 'module.exports = app.synth();'), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    }).outputText;
-    const mod = { exports: {} as any };
-    const requireFromDocs = (name: string) => (name === 'multi-az-failover-service' ? require('../src') : require(name));
 
     // WHEN
-    new Function('require', 'module', 'exports', js)(requireFromDocs, mod, mod.exports);
+    const assembly = runModule(block!.code.replace('app.synth();', 'module.exports = app.synth();'));
 
     // THEN
-    const alarms = mod.exports.getStackByName('PaymentApiRoute53Alarms').template.Resources;
+    const alarms = assembly.getStackByName('PaymentApiRoute53Alarms').template.Resources;
     const route53Alarms = Object.values(alarms).filter(
       (r: any) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Namespace === 'AWS/Route53',
     );
