@@ -151,6 +151,11 @@ project.npmignore?.exclude(
   '/.pip-cache/',
   '/python/',
   '/test-reports/',
+  // Maintainer and project pages: the README links to them on GitHub.
+  '/CONTRIBUTING.md',
+  '/MAINTAINING.md',
+  '/SECURITY.md',
+  '/CHANGELOG.md',
 );
 
 // ---------------------------------------------------------------------------------------

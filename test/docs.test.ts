@@ -170,6 +170,26 @@ describe('docs', () => {
     );
   });
 
+  test.each([
+    ['ci:test-command', '.ci/run'],
+    ['new-project:typescript-steps', 'test/new-project/run.sh'],
+    ['new-project:typescript-app', 'test/new-project/run.sh'],
+    ['new-project:python-steps', 'test/new-project/run.sh'],
+    ['new-project:python-app', 'test/new-project/run.sh'],
+  ])('the README keeps the <!-- %s --> marker that %s reads, at the start of a line, before a code block', (marker) => {
+    // GIVEN: the scripts' awk takes the first fenced block after the marker line
+    const lines = read('README.md').split('\n');
+
+    // WHEN
+    const at = lines.findIndex((l) => l.startsWith(`<!-- ${marker} `));
+    const fence = lines.findIndex((l, i) => i > at && l.startsWith('```'));
+
+    // THEN: found once, and only blank lines between the marker and its block
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(lines.filter((l) => l.startsWith(`<!-- ${marker} `))).toHaveLength(1);
+    expect(lines.slice(at + 1, fence).every((l) => l.trim() === '')).toBe(true);
+  });
+
   test('the fact parser reads numbers in prose and the endpoint table', () => {
     // THEN
     expect(numberIn('about 1,130 WCU')).toBe(1130);
