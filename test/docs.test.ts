@@ -190,6 +190,27 @@ describe('docs', () => {
     expect(lines.slice(at + 1, fence).every((l) => l.trim() === '')).toBe(true);
   });
 
+  test('the README’s plain-text picture and the mermaid diagram of docs/ARCHITECTURE.md draw the same parts', () => {
+    // GIVEN: npm and PyPI show mermaid as code, so the README draws in text; GitHub renders the
+    // mermaid source in docs/ARCHITECTURE.md. Neither is generated: this keeps them from drifting.
+    const picture = codeBlocks('README.md').find((b) => b.info === 'text')!.code;
+    const mermaid = codeBlocks('docs/ARCHITECTURE.md').find((b) => b.info === 'mermaid')!.code;
+    const parts = [
+      'Route 53 failover records',
+      'PRIMARY',
+      'SECONDARY',
+      'Primary tier',
+      'Secondary tier',
+      'WAF',
+      'target group',
+    ];
+
+    // THEN: both name every part, and both draw one Auto Scaling group per zone of the default three
+    expect(parts.filter((p) => !picture.includes(p) || !mermaid.includes(p))).toEqual([]);
+    expect(/ASG zone a \| b \| c/.test(picture)).toBe(true);
+    expect(mermaid.match(/\[ASG zone \d\]/g)).toHaveLength(6);
+  });
+
   test('the fact parser reads numbers in prose and the endpoint table', () => {
     // THEN
     expect(numberIn('about 1,130 WCU')).toBe(1130);
