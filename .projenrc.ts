@@ -155,6 +155,11 @@ project.npmignore?.exclude(
   '/.pip-cache/',
   '/python/',
   '/test-reports/',
+  // Maintainer and project pages: the README links to them on GitHub.
+  '/CONTRIBUTING.md',
+  '/MAINTAINING.md',
+  '/SECURITY.md',
+  '/CHANGELOG.md',
 );
 
 // ---------------------------------------------------------------------------------------
@@ -175,9 +180,11 @@ new JsonFile(project, 'cdk.json', {
 });
 
 // ---------------------------------------------------------------------------------------
-// Every TypeScript example in the README must compile (rosetta fixture in rosetta/).
+// Every TypeScript example in the README must compile (rosetta fixture in rosetta/). The jsii assembly
+// holds only the README: test/docs-snippets.test.ts compiles the examples of docs/ and the top-level
+// pages in the same fixture, and test/docs.test.ts checks their links and template-derived numbers.
 const rosetta = project.addTask('rosetta:extract', {
-  description: 'Compile every TypeScript example in the README and docs (strict)',
+  description: 'Compile every TypeScript example in the README (strict); docs/: test/docs-snippets.test.ts',
   exec: 'jsii-rosetta extract --strict',
 });
 project.postCompileTask.spawn(rosetta);
