@@ -62,9 +62,9 @@ export interface SharedResourcesProps {
 
   /**
    * How the instances of the new VPC reach outside it. Either way the new VPC gets interface
-   * endpoints with private DNS for what the default hosts call (`ssm`, `ssmmessages`,
-   * `ec2messages`, `logs`, `kms` and `cloudformation`, plus `additionalEndpoints`) in every zone's
-   * private subnet, and an S3 gateway endpoint. `EgressMode.ENDPOINTS_ONLY` creates no NAT
+   * endpoints with private DNS for the AWS services the default hosts call (docs/NETWORK.md lists
+   * them, with what calls each) and `additionalEndpoints`, in every zone's private subnet, and an
+   * S3 gateway endpoint. `EgressMode.ENDPOINTS_ONLY` creates no NAT
    * gateway: the private subnets have no route off the VPC other than the S3 gateway endpoint's.
    * `EgressMode.INTERNET` adds one NAT gateway and a default route per zone. Pass the same mode to
    * the tiers (`MultiAzFailoverService` does). With `vpc`, nothing is created, and
