@@ -262,6 +262,27 @@ describe('with default props', () => {
     );
   });
 
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html:
+  // Session Manager checks StartSession against the instance's tags (ssm:resourceTag/<key>).
+  test("the operator policy reaches the instances of both tiers' groups, and only with the stack's Session document", () => {
+    // THEN
+    const statements = stack.resolve(service.operatorPolicy!.document.toJSON()).Statement;
+    const onInstances = statements.find((st: any) => st.Sid === 'StartSessionsOnThisServicesInstances');
+    const groups = [service.primary, service.secondary].flatMap((t) =>
+      t.zonalFleets.map((fleet) => stack.resolve(fleet.autoScalingGroup.autoScalingGroupName)),
+    );
+    expect(groups).toHaveLength(6);
+    expect(onInstances.Condition).toEqual({
+      BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' },
+      StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': groups },
+    });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'StartSessionsOnThisServicesInstances' })]),
+      }),
+    });
+  });
+
   test('the key policy lets the Auto Scaling service-linked role use the key', () => {
     // THEN
     template.hasResourceProperties('AWS::KMS::Key', {
