@@ -470,6 +470,7 @@ describe('with default props', () => {
           Action: ['ssm:TerminateSession', 'ssm:ResumeSession'],
           Condition: { StringLike: { 'ssm:resourceTag/aws:ssmmessages:session-id': ['${aws:userid}'] } },
         }),
+        expect.objectContaining({ Action: 'ssmmessages:OpenDataChannel', Resource: '*' }),
         expect.objectContaining({
           Action: 'kms:GenerateDataKey',
           Resource: s.resolve(own.logsEncryptionKey.keyArn),

@@ -24,6 +24,7 @@ export const SESSION_DOCUMENT_ACCESS_CHECK = { BoolIfExists: { 'ssm:SessionDocum
  * - `ssm:TerminateSession` and `ssm:ResumeSession` on the operator's own sessions, by the session's
  *   `aws:ssmmessages:session-id` tag (the form AWS gives for roles and federated users,
  *   https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html);
+ * - `ssmmessages:OpenDataChannel` (as in AWS's sample end-user policy; no resource type);
  * - `kms:GenerateDataKey` on the session key, which encrypts the session data;
  * - the read-only calls with which the CLI and the console find instances and sessions.
  */
@@ -49,6 +50,15 @@ export class OperatorAccess {
           actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
           resources: [stack.formatArn({ service: 'ssm', resource: 'session', resourceName: '*' })],
           conditions: { StringLike: { 'ssm:resourceTag/aws:ssmmessages:session-id': ['${aws:userid}'] } },
+        }),
+        // The session-manager-plugin opens the session's data channel as the operator (AWS's sample
+        // end-user policy grants it, quickstart page above). The pinned Service Authorization
+        // Reference lists no resource type for it, so a session ARN would match no request: `*`.
+        // Opening a channel needs the token that the operator's own StartSession returned.
+        new iam.PolicyStatement({
+          sid: 'OpenSessionDataChannels',
+          actions: ['ssmmessages:OpenDataChannel'],
+          resources: ['*'],
         }),
         new iam.PolicyStatement({
           sid: 'EncryptSessionData',
@@ -77,7 +87,7 @@ export class OperatorAccess {
         awsSolutions(`IAM5[Resource::${arnPrefix('ec2')}:instance/*]`),
         awsSolutions(`IAM5[Resource::${arnPrefix('ssm')}:session/*]`),
       ],
-      "Wildcards only where a condition narrows them or AWS allows nothing narrower: instances are named by their Auto Scaling group's aws:autoscaling:groupName tag (instance ids are not known before launch); sessions by the caller's own session-id tag; ec2:DescribeInstances, ssm:DescribeInstanceProperties, ssm:DescribeSessions and ssm:GetConnectionStatus are read-only and have no resource type",
+      "Wildcards only where a condition narrows them or AWS allows nothing narrower: instances are named by their Auto Scaling group's aws:autoscaling:groupName tag (instance ids are not known before launch); sessions by the caller's own session-id tag; ssmmessages:OpenDataChannel has no resource type (and needs the token of the caller's own StartSession); ec2:DescribeInstances, ssm:DescribeInstanceProperties and ssm:DescribeSessions are read-only and have no resource type, and ssm:GetConnectionStatus only reads whether an instance can take a session",
     );
   }
 
