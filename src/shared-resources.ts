@@ -29,8 +29,8 @@ import {
   logGroupArn,
   logSilenceAlarm,
 } from './shared/audit-logs';
-import { createGuardedKey } from './shared/keys';
 import { INTERFACE_ENDPOINTS, interfaceEndpointNames } from './shared/endpoints';
+import { createGuardedKey } from './shared/keys';
 import { createZoneKeyedVpc } from './shared/network';
 import { OperatorAccess } from './shared/operator-access';
 import { WebAclOption } from './web-acl-option';

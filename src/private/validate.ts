@@ -446,7 +446,10 @@ export function validateHostNames(prop: string, names: string[] | undefined): vo
   // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html).
   for (let start = 0; start < names.length; start += 3) {
     const rule = names.slice(start, start + 3);
-    const wildcards = rule.filter((name) => !Token.isUnresolved(name)).join('').replace(/[^*?]/g, '').length;
+    const wildcards = rule
+      .filter((name) => !Token.isUnresolved(name))
+      .join('')
+      .replace(/[^*?]/g, '').length;
     if (wildcards > 5) {
       throw new Error(
         `\`${prop}\` must have at most 5 wildcards (* and ?) in each listener rule of 3 names, got ${wildcards} in: ${show(rule)}`,

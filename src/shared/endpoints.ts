@@ -38,7 +38,7 @@ export const INTERFACE_ENDPOINTS: ReadonlyArray<
   [
     'CloudFormationEndpoint',
     ec2.InterfaceVpcEndpointAwsService.CLOUDFORMATION,
-    'cfn-signal tells the zone group\'s creation policy that the instance is healthy (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-signal.html)',
+    "cfn-signal tells the zone group's creation policy that the instance is healthy (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-signal.html)",
   ],
 ];
 
