@@ -813,6 +813,10 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       alarmTopic: props.alarmTopic,
       alarmActions: props.alarmActions,
     });
+    // A bad release that answers 5xx or slowly everywhere fails in the first zone it reaches.
+    for (const fleet of this.zonalFleets) {
+      fleet.addReleaseAlarms([this.alarms.target5xxAlarm, this.alarms.latencyAlarm]);
+    }
 
     // Route 53 sends `Host: <fqdn>`, the load balancer's DNS name, and the SNI of that name.
     this.healthCheck = httpsHealthCheck(this, 'HealthCheck', {

@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnResource, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -141,6 +141,15 @@ const INSTANCE_WARMUP = Duration.minutes(3);
 /** The 5xx outlier alarm fires when the zone's share of the tier's 5xx exceeds its share of healthy hosts by this many points. */
 const OUTLIER_POINTS = 30;
 
+/**
+ * How long a released zone must stay quiet after its last new instance is warm before CloudFormation
+ * moves on: one full period of the zone's 5-minute alarms (5xx, outlier) over the new instances.
+ */
+export const RELEASE_BAKE_TIME = Duration.minutes(5);
+
+/** The alarms an instance refresh watches at most (AlarmSpecification: "up to 10 alarms"). */
+const MAX_RELEASE_ALARMS = 10;
+
 /** Neither 5xx alarm judges fewer target 5xx answers than this in 5 minutes. */
 const MIN_5XX = 10;
 
@@ -192,6 +201,8 @@ export class ZonalFleet extends Construct {
   public readonly impairedAlarm: cloudwatch.CompositeAlarm;
   /** The zone's alarms: healthy hosts, target 5xx, latency, outlier (not the composite). */
   public readonly alarms: cloudwatch.Alarm[];
+  /** The alarms that fail a release of this zone (its instance refresh) when one is in ALARM. */
+  public readonly releaseAlarms: cloudwatch.IAlarm[] = [];
 
   private readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   private readonly targetGroup: elbv2.ApplicationTargetGroup;
@@ -251,22 +262,47 @@ export class ZonalFleet extends Construct {
       maxHealthyPercentage: 200,
       defaultInstanceWarmup: scales ? INSTANCE_WARMUP : undefined,
       notifications: props.alarmTopic ? [{ topic: props.alarmTopic }] : undefined,
-      // Releases: a change of the launch template (image, user data, instance type, volume) makes
-      // CloudFormation create a new group beside this one, wait until every new instance has
-      // signalled that its health path answers, and only then delete this group; when a signal
-      // fails or times out, it deletes the new group and this one serves on. Capacity never drops.
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html
-      updatePolicy: autoscaling.UpdatePolicy.replacingUpdate(),
     });
     this.autoScalingGroup = group;
-    // The creation policy that the replacing update needs: every instance of the floor (a new group
-    // starts at its minimum) signals success within the timeout. Set on the L1 resource: the L2
-    // `signals` prop would also add `cloudformation:SignalResource` as an inline policy on the
-    // instance role, which the tier's customer-managed instance policy grants instead.
-    (group.node.defaultChild as autoscaling.CfnAutoScalingGroup).cfnOptions.creationPolicy = {
+    const cfnGroup = group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    // The first create: every instance of the floor signals that its health path answers within
+    // the timeout, or the create fails. Set on the L1 resource: the L2 `signals` prop would also
+    // add `cloudformation:SignalResource` as an inline policy on the instance role, which the
+    // tier's customer-managed instance policy grants instead.
+    cfnGroup.cfnOptions.creationPolicy = {
       autoScalingCreationPolicy: { minSuccessfulInstancesPercent: 100 },
       resourceSignal: { count: floor, timeout: signalTimeout.toIsoString() },
     };
+    // Releases: a change of the launch template (image, user data, instance type, volume) makes
+    // CloudFormation start an instance refresh of this group, which replaces its instances inside
+    // the group and keeps its size: launch before terminate (100 % healthy at least, up to 200 %),
+    // each new instance warmed up (the default instance warmup, else the grace period), then a bake
+    // time; any of the release alarms in ALARM fails the refresh and the stack update. An update
+    // waits on no signal, so no instance can count toward another release's gate.
+    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html
+    cfnGroup.cfnOptions.updatePolicy = {
+      ...cfnGroup.cfnOptions.updatePolicy,
+      autoScalingInstanceRefresh: {
+        strategy: autoscaling.InstanceRefreshStrategy.ROLLING,
+        preferences: {
+          minHealthyPercentage: 100,
+          maxHealthyPercentage: 200,
+          bakeTime: RELEASE_BAKE_TIME.toSeconds(),
+          alarmSpecification: {
+            alarms: Lazy.list({ produce: () => this.releaseAlarms.map((alarm) => alarm.alarmName) }),
+          },
+        },
+      },
+    };
+    this.node.addValidation({
+      validate: () =>
+        this.releaseAlarms.length > MAX_RELEASE_ALARMS
+          ? [
+              `A release of ${az} is watched by at most ${MAX_RELEASE_ALARMS} alarms (an instance refresh takes up to 10), got: ${this.releaseAlarms.length}`,
+            ]
+          : [],
+    });
     userData.addUserDataPart(
       releaseSignalUserData({
         stackName: Aws.STACK_NAME,
@@ -373,6 +409,9 @@ export class ZonalFleet extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms = [this.healthyHostsAlarm, this.target5xxAlarm, this.latencyAlarm, this.outlierAlarm];
+    // The zone's own alarms fail its release: the three behind `Impaired` (metric alarms: whether an
+    // instance refresh accepts a composite alarm is not documented) and the zone's 5xx.
+    this.releaseAlarms.push(...this.alarms);
     // 5xx alone is not zonal (a bad release answers 5xx in every zone): the composite takes the
     // outlier instead.
     this.impairedAlarm = new cloudwatch.CompositeAlarm(this, 'Impaired', {
@@ -386,7 +425,17 @@ export class ZonalFleet extends Construct {
   }
 
   /**
-   * Makes this zone's group wait for `other`'s: CloudFormation creates and releases (replaces) it
+   * Adds alarms that fail a release of this zone (the instance refresh) when they are in ALARM, for
+   * example the tier's 5xx and latency alarms. With the zone's own four, at most 10.
+   *
+   * @param alarms the alarms to watch during a release
+   */
+  public addReleaseAlarms(alarms: cloudwatch.IAlarm[]): void {
+    this.releaseAlarms.push(...alarms);
+  }
+
+  /**
+   * Makes this zone's group wait for `other`'s: CloudFormation creates and releases (refreshes) it
    * only after `other`'s group has succeeded, so a bad release stops at the first zone it reaches.
    *
    * @param other the fleet released before this one

@@ -30,7 +30,16 @@ export function newTier(
   props: (stack: Stack) => Partial<FailoverTierProps> = () => ({}),
   stack: Stack = newStack(),
 ): { stack: Stack; tier: FailoverTier; template: Template } {
-  const tier = new FailoverTier(stack, 'Tier', {
+  const tier = buildTier(props, stack);
+  return { stack, tier, template: Template.fromStack(stack) };
+}
+
+/** {@link newTier} without the synthesis: the test may still add to the tier. */
+export function buildTier(
+  props: (stack: Stack) => Partial<FailoverTierProps> = () => ({}),
+  stack: Stack = newStack(),
+): FailoverTier {
+  return new FailoverTier(stack, 'Tier', {
     priority: FailoverPriority.PRIMARY,
     vpc: importedVpc(stack),
     availabilityZones: AZS,
@@ -40,7 +49,6 @@ export function newTier(
     hostLogGroup: new logs.LogGroup(stack, 'HostLogs'),
     ...props(stack),
   });
-  return { stack, tier, template: Template.fromStack(stack) };
 }
 
 /** A stack with an explicit region, in a new app. */

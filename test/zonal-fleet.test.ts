@@ -1,9 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fc from 'fast-check';
 import { FailoverTier, FailoverTierProps, ZonalFleet } from '../src';
-import { AZS, launchTemplateUserDataText, logicalIdOf, newTier } from './util';
+import { AZS, buildTier, launchTemplateUserDataText, logicalIdOf, newStack, newTier } from './util';
 import { validateSurvivesAzLoss } from '../src/private/validate';
 
 describe('releases (defaults)', () => {
@@ -16,25 +17,88 @@ describe('releases (defaults)', () => {
     resources = template.toJSON().Resources;
   });
 
-  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html:
-  // with AutoScalingReplacingUpdate (WillReplace), a change of the LaunchTemplate property makes
-  // CloudFormation create a new group, keep the old one until the new one succeeds, and roll back to
-  // it otherwise; the matching CreationPolicy decides success by signals within the timeout.
-  test('every group is replaced on a release, and its creation waits for a signal from every instance', () => {
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html: an instance
+  // refresh replaces the instances inside the group, so the group keeps its size; a replacing update
+  // would create a new group at its MinSize ("If you do not specify a desired capacity, the default is
+  // the minimum size of the group", CreateAutoScalingGroup) and drop a scaled-out group to its floor.
+  test('every group is released by an instance refresh that keeps capacity, and only its creation waits for signals', () => {
     // THEN
     for (const fleet of tier.zonalFleets) {
       const group = resources[logicalIdOf(fleet.autoScalingGroup)];
-      expect(group.UpdatePolicy.AutoScalingReplacingUpdate).toEqual({ WillReplace: true });
+      expect(group.UpdatePolicy.AutoScalingReplacingUpdate).toBeUndefined();
       expect(group.UpdatePolicy.AutoScalingRollingUpdate).toBeUndefined();
+      expect(group.UpdatePolicy.AutoScalingInstanceRefresh).toEqual({
+        Strategy: 'Rolling',
+        Preferences: {
+          // launch before terminate: never below the current size, at most twice it
+          MinHealthyPercentage: 100,
+          MaxHealthyPercentage: 200,
+          BakeTime: 300,
+          AlarmSpecification: { Alarms: expect.any(Array) },
+        },
+      });
       expect(group.CreationPolicy).toEqual({
         AutoScalingCreationPolicy: { MinSuccessfulInstancesPercent: 100 },
         ResourceSignal: { Count: 2, Timeout: 'PT15M' },
       });
-      // The launch template's version is what a release changes: a new version, a new group.
+      // The launch template's version is what a release changes: a new version, a refresh.
       expect(group.Properties.LaunchTemplate.Version).toEqual({
         'Fn::GetAtt': [logicalIdOf(fleet.launchTemplate), 'LatestVersionNumber'],
       });
     }
+  });
+
+  // AlarmSpecification: "You can specify up to 10 alarms"; any alarm in ALARM fails the refresh
+  // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AlarmSpecification.html).
+  test("a zone's release is failed by the zone's four alarms and the tier's 5xx and latency alarms, all in the stack", () => {
+    // THEN
+    for (const fleet of tier.zonalFleets) {
+      const names =
+        resources[logicalIdOf(fleet.autoScalingGroup)].UpdatePolicy.AutoScalingInstanceRefresh.Preferences
+          .AlarmSpecification.Alarms;
+      const expected = [...fleet.alarms, tier.alarms.target5xxAlarm, tier.alarms.latencyAlarm].map((alarm) => ({
+        Ref: logicalIdOf(alarm),
+      }));
+      expect(names).toEqual(expected);
+      expect(names.length).toBeLessThanOrEqual(10);
+      for (const name of names) {
+        expect(resources[name.Ref].Type).toBe('AWS::CloudWatch::Alarm');
+      }
+    }
+  });
+
+  test('scaling groups carry no DesiredCapacity: a deploy keeps the size their policies chose', () => {
+    // WHEN
+    const { template: scaling } = newTier(() => ({ maxInstancesPerAz: 4 }));
+
+    // THEN
+    for (const group of Object.values(scaling.findResources('AWS::AutoScaling::AutoScalingGroup'))) {
+      expect(group.Properties.DesiredCapacity).toBeUndefined();
+      expect(group.UpdatePolicy.AutoScalingInstanceRefresh.Preferences.MinHealthyPercentage).toBe(100);
+    }
+  });
+
+  test('more than 10 release alarms fail synthesis with the zone named', () => {
+    // GIVEN
+    const stack = newStack();
+    const t = buildTier(() => ({}), stack);
+    const extra = Array.from(
+      { length: 5 },
+      (_, i) =>
+        new cloudwatch.Alarm(stack, `Extra${i}`, {
+          metric: new cloudwatch.Metric({ namespace: 'X', metricName: 'Y' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+        }),
+    );
+
+    // WHEN
+    t.zonalFleets[0].addReleaseAlarms(extra);
+
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(
+      'A release of eu-west-1a is watched by at most 10 alarms (an instance refresh takes up to 10), got: 11',
+    );
   });
 
   test('zones are released one at a time, in the order of availabilityZones', () => {
