@@ -1,3 +1,11 @@
+/*
+ * FailoverTier, one serving tier, and its props (FailoverPriority, TierOptions, FailoverTierProps).
+ * Its constructor composes its jobs, each in a file of its own that builds in the tier's scope, so
+ * that construct ids and logical ids are the tier's own: prop checks (tier-validation.ts), network
+ * rules (tier-network.ts), entry (tier-entry.ts), instances (tier-instances.ts), one ZonalFleet per
+ * zone (zonal-fleet.ts), alarms (tier-alarms.ts), health (tier-health.ts) and zonal shift
+ * (tier-zonal-shift.ts).
+ */
 import { CfnResource, Duration, Size, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
