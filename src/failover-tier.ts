@@ -1,5 +1,12 @@
-import { Annotations, Aws, CfnResource, Duration, Names, Size, Stack, Tags, Token } from 'aws-cdk-lib';
-import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
+/*
+ * FailoverTier, one serving tier, and its props (FailoverPriority, TierOptions, FailoverTierProps).
+ * Its constructor composes its jobs, each in a file of its own that builds in the tier's scope, so
+ * that construct ids and logical ids are the tier's own: prop checks (tier-validation.ts), network
+ * rules (tier-network.ts), entry (tier-entry.ts), instances (tier-instances.ts), one ZonalFleet per
+ * zone (zonal-fleet.ts), alarms (tier-alarms.ts), health (tier-health.ts) and zonal shift
+ * (tier-zonal-shift.ts).
+ */
+import { CfnResource, Duration, Size, Tags } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,38 +18,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { EgressMode } from './egress-mode';
 import { IFailoverTarget } from './failover-target';
-import { acknowledge, awsSolutions, compliancePacks, controlTower } from './private/acknowledge';
-import { hostLoggingUserData } from './private/host-logging';
-import { httpsHealthCheck } from './private/https-health-check';
-import { instancePolicy } from './private/instance-policy';
-import { notify } from './private/notify';
-import { placeholderUserData } from './private/placeholder-user-data';
-import {
-  validateAccessLogsBucket,
-  validateAvailabilityZones,
-  validateConcrete,
-  validateDays,
-  validateHealthCheckPath,
-  validateHostNames,
-  validateParameterPrefix,
-  validatePercent,
-  validateInteger,
-  validateMinutes,
-  validateRootVolumeSize,
-  validateSearchString,
-  validateSeconds,
-  validateSslPolicy,
-  validateSurvivesAzLoss,
-  validateVpcHasZones,
-} from './private/validate';
-import { knownVpcCidr } from './private/vpc-cidr';
 import { zoneConstructId } from './private/zones';
 import { SessionLogDestination } from './session-log-destination';
 import { TierAlarms } from './tier-alarms';
+import { tierEntry } from './tier-entry';
+import { tierHealth } from './tier-health';
+import { tierInstances } from './tier-instances';
+import { tierSecurityGroups } from './tier-network';
+import { checkTierProps } from './tier-validation';
+import { tierZonalShift } from './tier-zonal-shift';
 import { ZonalFleet } from './zonal-fleet';
 
 /**
@@ -451,15 +438,6 @@ export interface FailoverTierProps extends TierOptions {
   readonly sessionLogs?: SessionLogDestination;
 }
 
-/** The client keep-alive of a load balancer with zonal shift: ARC suggests the recovery time goal. */
-const CLIENT_KEEP_ALIVE_SECONDS = 300;
-
-/** The Strict-Transport-Security header of every HTTPS response: one year, subdomains included. */
-const HSTS = 'max-age=31536000; includeSubDomains';
-
-/** The values an ALB host-header condition takes, and so one listener rule of `hostNames`. */
-const HOST_VALUES_PER_RULE = 3;
-
 /**
  * One complete serving tier: an internet-facing Application Load Balancer across the given
  * Availability Zones (HTTPS only with a TLS 1.2+ policy and HSTS, access logs,
@@ -529,255 +507,43 @@ export class FailoverTier extends Construct implements IFailoverTarget {
 
   public constructor(scope: Construct, id: string, props: FailoverTierProps) {
     super(scope, id);
-    validateProps(Stack.of(this).region, props);
+    checkTierProps(this, props);
 
     const instancesPerAz = props.instancesPerAz ?? 2;
     const healthCheckPath = props.healthCheckPath ?? '/health';
     const azs = props.availabilityZones;
     this.priority = props.priority;
     this.instanceCount = azs.length * instancesPerAz;
-    const scales = (props.maxInstancesPerAz ?? instancesPerAz) > instancesPerAz && (props.targetTracking ?? true);
-    const unusedTargets = [
-      ['targetCpuPercent', props.targetCpuPercent],
-      ['targetRequestsPerInstance', props.targetRequestsPerInstance],
-    ].filter(([, value]) => value !== undefined);
-    if (!scales && unusedTargets.length > 0) {
-      Annotations.of(this).addWarningV2(
-        'multi-az-failover-service:scalingTargetsUnused',
-        `${unusedTargets.map(([name]) => `\`${name}\``).join(' and ')} have no effect on the ${props.priority} tier: it does not scale by target tracking (\`maxInstancesPerAz\` ${props.maxInstancesPerAz ?? instancesPerAz} is not above its floor \`instancesPerAz\` ${instancesPerAz}${props.targetTracking === false ? ', or `targetTracking` is false' : ''}).`,
-      );
-    }
     Tags.of(this).add('FailoverPriority', props.priority);
 
-    // Security groups: the load balancer may only talk to the instances (rules are added when
-    // the target group is attached), the instances only accept the load balancer.
-    const albSg = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      vpc: props.vpc,
-      description: `Internet-facing ALB of the ${props.priority} tier: HTTPS${props.httpRedirect ? ', and HTTP for the redirect' : ' only'}`,
-      allowAllOutbound: false,
-    });
-    this.loadBalancerSecurityGroup = albSg;
-    acknowledge(
-      albSg.node.defaultChild!,
-      [awsSolutions('EC23')],
-      'This is a public payment API: its load balancer accepts HTTPS (and, with httpRedirect, HTTP that is only redirected to HTTPS) from the internet, behind AWS WAF',
-    );
-    // Restricted egress (PCI DSS v4.0.1 1.3.2), see EgressMode. The description of INTERNET is the
-    // one from before egress modes existed: a description change replaces the group.
-    const egress = props.egress ?? EgressMode.ENDPOINTS_ONLY;
-    const egressPrefixLists = props.egressPrefixLists;
-    if (egressPrefixLists !== undefined && egressPrefixLists.length === 0) {
-      throw new Error('`egressPrefixLists` must name at least one prefix list (leave it out for the default), got: []');
-    }
-    const instanceSg = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
-      vpc: props.vpc,
-      description:
-        egress === EgressMode.INTERNET
-          ? `Instances of the ${props.priority} tier: HTTPS from the tier ALB only, HTTPS out through NAT`
-          : `Instances of the ${props.priority} tier: HTTPS from the tier ALB only, HTTPS out to VPC endpoints and S3`,
-      allowAllOutbound: false,
-    });
-    const https = ec2.Port.tcp(443);
-    // An imported VPC may not say its CIDR; the any-IPv4 rule below then covers the endpoints.
-    const vpcCidr = knownVpcCidr(props.vpc);
-    if (egressPrefixLists !== undefined && vpcCidr === undefined) {
-      throw new Error(
-        '`egressPrefixLists` needs a `vpc` whose CIDR is known, so that the instances can still reach its VPC endpoints (import it with `vpcCidrBlock`), got: a VPC without `vpcCidrBlock`',
-      );
-    }
-    if (vpcCidr !== undefined && (egress === EgressMode.ENDPOINTS_ONLY || egressPrefixLists !== undefined)) {
-      instanceSg.addEgressRule(ec2.Peer.ipv4(vpcCidr), https, 'HTTPS to the interface VPC endpoints');
-    }
-    for (const prefixList of egressPrefixLists ?? []) {
-      instanceSg.addEgressRule(
-        ec2.Peer.prefixList(prefixList.prefixListId),
-        https,
-        'HTTPS to an allow-listed prefix list',
-      );
-    }
-    if (egressPrefixLists === undefined) {
-      instanceSg.addEgressRule(
-        ec2.Peer.anyIpv4(),
-        https,
-        egress === EgressMode.INTERNET
-          ? 'HTTPS to AWS APIs and package repositories'
-          : 'HTTPS to S3 through its gateway endpoint: the subnets route nothing else off the VPC',
-      );
-    }
-    this.instanceSecurityGroup = instanceSg;
+    // Each job builds its resources in this construct (`this`), so that their construct paths,
+    // and so their logical ids, are the tier's own (`Primary/LoadBalancer`, `Primary/HealthCheck`).
+    // Its network rules (tier-network.ts).
+    const securityGroups = tierSecurityGroups(this, props);
+    this.loadBalancerSecurityGroup = securityGroups.loadBalancer;
+    this.instanceSecurityGroup = securityGroups.instances;
 
-    const alb = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC, availabilityZones: azs },
-      securityGroup: albSg,
-      dropInvalidHeaderFields: true,
-      // AWS ELB best practice for HTTP desync: refuse every request that is not RFC 7230 compliant.
-      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
-      deletionProtection: props.deletionProtection ?? false,
-    });
-    if (!(props.deletionProtection ?? false)) {
-      acknowledge(
-        alb.node.defaultChild!,
-        [
-          ...['NIST.800.53.R5', 'HIPAA.Security'].map((pack) => `${pack}::${pack}-ELBDeletionProtectionEnabled`),
-          controlTower('elbv2_deletion_protection_enabled_check'),
-        ],
-        'Off by default: with deletion protection on, a first deploy that fails after the load balancers exist cannot roll back (ROLLBACK_FAILED). Turn it on with deletionProtection: true after the first deploy, and protect the stack with termination protection',
-      );
-    }
-    alb.logAccessLogs(props.accessLogsBucket, props.accessLogsPrefix ?? props.priority);
-    this.loadBalancer = alb;
+    // Its entry: load balancer, target group, listeners, web ACL association (tier-entry.ts).
+    const entry = tierEntry(this, props, { securityGroup: securityGroups.loadBalancer, healthCheckPath });
+    this.loadBalancer = entry.loadBalancer;
+    this.targetGroup = entry.targetGroup;
+    this.httpsListener = entry.httpsListener;
 
-    const targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
-      vpc: props.vpc,
-      port: 443,
-      protocol: elbv2.ApplicationProtocol.HTTPS,
-      targetType: elbv2.TargetType.INSTANCE,
-      deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(20),
-      stickinessCookieDuration: Duration.days(1),
-      healthCheck: {
-        protocol: elbv2.Protocol.HTTPS,
-        path: healthCheckPath,
-        interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
-        healthyHttpCodes: '200',
-      },
-    });
-    this.targetGroup = targetGroup;
+    // What its instances start from: role, profile, launch template, user data (tier-instances.ts).
+    const instances = tierInstances(this, props, { securityGroup: securityGroups.instances, healthCheckPath });
+    this.instanceRole = instances.role;
+    this.instancePolicy = instances.policy;
+    this.instanceProfile = instances.instanceProfile;
 
-    this.httpsListener = alb.addListener('Https', {
-      port: 443,
-      protocol: elbv2.ApplicationProtocol.HTTPS,
-      certificates: [props.certificate],
-      sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
-      ...(props.hostNames === undefined
-        ? { defaultTargetGroups: [targetGroup] }
-        : {
-            defaultAction: elbv2.ListenerAction.fixedResponse(404, {
-              contentType: 'text/plain',
-              messageBody: 'Not Found',
-            }),
-          }),
-    });
-    if (props.hostNames !== undefined) {
-      // A host-header condition takes at most 3 values, and a rule has one host-header condition
-      // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html):
-      // the names, then the load balancer's own, go into rules of 3, `KnownHosts` first.
-      const hosts = [...props.hostNames, alb.loadBalancerDnsName];
-      for (let rule = 0; rule * HOST_VALUES_PER_RULE < hosts.length; rule++) {
-        this.httpsListener.addTargetGroups(rule === 0 ? 'KnownHosts' : `KnownHosts${rule + 1}`, {
-          priority: rule + 1,
-          conditions: [
-            elbv2.ListenerCondition.hostHeaders(
-              hosts.slice(rule * HOST_VALUES_PER_RULE, (rule + 1) * HOST_VALUES_PER_RULE),
-            ),
-          ],
-          targetGroups: [targetGroup],
-        });
-      }
-    }
-    // HSTS on every HTTPS response: a browser or HSTS-aware client never tries http:// again.
-    (this.httpsListener.node.defaultChild as elbv2.CfnListener).listenerAttributes = [
-      { key: 'routing.http.response.strict_transport_security.header_value', value: HSTS },
-    ];
-    // No port 80 by default (PCI DSS v4.0.1 4.2.1): a client that calls http:// has already sent
-    // its headers and body in cleartext when a redirect comes back, so an API refuses the
-    // connection instead (no listener, no ingress rule).
-    if (props.httpRedirect ?? false) {
-      const redirect = alb.addRedirect({
-        sourcePort: 80,
-        sourceProtocol: elbv2.ApplicationProtocol.HTTP,
-        targetPort: 443,
-        targetProtocol: elbv2.ApplicationProtocol.HTTPS,
-      });
-      acknowledge(
-        redirect.node.defaultChild!,
-        compliancePacks('ELBv2ACMCertificateRequired'),
-        'The port-80 listener serves nothing: it only answers 301 redirects to HTTPS on 443, which uses the ACM certificate',
-      );
-    }
-
-    if (props.webAclArn !== undefined) {
-      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
-        resourceArn: alb.loadBalancerArn,
-        webAclArn: props.webAclArn,
-      });
-    }
-
-    // Instances: private subnets, IMDSv2 only, detailed monitoring, encrypted root volume, and a
-    // least-privilege role (no AWS managed policy: AmazonSSMManagedInstanceCore reads every
-    // parameter, CloudWatchAgentServerPolicy may shorten the retention of every log group).
-    const role = new iam.Role(this, 'InstanceRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `Instances of the ${props.priority} tier: Session Manager, their host logs, and their parameters`,
-    });
-    this.instanceRole = role;
-    this.instancePolicy = instancePolicy(this, role, props);
-    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM);
-    if (props.userData === undefined) {
-      Annotations.of(this).addWarningV2(
-        'multi-az-failover-service:placeholderApplication',
-        `No \`userData\`: the ${props.priority} tier's instances run a placeholder HTTPS server that answers ${healthCheckPath} with 200, so every health check passes without your application. Pass \`userData\` (or a machine image) that starts your application.`,
-      );
-    }
-    if (props.machineImage === undefined) {
-      Annotations.of(this).addWarningV2(
-        'multi-az-failover-service:imageFromSsm',
-        `No \`machineImage\`: the ${props.priority} tier runs the latest Amazon Linux 2023, which CloudFormation resolves from its public SSM parameter at every deploy, so any deploy after AWS publishes a new image releases it to every instance (health-gated, zone by zone). Pin the image to release it deliberately (see the README, "Releasing safely").`,
-      );
-    }
-    // One instance profile for the tier's launch templates (one per zone, see ZonalFleet).
-    const instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role });
-    this.instanceProfile = instanceProfile;
-    const launchTemplateProps: ec2.LaunchTemplateProps = {
-      instanceType,
-      machineImage:
-        props.machineImage ??
-        ec2.MachineImage.latestAmazonLinux2023({
-          cpuType:
-            instanceType.architecture === ec2.InstanceArchitecture.ARM_64
-              ? ec2.AmazonLinuxCpuType.ARM_64
-              : ec2.AmazonLinuxCpuType.X86_64,
-        }),
-      instanceProfile,
-      securityGroup: instanceSg,
-      requireImdsv2: true,
-      httpPutResponseHopLimit: 1,
-      detailedMonitoring: true,
-      associatePublicIpAddress: false,
-      // Burstable types (t3, t4g, ...) default to unlimited credits on launch, but say so: a
-      // payment API must not be throttled to its baseline when credits run out; sustained CPU
-      // above the baseline costs surplus credits instead (see docs/COSTS.md).
-      cpuCredits: isBurstable(instanceType) ? ec2.CpuCredits.UNLIMITED : undefined,
-      blockDevices: [
-        {
-          deviceName: '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs((props.rootVolumeSize ?? Size.gibibytes(20)).toGibibytes(), {
-            volumeType: ec2.EbsDeviceVolumeType.GP3,
-            encrypted: true,
-            kmsKey: props.encryptionKey,
-            deleteOnTermination: true,
-          }),
-        },
-      ],
-    };
-    // The host logs first, then the application; each zone's fleet appends its release signal.
-    const userDataParts = [
-      hostLoggingUserData(props.hostLogGroup.logGroupName),
-      props.userData ?? placeholderUserData(healthCheckPath),
-    ];
-
+    // Its zones: one ZonalFleet each.
     const zonalShift = props.zonalShift ?? true;
     this.zonalFleets = azs.map(
       (az, index) =>
         new ZonalFleet(this, zoneConstructId(az, index), {
           vpc: props.vpc,
           availabilityZone: az,
-          launchTemplateProps,
-          userDataParts,
+          launchTemplateProps: instances.launchTemplateProps,
+          userDataParts: instances.userDataParts,
           healthCheckPath,
           instances: instancesPerAz,
           maxInstances: props.maxInstancesPerAz,
@@ -786,8 +552,8 @@ export class FailoverTier extends Construct implements IFailoverTarget {
           targetRequestsPerInstance: props.targetRequestsPerInstance,
           signalTimeout: props.signalTimeout,
           healthCheckGracePeriod: props.healthCheckGracePeriod,
-          targetGroup,
-          loadBalancer: alb,
+          targetGroup: entry.targetGroup,
+          loadBalancer: entry.loadBalancer,
           maxInstanceLifetime: props.maxInstanceLifetime,
           zonalShift,
           latencyThreshold: props.latencyThreshold,
@@ -804,9 +570,10 @@ export class FailoverTier extends Construct implements IFailoverTarget {
     });
     this.autoScalingGroups = this.zonalFleets.map((fleet) => fleet.autoScalingGroup);
 
+    // Its alarms (tier-alarms.ts).
     this.alarms = new TierAlarms(this, 'Alarms', {
-      targetGroup,
-      loadBalancer: alb,
+      targetGroup: entry.targetGroup,
+      loadBalancer: entry.loadBalancer,
       instanceCount: this.instanceCount,
       unhealthyHostThresholdPercent: props.unhealthyHostThresholdPercent,
       latencyThreshold: props.latencyThreshold,
@@ -818,78 +585,28 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       fleet.addReleaseAlarms([this.alarms.target5xxAlarm, this.alarms.latencyAlarm]);
     }
 
-    // Route 53 sends `Host: <fqdn>`, the load balancer's DNS name, and the SNI of that name.
-    this.healthCheck = httpsHealthCheck(this, 'HealthCheck', {
-      fqdn: alb.loadBalancerDnsName,
-      path: healthCheckPath,
-      searchString: props.healthCheckSearchString,
-      requestInterval: Duration.seconds(10),
-      failureThreshold: props.healthCheckFailureThreshold ?? 3,
-      measureLatency: true,
+    // Its health: the Route 53 checks and the capacity alarm (tier-health.ts).
+    const health = tierHealth(this, props, {
+      loadBalancer: entry.loadBalancer,
+      targetGroup: entry.targetGroup,
+      healthCheckPath,
+      instanceCount: this.instanceCount,
+      routeOnCapacity: props.priority === FailoverPriority.PRIMARY,
     });
-    // Tier health that sees a half-dead tier: healthy hosts below minHealthyHostsPercent of the
-    // tier, a single-metric alarm that Route 53 can read (standard resolution, a plain statistic:
-    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-types.html).
-    const minHealthyPercent = props.minHealthyHostsPercent ?? 50;
-    this.minHealthyHosts = Math.max(1, Math.ceil((this.instanceCount * minHealthyPercent) / 100));
-    this.healthAlarm = new cloudwatch.Alarm(this, 'HealthAlarm', {
-      alarmDescription: `Fewer than ${this.minHealthyHosts} of ${this.instanceCount} targets (${minHealthyPercent}%) are healthy: the ${props.priority} tier cannot carry its load`,
-      metric: targetGroup.metrics.healthyHostCount({
-        period: Duration.minutes(1),
-        statistic: cloudwatch.Stats.MINIMUM,
-      }),
-      threshold: this.minHealthyHosts,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 2,
-      treatMissingData: cloudwatch.TreatMissingData.MISSING,
-    });
-    notify([this.healthAlarm], props.alarmTopic, props.alarmActions);
-    this.capacityHealthCheck = new route53.HealthCheck(this, 'CapacityHealthCheck', {
-      type: route53.HealthCheckType.CLOUDWATCH_METRIC,
-      alarmIdentifier: { name: this.healthAlarm.alarmName, region: Stack.of(this).region },
-      // No data (for example the alarm's first minutes) keeps the last status, never flaps to unhealthy.
-      insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.LAST_KNOWN_STATUS,
-    });
-    // The primary receives traffic only while it answers HTTPS and has enough healthy hosts; the
-    // secondary is judged by its HTTPS check alone (failing over into it is the last resort).
-    this.routingHealthCheck =
-      props.priority === FailoverPriority.PRIMARY
-        ? new route53.HealthCheck(this, 'RoutingHealthCheck', {
-            type: route53.HealthCheckType.CALCULATED,
-            childHealthChecks: [this.healthCheck, this.capacityHealthCheck],
-            healthThreshold: 2,
-          })
-        : this.healthCheck;
+    this.healthCheck = health.healthCheck;
+    this.minHealthyHosts = health.minHealthyHosts;
+    this.healthAlarm = health.healthAlarm;
+    this.capacityHealthCheck = health.capacityHealthCheck;
+    this.routingHealthCheck = health.routingHealthCheck;
 
-    if (zonalShift) {
-      // ARC zonal shift: an operator (or AWS, with autoshift) moves traffic out of an impaired zone
-      // without a DNS change; a short client keep-alive makes kept-alive connections leave it soon
-      // (https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-shift.resource-types.app-load-balancers.html).
-      alb.setAttribute('zonal_shift.config.enabled', 'true');
-      alb.setAttribute('client_keep_alive.seconds', String(CLIENT_KEEP_ALIVE_SECONDS));
-    }
-    if (props.zonalAutoshift ?? false) {
-      // Autoshift needs a practice run configuration: the outcome alarm tells ARC whether the
-      // weekly practice shift hurt the tier; a zone alarm in ALARM blocks practice runs
-      // (https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-autoshift.practice-run.html).
-      const anyZoneImpaired = new cloudwatch.CompositeAlarm(this, 'AnyZoneImpaired', {
-        // Named with the stack first: alarm names are unique per account and region.
-        compositeAlarmName: `${Aws.STACK_NAME}-${Names.uniqueResourceName(this, { maxLength: 120, separator: '-' })}-AnyZoneImpaired`,
-        alarmDescription: `A zone of the ${props.priority} tier is impaired: zonal autoshift practice runs wait`,
-        alarmRule: cloudwatch.AlarmRule.anyOf(...this.zonalFleets.map((fleet) => fleet.impairedAlarm)),
-      });
-      new arczonalshift.CfnZonalAutoshiftConfiguration(this, 'ZonalAutoshift', {
-        resourceIdentifier: alb.loadBalancerArn,
-        zonalAutoshiftStatus: 'ENABLED',
-        practiceRunConfiguration: {
-          outcomeAlarms: [{ alarmIdentifier: this.healthAlarm.alarmArn, type: 'CLOUDWATCH' }],
-          // ARC takes one blocking alarm: any zone of the tier impaired.
-          blockingAlarms: [{ alarmIdentifier: anyZoneImpaired.alarmArn, type: 'CLOUDWATCH' }],
-        },
-      });
-    }
+    // ARC zonal shift and autoshift (tier-zonal-shift.ts).
+    tierZonalShift(this, props, {
+      loadBalancer: entry.loadBalancer,
+      zonalFleets: this.zonalFleets,
+      healthAlarm: health.healthAlarm,
+    });
 
-    this.failoverLoadBalancer = alb;
+    this.failoverLoadBalancer = entry.loadBalancer;
     this.failoverHealthCheck = this.routingHealthCheck;
   }
 
@@ -908,68 +625,4 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       'listener changes reach the other tier first',
     );
   }
-}
-
-function validateProps(region: string, props: FailoverTierProps): void {
-  validateConcrete('instancesPerAz', props.instancesPerAz, 'the unhealthy-host alarm threshold');
-  validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
-  validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
-  validateDays('maxInstanceLifetime', props.maxInstanceLifetime, 1, 365);
-  validateHealthCheckPath('healthCheckPath', props.healthCheckPath);
-  validateParameterPrefix('parameterPrefix', props.parameterPrefix);
-  validateInteger('healthCheckFailureThreshold', props.healthCheckFailureThreshold, 1, 10);
-  validateConcrete('maxInstancesPerAz', props.maxInstancesPerAz, 'whether the zones scale');
-  validateInteger('maxInstancesPerAz', props.maxInstancesPerAz, 1, 100);
-  const floor = props.instancesPerAz ?? 2;
-  if (
-    props.maxInstancesPerAz !== undefined &&
-    !Token.isUnresolved(props.maxInstancesPerAz) &&
-    !Token.isUnresolved(floor) &&
-    props.maxInstancesPerAz < floor
-  ) {
-    throw new Error(
-      `\`maxInstancesPerAz\` must be at least the floor \`instancesPerAz\` (${floor}), got: ${props.maxInstancesPerAz}`,
-    );
-  }
-  validatePercent('targetCpuPercent', props.targetCpuPercent);
-  validateInteger('targetRequestsPerInstance', props.targetRequestsPerInstance, 1, 1_000_000);
-  validateInteger('peakInstancesNeeded', props.peakInstancesNeeded, 1, 10_000);
-  validateMinutes('signalTimeout', props.signalTimeout, 5, 60);
-  validateSurvivesAzLoss(
-    props.priority,
-    props.availabilityZones.length,
-    floor,
-    props.survivesAzLoss,
-    props.peakInstancesNeeded,
-  );
-  validateHostNames('hostNames', props.hostNames);
-  validatePercent('minHealthyHostsPercent', props.minHealthyHostsPercent);
-  if (props.zonalAutoshift === true && props.zonalShift === false) {
-    throw new Error('`zonalAutoshift` needs `zonalShift`, got: zonalAutoshift true with zonalShift false');
-  }
-  validateSearchString('healthCheckSearchString', props.healthCheckSearchString);
-  validateAvailabilityZones('availabilityZones', props.availabilityZones, region);
-  validateVpcHasZones('availabilityZones', props.vpc, props.availabilityZones);
-  validateSslPolicy('sslPolicy', props.sslPolicy);
-  validateRootVolumeSize('rootVolumeSize', props.rootVolumeSize);
-  validateAccessLogsBucket('accessLogsBucket', props.accessLogsBucket);
-  // The last word: whatever the zones are (names or tokens), never a load balancer or a group
-  // without a subnet in one of them.
-  for (const [kind, subnetType] of [
-    ['public', ec2.SubnetType.PUBLIC],
-    ['private', ec2.SubnetType.PRIVATE_WITH_EGRESS],
-  ] as const) {
-    for (const az of props.availabilityZones) {
-      if (props.vpc.selectSubnets({ subnetType, availabilityZones: [az] }).subnets.length === 0) {
-        throw new Error(
-          `\`availabilityZones\` must only name zones in which \`vpc\` has ${kind} subnets, got: ${JSON.stringify(az)}, in which \`vpc\` has none (its zones: ${JSON.stringify(props.vpc.availabilityZones)})`,
-        );
-      }
-    }
-  }
-}
-
-/** Whether the type is a burstable performance instance (T family), whose CPU credits can run out. */
-function isBurstable(instanceType: ec2.InstanceType): boolean {
-  return /^t\d/.test(instanceType.toString());
 }

@@ -1,5 +1,6 @@
 export * from './multi-az-failover-service';
 export * from './failover-tier';
+export * from './tier-release';
 export * from './failover-dns';
 // The struct; the computation is internal (MultiAzFailoverService.failoverBudget), not in the jsii assembly.
 export type { FailoverBudget } from './failover-budget';

@@ -1,3 +1,11 @@
+/*
+ * MultiAzFailoverService, the L3 construct, and its props. It composes the parts (SharedResources,
+ * the two FailoverTiers, FailoverDns, and unless turned off FailoverDashboard, FailoverDrills and a
+ * WarmStandby secondary) and passes objects between them; it owns only what no part owns: the
+ * region check, the certificate if it creates one, the secondary's capacity, the end-to-end
+ * Route 53 alarms (us-east-1 only) and the tags. A tier's release (`TierRelease`) is in
+ * tier-release.ts.
+ */
 import { Annotations, Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -17,27 +25,9 @@ import { httpsHealthCheck } from './private/https-health-check';
 import { show, validateConcrete, validateInteger, validateSeconds, validateTagValue } from './private/validate';
 import { SessionLogDestination } from './session-log-destination';
 import { SharedResources } from './shared-resources';
+import { TierRelease } from './tier-release';
 import { SecondaryMode, WarmStandby } from './warm-standby';
 import { WebAclOption } from './web-acl-option';
-
-/**
- * What a release of a tier is made of: the image and the user data its instances start from.
- */
-export interface TierRelease {
-  /**
-   * The machine image.
-   *
-   * @default - the service's `machineImage`
-   */
-  readonly machineImage?: ec2.IMachineImage;
-
-  /**
-   * The user data.
-   *
-   * @default - the service's `userData`
-   */
-  readonly userData?: ec2.UserData;
-}
 
 /**
  * Properties for {@link MultiAzFailoverService}. The {@link TierOptions} apply to both tiers.

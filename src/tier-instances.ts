@@ -1,0 +1,104 @@
+import { Annotations, Size } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { FailoverTierProps } from './failover-tier';
+import { hostLoggingUserData } from './private/host-logging';
+import { instancePolicy } from './private/instance-policy';
+import { placeholderUserData } from './private/placeholder-user-data';
+
+/** What a tier's instances are built from, besides its props. */
+export interface TierInstancesOptions {
+  /** The instances' security group (see `tierSecurityGroups`). */
+  readonly securityGroup: ec2.SecurityGroup;
+  /** The path the placeholder application answers. */
+  readonly healthCheckPath: string;
+}
+
+/** What every zone's instances of a tier start from: identity, launch template and user data. */
+export interface TierInstances {
+  /** The instances' IAM role. */
+  readonly role: iam.Role;
+  /** The instances' customer-managed policy. */
+  readonly policy: iam.ManagedPolicy;
+  /** The instance profile of every zone's launch template. */
+  readonly instanceProfile: iam.InstanceProfile;
+  /** The launch template of every zone (see ZonalFleet), without its user data. */
+  readonly launchTemplateProps: ec2.LaunchTemplateProps;
+  /** The user data parts: the host logging, then the application; each zone appends its release signal. */
+  readonly userDataParts: ec2.UserData[];
+}
+
+/**
+ * Creates what the tier's instances run as (`InstanceRole`, its policy, `InstanceProfile`) in
+ * `tier`, the FailoverTier itself, and describes their launch template: private subnets, IMDSv2
+ * only, detailed monitoring, encrypted root volume, and a least-privilege role (no AWS managed
+ * policy: AmazonSSMManagedInstanceCore reads every parameter, CloudWatchAgentServerPolicy may
+ * shorten the retention of every log group). Warns when the application or the image is left to
+ * the defaults.
+ */
+export function tierInstances(tier: Construct, props: FailoverTierProps, options: TierInstancesOptions): TierInstances {
+  const role = new iam.Role(tier, 'InstanceRole', {
+    assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+    description: `Instances of the ${props.priority} tier: Session Manager, their host logs, and their parameters`,
+  });
+  const policy = instancePolicy(tier, role, props);
+  const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM);
+  if (props.userData === undefined) {
+    Annotations.of(tier).addWarningV2(
+      'multi-az-failover-service:placeholderApplication',
+      `No \`userData\`: the ${props.priority} tier's instances run a placeholder HTTPS server that answers ${options.healthCheckPath} with 200, so every health check passes without your application. Pass \`userData\` (or a machine image) that starts your application.`,
+    );
+  }
+  if (props.machineImage === undefined) {
+    Annotations.of(tier).addWarningV2(
+      'multi-az-failover-service:imageFromSsm',
+      `No \`machineImage\`: the ${props.priority} tier runs the latest Amazon Linux 2023, which CloudFormation resolves from its public SSM parameter at every deploy, so any deploy after AWS publishes a new image releases it to every instance (health-gated, zone by zone). Pin the image to release it deliberately (see the README, "Releasing safely").`,
+    );
+  }
+  // One instance profile for the tier's launch templates (one per zone, see ZonalFleet).
+  const instanceProfile = new iam.InstanceProfile(tier, 'InstanceProfile', { role });
+  const launchTemplateProps: ec2.LaunchTemplateProps = {
+    instanceType,
+    machineImage:
+      props.machineImage ??
+      ec2.MachineImage.latestAmazonLinux2023({
+        cpuType:
+          instanceType.architecture === ec2.InstanceArchitecture.ARM_64
+            ? ec2.AmazonLinuxCpuType.ARM_64
+            : ec2.AmazonLinuxCpuType.X86_64,
+      }),
+    instanceProfile,
+    securityGroup: options.securityGroup,
+    requireImdsv2: true,
+    httpPutResponseHopLimit: 1,
+    detailedMonitoring: true,
+    associatePublicIpAddress: false,
+    // Burstable types (t3, t4g, ...) default to unlimited credits on launch, but say so: a
+    // payment API must not be throttled to its baseline when credits run out; sustained CPU
+    // above the baseline costs surplus credits instead (see docs/COSTS.md).
+    cpuCredits: isBurstable(instanceType) ? ec2.CpuCredits.UNLIMITED : undefined,
+    blockDevices: [
+      {
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs((props.rootVolumeSize ?? Size.gibibytes(20)).toGibibytes(), {
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+          encrypted: true,
+          kmsKey: props.encryptionKey,
+          deleteOnTermination: true,
+        }),
+      },
+    ],
+  };
+  // The host logs first, then the application; each zone's fleet appends its release signal.
+  const userDataParts = [
+    hostLoggingUserData(props.hostLogGroup.logGroupName),
+    props.userData ?? placeholderUserData(options.healthCheckPath),
+  ];
+  return { role, policy, instanceProfile, launchTemplateProps, userDataParts };
+}
+
+/** Whether the type is a burstable performance instance (T family), whose CPU credits can run out. */
+function isBurstable(instanceType: ec2.InstanceType): boolean {
+  return /^t\d/.test(instanceType.toString());
+}
