@@ -181,7 +181,7 @@ const ROUTE53_ALARM_EVALUATION: FailoverAssumption = {
   seconds: 60,
   description:
     'How often Route 53 evaluates the data stream of the alarm behind a CLOUDWATCH_METRIC health check (it reads ' +
-    'the data with the alarm\'s criteria, not the alarm\'s state). Not documented. Assumed: as often as CloudWatch ' +
+    "the data with the alarm's criteria, not the alarm's state). Not documented. Assumed: as often as CloudWatch " +
     'evaluates an alarm with a period of one minute or more, every minute.',
   source: HEALTH_CHECK_TYPES_PAGE,
 };
@@ -307,7 +307,10 @@ function routeFiftyThreeChecks(healthCheck: route53.HealthCheck): FailoverStep {
       `The failover budget needs an endpoint health check (HTTP, HTTPS or TCP) on the primary tier, got: a ${type} health check`,
     );
   }
-  const interval = concrete(config.requestInterval ?? DEFAULT_REQUEST_INTERVAL_SECONDS, 'the health check request interval');
+  const interval = concrete(
+    config.requestInterval ?? DEFAULT_REQUEST_INTERVAL_SECONDS,
+    'the health check request interval',
+  );
   const threshold = concrete(config.failureThreshold ?? DEFAULT_FAILURE_THRESHOLD, '`healthCheckFailureThreshold`');
   return {
     name: 'Route 53 health checkers',
@@ -448,7 +451,9 @@ export function validateMaxFailoverTime(
   if (limit >= budget.worstCaseSeconds) {
     return;
   }
-  const slowest = [budget.httpsCheck, budget.capacityAlarm].reduce((a, b) => (b.worstCaseSeconds > a.worstCaseSeconds ? b : a));
+  const slowest = [budget.httpsCheck, budget.capacityAlarm].reduce((a, b) =>
+    b.worstCaseSeconds > a.worstCaseSeconds ? b : a,
+  );
   const steps = [...slowest.detectionSteps, ...slowest.dnsSteps]
     .map((s) => `${s.name} ${s.worstCaseSeconds} s${s.assumption === undefined ? '' : ' (assumed)'}`)
     .join(' + ');

@@ -556,10 +556,7 @@ export class MultiAzFailoverService extends Construct {
       secondary: this.secondary,
       failoverRecordTtl,
     });
-    this.failoverBudget = computeFailoverBudget(this.primary, [
-      this.dns.primaryRecord,
-      this.dns.secondaryRecord,
-    ]);
+    this.failoverBudget = computeFailoverBudget(this.primary, [this.dns.primaryRecord, this.dns.secondaryRecord]);
     validateMaxFailoverTime(maxFailoverTime, this.failoverBudget, failoverRecordTtl !== undefined);
     if (dashboard ?? true) {
       this.dashboard = new FailoverDashboard(this, 'Dashboard', { tiers: [this.primary, this.secondary] });

@@ -1,7 +1,13 @@
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { FailoverBudget, FailoverPath, FailoverPriority, MultiAzFailoverService, MultiAzFailoverServiceProps } from '../src';
+import {
+  FailoverBudget,
+  FailoverPath,
+  FailoverPriority,
+  MultiAzFailoverService,
+  MultiAzFailoverServiceProps,
+} from '../src';
 import { computeFailoverBudget } from '../src/failover-budget';
 import { codeBlocks, read } from './lib/markdown';
 import { importedVpc, importedZone, newStack, newTier } from './util';
@@ -196,27 +202,34 @@ describe('the budget follows the configuration', () => {
     [3, 10, [20, 106], 345, [20, 345]],
     [2, 10, [10, 96], 345, [10, 345]],
     [1, 0, [0, 76], 335, [0, 335]],
-  ])('threshold %p and TTL %p s: HTTPS path %p s, capacity path at worst %d s, budget %p s', (threshold, ttl, https, capacity, budget) => {
-    // GIVEN / WHEN
-    const { service } = newService(() => ({
-      healthCheckFailureThreshold: threshold,
-      failoverRecordTtl: ttl === undefined ? undefined : Duration.seconds(ttl),
-    }));
+  ])(
+    'threshold %p and TTL %p s: HTTPS path %p s, capacity path at worst %d s, budget %p s',
+    (threshold, ttl, https, capacity, budget) => {
+      // GIVEN / WHEN
+      const { service } = newService(() => ({
+        healthCheckFailureThreshold: threshold,
+        failoverRecordTtl: ttl === undefined ? undefined : Duration.seconds(ttl),
+      }));
 
-    // THEN
-    const b = service.failoverBudget;
-    expect([b.httpsCheck.bestCaseSeconds, b.httpsCheck.worstCaseSeconds]).toEqual(https);
-    expect(b.capacityAlarm.worstCaseSeconds).toBe(capacity);
-    expect([b.bestCaseSeconds, b.worstCaseSeconds]).toEqual(budget);
-    expect(b.recordTtlSeconds).toBe(ttl ?? 60);
-  });
+      // THEN
+      const b = service.failoverBudget;
+      expect([b.httpsCheck.bestCaseSeconds, b.httpsCheck.worstCaseSeconds]).toEqual(https);
+      expect(b.capacityAlarm.worstCaseSeconds).toBe(capacity);
+      expect([b.bestCaseSeconds, b.worstCaseSeconds]).toEqual(budget);
+      expect(b.recordTtlSeconds).toBe(ttl ?? 60);
+    },
+  );
 
   test('a search string adds the 2 s Route 53 allows for the body to the last probe', () => {
     // GIVEN / WHEN
     const { service } = newService(() => ({ healthCheckSearchString: '"status":"UP"' }));
 
     // THEN
-    expect(numbers(service.failoverBudget.httpsCheck)).toEqual({ detection: [20, 38], dns: [0, 120], total: [20, 158] });
+    expect(numbers(service.failoverBudget.httpsCheck)).toEqual({
+      detection: [20, 38],
+      dns: [0, 120],
+      total: [20, 158],
+    });
   });
 
   test('a failure threshold that is a token cannot be budgeted, and says so', () => {
@@ -318,7 +331,12 @@ describe('docs/FAILOVER.md', () => {
         const [name, spec] = line.split(':');
         const parts = spec.split(',').map((p) => p.trim());
         const tag = parts.length === 3 ? parts[0] : '';
-        sections[sections.length - 1][1].push([name.trim(), tag, Number(parts[parts.length - 2]), Number(parts[parts.length - 1])]);
+        sections[sections.length - 1][1].push([
+          name.trim(),
+          tag,
+          Number(parts[parts.length - 2]),
+          Number(parts[parts.length - 1]),
+        ]);
       }
     }
     return sections;
@@ -351,12 +369,17 @@ describe('docs/FAILOVER.md', () => {
     // GIVEN: the rows after `<!-- assumptions-table -->`: | name | seconds | ...
     const doc = read('docs/FAILOVER.md');
     const table = doc.slice(doc.indexOf('<!-- assumptions-table -->')).split('\n').slice(1);
-    const rows = table.slice(0, table.findIndex((l) => !l.startsWith('|'))).slice(2);
+    const rows = table
+      .slice(
+        0,
+        table.findIndex((l) => !l.startsWith('|')),
+      )
+      .slice(2);
 
     // THEN
     expect(doc).toContain('<!-- assumptions-table -->');
-    expect(rows.map((r) => r.split('|').map((c) => c.trim())).map((c) => [c[1], Number(c[2].replace(/ s$/, ''))])).toEqual(
-      budget.assumptions.map((a) => [a.name, a.seconds]),
-    );
+    expect(
+      rows.map((r) => r.split('|').map((c) => c.trim())).map((c) => [c[1], Number(c[2].replace(/ s$/, ''))]),
+    ).toEqual(budget.assumptions.map((a) => [a.name, a.seconds]));
   });
 });
