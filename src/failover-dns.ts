@@ -38,7 +38,7 @@ export interface FailoverDnsProps {
    * The records carry the same health checks. CNAME queries are billed (alias queries to a load
    * balancer are not), and target-health evaluation exists only for alias records. A CNAME cannot
    * be the zone apex, and switching a deployed stack between alias and CNAME records fails (see
-   * the README, "Failover under 40 seconds"). A whole number of seconds from 0 to 60.
+   * docs/FAILOVER.md, "Shorter failover"). A whole number of seconds from 0 to 60.
    *
    * @see https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html
    * @default - alias A records to the load balancers, with target-health evaluation

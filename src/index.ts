@@ -2,8 +2,8 @@ export * from './multi-az-failover-service';
 export * from './failover-tier';
 export * from './tier-release';
 export * from './failover-dns';
-// The struct; the computation is internal (MultiAzFailoverService.failoverBudget), not in the jsii assembly.
-export type { FailoverBudget } from './failover-budget';
+// The structs; the computation is internal (MultiAzFailoverService.failoverBudget), not in the jsii assembly.
+export type { FailoverAssumption, FailoverBudget, FailoverPath, FailoverStep } from './failover-budget';
 export * from './failover-target';
 export * from './tier-alarms';
 export * from './shared-resources';

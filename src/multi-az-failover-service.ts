@@ -287,11 +287,12 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   /**
    * Make the failover records CNAME records to the load balancers' DNS names with this TTL,
    * instead of alias records with the load balancers' fixed 60 s TTL: failover reaches clients
-   * sooner (with `healthCheckFailureThreshold: 2` and 10 s, within about 36 s instead of 96 s; see
-   * `failoverBudget`). CNAME queries are billed (alias queries to a load balancer are not), the
+   * sooner (each path of `failoverBudget` loses 60 s minus the TTL; with
+   * `healthCheckFailureThreshold: 2` and 10 s, the HTTPS path's worst case is 96 s instead of
+   * 156 s). CNAME queries are billed (alias queries to a load balancer are not), the
    * records lose target-health evaluation (the health checks still decide), `recordName` cannot be
    * the zone apex, and switching a deployed stack between alias and CNAME records fails: choose
-   * before the first deploy (see the README, "Failover under 40 seconds"). A whole number of
+   * before the first deploy (see docs/FAILOVER.md, "Shorter failover"). A whole number of
    * seconds from 0 to 60.
    *
    * @default - alias A records to the load balancers, served with a 60 s TTL
@@ -299,9 +300,11 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly failoverRecordTtl?: Duration;
 
   /**
-   * The longest failover you accept: synth fails, naming what to change, when the worst case of
-   * `failoverBudget` (health-check detection plus the records' TTL) is longer. Whole seconds from
-   * 1 to 3600.
+   * The longest failover you accept: synth fails, naming what to change, when
+   * `failoverBudget.worstCaseSeconds` is longer: the worst case over every path that moves
+   * traffic (the HTTPS health check and the capacity alarm), with the delays AWS does not document
+   * at their assumed values. At the defaults that is the capacity alarm's path, 395 s; no prop of
+   * the construct brings it under about 335 s. Whole seconds from 1 to 3600.
    *
    * @default - no limit
    */
@@ -374,10 +377,12 @@ export class MultiAzFailoverService extends Construct {
   public readonly webAclArn?: string;
   /**
    * How long a failover from the primary to the secondary tier can take with this configuration,
-   * computed from the primary's Route 53 health check and the failover records: at the defaults,
-   * 36 s to detect (10 s × 3 failures + 6 s of timeouts) plus 60 s of DNS TTL, 96 s in all.
-   * Resolvers and clients that ignore the TTL, and connections kept alive to the old load
-   * balancer, add time that no configuration controls.
+   * per path that moves traffic (`httpsCheck`, `capacityAlarm`), best and worst case, each split
+   * into detection and DNS, computed from the synthesized health checks, health alarm, target
+   * group and failover records. At the defaults: 20 s at best (the HTTPS check), 395 s at worst
+   * (the capacity alarm, with the delays AWS does not document at their assumed values; see
+   * docs/FAILOVER.md). Resolvers and clients that ignore the TTL, and connections kept alive to
+   * the old load balancer, add time that no configuration controls.
    */
   public readonly failoverBudget: FailoverBudget;
   /**
@@ -541,10 +546,7 @@ export class MultiAzFailoverService extends Construct {
       secondary: this.secondary,
       failoverRecordTtl,
     });
-    this.failoverBudget = computeFailoverBudget(this.primary.healthCheck, [
-      this.dns.primaryRecord,
-      this.dns.secondaryRecord,
-    ]);
+    this.failoverBudget = computeFailoverBudget(this.primary, [this.dns.primaryRecord, this.dns.secondaryRecord]);
     validateMaxFailoverTime(maxFailoverTime, this.failoverBudget, failoverRecordTtl !== undefined);
     if (dashboard ?? true) {
       this.dashboard = new FailoverDashboard(this, 'Dashboard', { tiers: [this.primary, this.secondary] });

@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ts from 'typescript';
@@ -112,9 +112,38 @@ function costTotal(id: string): string {
   return cells[cells.length - 2].replace(/\*\*/g, '').split(',')[0].trim();
 }
 
+/** The budget of the fast profile of docs/FAILOVER.md ("Shorter failover"), built once. */
+let fastBudget: library.FailoverBudget | undefined;
+function fastProfileBudget(): library.FailoverBudget {
+  if (fastBudget === undefined) {
+    const stack = new Stack(new App(), 'Fast', { env: { region: 'eu-west-1' } });
+    fastBudget = new MultiAzFailoverService(stack, 'Service', {
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+        hostedZoneId: 'Z0123456789EXAMPLEABC',
+        zoneName: 'payments.example.com',
+      }),
+      availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+      healthCheckFailureThreshold: 2,
+      failoverRecordTtl: Duration.seconds(10),
+    }).failoverBudget;
+  }
+  return fastBudget;
+}
+
 function checkFact(fact: Fact, sources: Sources): { doc: unknown; code: unknown } {
   if (fact.key.startsWith('cost:')) {
     return { doc: fact.value, code: costTotal(fact.key.slice('cost:'.length)) };
+  }
+  // `failover-budget:capacityAlarm.worstCaseSeconds`: a field of `service.failoverBudget` at the
+  // defaults; `failover-budget-fast:...` the same in the fast profile.
+  const budgetField = /^(failover-budget|failover-budget-fast):([\w.]+)$/.exec(fact.key);
+  if (budgetField) {
+    const budget = budgetField[1] === 'failover-budget' ? sources.service.failoverBudget : fastProfileBudget();
+    const code = budgetField[2].split('.').reduce((o: any, k) => o?.[k], budget);
+    if (typeof code !== 'number') {
+      throw new Error(`${fact.file}: fact:${fact.key} names no number of the failover budget`);
+    }
+    return { doc: numberIn(fact.value), code };
   }
   const rule = FACTS[fact.key];
   if (rule === undefined) {

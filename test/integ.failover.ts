@@ -97,9 +97,10 @@ const fastPoll: WaiterStateMachineOptions = { interval: Duration.seconds(10), to
 // Right after the deployment the instances are still booting: Route 53 and the target groups need a
 // few minutes to see them healthy (grace period, then three 10-second checks).
 const bootPoll: WaiterStateMachineOptions = { interval: Duration.seconds(20), totalTimeout: Duration.minutes(15) };
-// Route 53's part of the failover budget (`service.failoverBudget`: 96 s at the defaults) is its
-// detection, 36 s: three failed checks 10 s apart plus the last check's 6 s of timeouts. The other 60 s
-// are resolver caches, which TestDNSAnswer does not go through. Three minutes leave room for the
+// Route 53's part of the failover budget's HTTPS path (`service.failoverBudget.httpsCheck`: 156 s at
+// worst at the defaults) is its detection, 36 s (three failed checks 10 s apart plus the last check's
+// 6 s of timeouts), and its propagation to the name servers, assumed 60 s. The other 60 s are resolver
+// caches, which TestDNSAnswer does not go through. Three minutes leave room for the
 // waiter's own overhead and still fail a switch far slower than documented.
 const failoverPoll: WaiterStateMachineOptions = { interval: Duration.seconds(10), totalTimeout: Duration.minutes(3) };
 

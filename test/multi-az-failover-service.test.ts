@@ -1511,7 +1511,7 @@ describe('failover records and budget', () => {
         HealthCheckId: stack.resolve(tier.routingHealthCheck.healthCheckId),
       });
     }
-    expect(service.failoverBudget.dnsSeconds).toBe(10);
+    expect(service.failoverBudget.recordTtlSeconds).toBe(10);
   });
 });
 

@@ -37,21 +37,25 @@ func main() {
 		CostCenter:         jsii.String("payments"),
 	})
 
-	// The failover budget, as the construct computes it from the health checks and the records
-	// (README, "Failover behaviour and timing"): the same three outputs as the TypeScript example.
+	// The failover budget, as the construct computes it over both paths that move traffic
+	// (docs/FAILOVER.md, "The failover budget"): the same four outputs as the TypeScript example.
 	budget := service.FailoverBudget()
 	seconds := func(value *float64) *string { return jsii.String(strconv.Itoa(int(*value))) }
-	awscdk.NewCfnOutput(stack, jsii.String("FailoverDetectionSeconds"), &awscdk.CfnOutputProps{
-		Description: jsii.String("Worst case until Route 53 declares the primary tier unhealthy (interval x threshold + probe timeouts)"),
-		Value:       seconds(budget.DetectionSeconds),
-	})
-	awscdk.NewCfnOutput(stack, jsii.String("FailoverDnsSeconds"), &awscdk.CfnOutputProps{
-		Description: jsii.String("Worst case a resolver keeps answering with the primary tier (the failover records TTL)"),
-		Value:       seconds(budget.DnsSeconds),
+	awscdk.NewCfnOutput(stack, jsii.String("FailoverBestCaseSeconds"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Fastest failover over both paths: a fault the HTTPS check sees at once, no cached answer"),
+		Value:       seconds(budget.BestCaseSeconds),
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("FailoverWorstCaseSeconds"), &awscdk.CfnOutputProps{
-		Description: jsii.String("Worst-case failover time: detection plus DNS, without resolvers or clients that ignore the TTL"),
+		Description: jsii.String("Slowest failover over both paths, with the delays AWS does not document at assumed values"),
 		Value:       seconds(budget.WorstCaseSeconds),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("FailoverHttpsCheckWorstCaseSeconds"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Worst case through the Route 53 HTTPS check: detection, assumed propagation, records TTL"),
+		Value:       seconds(budget.HttpsCheck.WorstCaseSeconds),
+	})
+	awscdk.NewCfnOutput(stack, jsii.String("FailoverCapacityAlarmWorstCaseSeconds"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Worst case through the capacity alarm: target health, alarm periods, assumed delays, records TTL"),
+		Value:       seconds(budget.CapacityAlarm.WorstCaseSeconds),
 	})
 
 	app.Synth(nil)

@@ -42,26 +42,32 @@ service = MultiAzFailoverService(
     cost_center="payments",
 )
 
-# The failover budget, as the construct computes it from the health checks and the records (README,
-# "Failover behaviour and timing"): the same three outputs as the TypeScript example.
+# The failover budget, as the construct computes it over both paths that move traffic
+# (docs/FAILOVER.md, "The failover budget"): the same four outputs as the TypeScript example.
 budget = service.failover_budget
 CfnOutput(
     stack,
-    "FailoverDetectionSeconds",
-    description="Worst case until Route 53 declares the primary tier unhealthy (interval x threshold + probe timeouts)",
-    value=str(int(budget.detection_seconds)),
-)
-CfnOutput(
-    stack,
-    "FailoverDnsSeconds",
-    description="Worst case a resolver keeps answering with the primary tier (the failover records TTL)",
-    value=str(int(budget.dns_seconds)),
+    "FailoverBestCaseSeconds",
+    description="Fastest failover over both paths: a fault the HTTPS check sees at once, no cached answer",
+    value=str(int(budget.best_case_seconds)),
 )
 CfnOutput(
     stack,
     "FailoverWorstCaseSeconds",
-    description="Worst-case failover time: detection plus DNS, without resolvers or clients that ignore the TTL",
+    description="Slowest failover over both paths, with the delays AWS does not document at assumed values",
     value=str(int(budget.worst_case_seconds)),
+)
+CfnOutput(
+    stack,
+    "FailoverHttpsCheckWorstCaseSeconds",
+    description="Worst case through the Route 53 HTTPS check: detection, assumed propagation, records TTL",
+    value=str(int(budget.https_check.worst_case_seconds)),
+)
+CfnOutput(
+    stack,
+    "FailoverCapacityAlarmWorstCaseSeconds",
+    description="Worst case through the capacity alarm: target health, alarm periods, assumed delays, records TTL",
+    value=str(int(budget.capacity_alarm.worst_case_seconds)),
 )
 
 app.synth()

@@ -26,20 +26,24 @@ const service = new MultiAzFailoverService(stack, 'PaymentApi', {
   costCenter: 'payments',
 });
 
-// The failover budget, as the construct computes it from the health checks and the records (README,
-// "Failover behaviour and timing"). The other language examples write the same three outputs.
+// The failover budget, as the construct computes it over both paths that move traffic
+// (docs/FAILOVER.md, "The failover budget"). The other language examples write the same four outputs.
 const budget = service.failoverBudget;
-new CfnOutput(stack, 'FailoverDetectionSeconds', {
-  description: 'Worst case until Route 53 declares the primary tier unhealthy (interval x threshold + probe timeouts)',
-  value: budget.detectionSeconds.toFixed(0),
-});
-new CfnOutput(stack, 'FailoverDnsSeconds', {
-  description: 'Worst case a resolver keeps answering with the primary tier (the failover records TTL)',
-  value: budget.dnsSeconds.toFixed(0),
+new CfnOutput(stack, 'FailoverBestCaseSeconds', {
+  description: 'Fastest failover over both paths: a fault the HTTPS check sees at once, no cached answer',
+  value: budget.bestCaseSeconds.toFixed(0),
 });
 new CfnOutput(stack, 'FailoverWorstCaseSeconds', {
-  description: 'Worst-case failover time: detection plus DNS, without resolvers or clients that ignore the TTL',
+  description: 'Slowest failover over both paths, with the delays AWS does not document at assumed values',
   value: budget.worstCaseSeconds.toFixed(0),
+});
+new CfnOutput(stack, 'FailoverHttpsCheckWorstCaseSeconds', {
+  description: 'Worst case through the Route 53 HTTPS check: detection, assumed propagation, records TTL',
+  value: budget.httpsCheck.worstCaseSeconds.toFixed(0),
+});
+new CfnOutput(stack, 'FailoverCapacityAlarmWorstCaseSeconds', {
+  description: 'Worst case through the capacity alarm: target health, alarm periods, assumed delays, records TTL',
+  value: budget.capacityAlarm.worstCaseSeconds.toFixed(0),
 });
 
 app.synth();

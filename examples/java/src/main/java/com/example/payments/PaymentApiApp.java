@@ -38,20 +38,24 @@ public final class PaymentApiApp {
         .costCenter("payments")
         .build();
 
-    // The failover budget, as the construct computes it from the health checks and the records
-    // (README, "Failover behaviour and timing"): the same three outputs as the TypeScript example.
+    // The failover budget, as the construct computes it over both paths that move traffic
+    // (docs/FAILOVER.md, "The failover budget"): the same four outputs as the TypeScript example.
     FailoverBudget budget = service.getFailoverBudget();
-    CfnOutput.Builder.create(stack, "FailoverDetectionSeconds")
-        .description("Worst case until Route 53 declares the primary tier unhealthy (interval x threshold + probe timeouts)")
-        .value(String.valueOf(budget.getDetectionSeconds().longValue()))
-        .build();
-    CfnOutput.Builder.create(stack, "FailoverDnsSeconds")
-        .description("Worst case a resolver keeps answering with the primary tier (the failover records TTL)")
-        .value(String.valueOf(budget.getDnsSeconds().longValue()))
+    CfnOutput.Builder.create(stack, "FailoverBestCaseSeconds")
+        .description("Fastest failover over both paths: a fault the HTTPS check sees at once, no cached answer")
+        .value(String.valueOf(budget.getBestCaseSeconds().longValue()))
         .build();
     CfnOutput.Builder.create(stack, "FailoverWorstCaseSeconds")
-        .description("Worst-case failover time: detection plus DNS, without resolvers or clients that ignore the TTL")
+        .description("Slowest failover over both paths, with the delays AWS does not document at assumed values")
         .value(String.valueOf(budget.getWorstCaseSeconds().longValue()))
+        .build();
+    CfnOutput.Builder.create(stack, "FailoverHttpsCheckWorstCaseSeconds")
+        .description("Worst case through the Route 53 HTTPS check: detection, assumed propagation, records TTL")
+        .value(String.valueOf(budget.getHttpsCheck().getWorstCaseSeconds().longValue()))
+        .build();
+    CfnOutput.Builder.create(stack, "FailoverCapacityAlarmWorstCaseSeconds")
+        .description("Worst case through the capacity alarm: target health, alarm periods, assumed delays, records TTL")
+        .value(String.valueOf(budget.getCapacityAlarm().getWorstCaseSeconds().longValue()))
         .build();
 
     app.synth();
