@@ -290,7 +290,7 @@ export class FailoverDrills extends Construct {
       }
       add(
         `ZoneLost${key}`,
-        `Cuts the network of the zone's subnets, stops both tiers' instances in the zone and blocks launches there for ${minutes} minutes${autoshift ? ', and shifts the zone\'s groups and both load balancers away from it' : ''}.`,
+        `Cuts the network of the zone's subnets, stops both tiers' instances in the zone and blocks launches there for ${minutes} minutes${autoshift ? ", and shifts the zone's groups and both load balancers away from it" : ''}.`,
         (autoshift
           ? [
               `0 s: the zone's subnets are cut off, both tiers' instances in it stop, launches there fail, and the zone's groups (for ${minutes + 1} minutes) and both load balancers (for ${minutes + 2} minutes) are shifted away from it.`,
@@ -316,7 +316,8 @@ export class FailoverDrills extends Construct {
     c.stopInstances(
       'StopPrimaryShare',
       groupsOf(primaryFleets),
-      (group) => `COUNT(${partialCount(primaryFleets.find((f) => f.autoScalingGroup.autoScalingGroupName === group.name)!.floor, percent)})`,
+      (group) =>
+        `COUNT(${partialCount(primaryFleets.find((f) => f.autoScalingGroup.autoScalingGroupName === group.name)!.floor, percent)})`,
       duration,
     );
     const perZone = primaryFleets.map((f) => partialCount(f.floor, percent));

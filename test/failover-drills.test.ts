@@ -276,7 +276,10 @@ describe('FailoverDrills', () => {
   // "Permissions" list (ec2:InjectApiError is tested with its conditions above).
   test.each([
     ['aws:ec2:stop-instances', ['ec2:StopInstances', 'ec2:StartInstances', 'ec2:DescribeInstances']],
-    ['aws:ec2:asg-insufficient-instance-capacity-error', ['ec2:InjectApiError', 'autoscaling:DescribeAutoScalingGroups']],
+    [
+      'aws:ec2:asg-insufficient-instance-capacity-error',
+      ['ec2:InjectApiError', 'autoscaling:DescribeAutoScalingGroups'],
+    ],
     [
       'aws:network:disrupt-connectivity',
       [
@@ -310,9 +313,7 @@ describe('FailoverDrills', () => {
     const [policy] = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
       JSON.stringify(p).includes('ec2:StopInstances'),
     );
-    const granted = new Set(
-      (policy.Properties.PolicyDocument.Statement as any[]).flatMap((s) => [s.Action].flat()),
-    );
+    const granted = new Set((policy.Properties.PolicyDocument.Statement as any[]).flatMap((s) => [s.Action].flat()));
 
     // THEN
     expect(JSON.stringify(templates)).toContain(`"${actionId}"`);
@@ -370,7 +371,9 @@ describe('FailoverDrills', () => {
     const [policy] = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
       JSON.stringify(p).includes('ec2:StopInstances'),
     );
-    const shift = (policy.Properties.PolicyDocument.Statement as any[]).find((s) => s.Sid === 'ShiftThisServicesGroups');
+    const shift = (policy.Properties.PolicyDocument.Statement as any[]).find(
+      (s) => s.Sid === 'ShiftThisServicesGroups',
+    );
 
     // THEN
     expect(shift.Action).toEqual([
@@ -389,7 +392,10 @@ describe('FailoverDrills', () => {
   // "Auto Scaling groups may terminate stopped EC2 instances under their control". The
   // expectations say what Auto Scaling does, and name the alarms in the order they fire.
   test.each([
-    ['PrimaryTierLost', ['HealthAlarm', 'NoHealthyHosts', "zone's HealthyHosts", 'Impaired', 'terminates', 'fails back']],
+    [
+      'PrimaryTierLost',
+      ['HealthAlarm', 'NoHealthyHosts', "zone's HealthyHosts", 'Impaired', 'terminates', 'fails back'],
+    ],
     ['ZoneLostEuWest1a', ["zone's HealthyHosts", 'Impaired', 'terminates']],
     ['PrimaryPartialFleet', ["zone's HealthyHosts", 'Impaired', 'replaces', 'OK']],
   ])('the %s expectation names, in order, %j', (name, words) => {

@@ -115,7 +115,12 @@ export class Drill {
     this.actions[name] = {
       actionId: 'aws:arc:start-zonal-autoshift',
       description: `Shift the groups away from ${az}: they treat it as impaired and do not replace its instances`,
-      parameters: { availabilityZoneIdentifier: az, duration, managedResourceTypes: 'ASG', zonalAutoshiftStatus: 'ANY' },
+      parameters: {
+        availabilityZoneIdentifier: az,
+        duration,
+        managedResourceTypes: 'ASG',
+        zonalAutoshiftStatus: 'ANY',
+      },
       targets: { ManagedResources: target },
     };
   }
