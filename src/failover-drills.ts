@@ -295,7 +295,7 @@ export class FailoverDrills extends Construct {
           ? [
               `0 s: the zone's subnets are cut off, both tiers' instances in it stop, launches there fail, and the zone's groups (for ${minutes + 1} minutes) and both load balancers (for ${minutes + 2} minutes) are shifted away from it.`,
               `${capitalized(alarmsOfZones)} the zone's HealthyHosts fires in both tiers, and with it the zone's Impaired and the tier's AnyZoneImpaired.`,
-              `In the shift the zone's groups do not replace its stopped instances (IgnoreUnhealthy): Auto Scaling neither terminates nor launches there, and FIS starts the instances again after ${minutes} minutes; the groups' shift ends a minute later, the load balancers' a minute after that, and traffic returns to the zone.`,
+              `In the shift the zone's groups do not replace its stopped instances (IgnoreUnhealthy), and FIS starts them again after ${minutes} minutes; the groups' shift ends a minute later, the load balancers' a minute after that, traffic returns to the zone and the alarms return to OK.`,
             ]
           : [
               `0 s: the zone's subnets are cut off, both tiers' instances in it stop and launches there fail.`,
@@ -326,7 +326,7 @@ export class FailoverDrills extends Construct {
       'PrimaryPartialFleet',
       `Stops ${percent}% of each primary zone's instances (at least one, COUNT(n) per zone) for ${minutes} minutes.`,
       [
-        `0 s: ${perZone[0]} of each primary zone's ${first.floor} instances stop (${percent}%, at least one).`,
+        `0 s: ${perZone[0]} of each primary zone's ${first.floor} instances ${perZone[0] === 1 ? 'stops' : 'stop'} (${percent}%, at least one).`,
         `${capitalized(alarmsOfZones)} each primary zone's HealthyHosts fires, and with it the zone's Impaired.`,
         `Stopped targets are unused, not unhealthy, so UnhealthyHosts stays quiet; the primary keeps at least minHealthyHosts healthy, so its HealthAlarm stays quiet and DNS does not fail over.`,
         `Auto Scaling marks the stopped instances unhealthy and replaces them (launches are not blocked): once the new instances pass their health checks, HealthyHosts and Impaired return to OK, within the ${minutes}-minute drill if they boot in time; FIS then finds none of the stopped ones left to start.`,
