@@ -504,7 +504,7 @@ export class FailoverDrills extends Construct {
         awsSolutions(`IAM5[Resource::${arnPrefix}:instance/*]`),
         awsSolutions(`IAM5[Resource::${arnPrefix}:network-acl/*]`),
       ],
-      "FIS drills: instance ids are not known before launch (stop/start limited by the aws:autoscaling:groupName tag of this service's groups); FIS creates the network ACLs it swaps in (limited by its managedByFIS tag and this VPC); ec2:InjectApiError (limited by ec2:FisActionId and ec2:FisTargetArns), the Describe/List calls and the experiment log delivery have no resource-level permissions",
+      "FIS drills: instance ids are not known before launch (stop/start limited by the aws:autoscaling:groupName tag of this service's groups); FIS creates the network ACLs it swaps in (limited by its managedByFIS tag and this VPC); ec2:InjectApiError (limited by ec2:FisActionId and ec2:FisTargetArns) and the zonal shift of this service's groups (limited by arc-zonal-shift:ResourceIdentifier: the Service Authorization Reference has no resource type for groups) have no resource type to name, and the Describe/List calls and the experiment log delivery have no resource-level permissions",
     );
   }
 }
