@@ -238,7 +238,7 @@ export class FailoverDrills extends Construct {
     // unhealthy and replaces it, terminating it first ("Auto Scaling groups may terminate stopped
     // EC2 instances under their control",
     // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#stop-instances;
-    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-health-checks.html).
+    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/healthcheck.html).
     // The drills let it: that is what a real loss meets. See docs/DRILLS.md for why they do not
     // suspend Auto Scaling's processes.
     const alarmsOfZones = 'about 3 minutes in (3 one-minute periods)';
