@@ -313,14 +313,8 @@ export class FailoverDrills extends Construct {
 
     // C. Part of the primary fleet: a count per zone (FIS selects no fraction of a resource).
     const c = new Drill();
-    c.stopInstances(
-      'StopPrimaryShare',
-      groupsOf(primaryFleets),
-      (group) =>
-        `COUNT(${partialCount(primaryFleets.find((f) => f.autoScalingGroup.autoScalingGroupName === group.name)!.floor, percent)})`,
-      duration,
-    );
     const perZone = primaryFleets.map((f) => partialCount(f.floor, percent));
+    c.stopInstances('StopPrimaryShare', groupsOf(primaryFleets), (i) => `COUNT(${perZone[i]})`, duration);
     const first = primaryFleets[0];
     add(
       'PrimaryPartialFleet',

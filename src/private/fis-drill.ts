@@ -24,12 +24,12 @@ export class Drill {
    * Auto Scaling replaced meanwhile does not fail the action ("Auto Scaling groups may terminate
    * stopped EC2 instances under their control before this action completes").
    *
-   * @param selectionMode the selection mode of each group's target (`ALL`, `COUNT(n)`)
+   * @param selectionMode the selection mode of the target of each group, by its position in `groups` (`ALL`, `COUNT(n)`)
    */
   public stopInstances(
     name: string,
     groups: DrillGroup[],
-    selectionMode: (group: DrillGroup) => string,
+    selectionMode: (index: number) => string,
     duration: string,
   ): void {
     groups.forEach((group, i) => {
@@ -38,7 +38,7 @@ export class Drill {
         resourceType: 'aws:ec2:instance',
         resourceTags: { 'aws:autoscaling:groupName': group.name },
         filters: [{ path: 'State.Name', values: ['running'] }],
-        selectionMode: selectionMode(group),
+        selectionMode: selectionMode(i),
       };
       this.actions[`${name}${i + 1}`] = {
         actionId: 'aws:ec2:stop-instances',
