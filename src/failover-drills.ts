@@ -22,7 +22,10 @@ export interface DrillTemplate {
   readonly name: string;
   /** The experiment template's id. */
   readonly experimentTemplateId: string;
-  /** What a passing drill looks like, in words: which alarms fire, whether DNS fails over. */
+  /**
+   * What a passing drill looks like, in words: which alarms fire, in what order and roughly when,
+   * what Auto Scaling does with the stopped instances, and whether DNS fails over.
+   */
   readonly expectation: string;
 }
 
@@ -66,8 +69,9 @@ export interface FailoverDrillsProps {
   readonly volumeEncryptionKey?: kms.IKey;
 
   /**
-   * Whether the tiers have ARC zonal autoshift (`zonalAutoshift`): the zone drills then also start
-   * an autoshift away from the zone (`aws:arc:start-zonal-autoshift`) on both load balancers.
+   * Whether the tiers have ARC zonal autoshift (`zonalAutoshift`): the zone drills then also shift
+   * away from the zone (`aws:arc:start-zonal-autoshift`) the zone's Auto Scaling groups of both
+   * tiers and both load balancers, and end the groups' shift first.
    *
    * @default false
    */
@@ -83,10 +87,13 @@ export interface FailoverDrillsProps {
   readonly faultDuration?: Duration;
 
   /**
-   * The share of each primary zone's instances that the partial-fleet drill stops (FIS selection
-   * mode `PERCENT(n)`). An integer from 1 to 49: half of the tier is both the tier's default
-   * `minHealthyHostsPercent` floor and the default unhealthy-host threshold, so the drill stays
-   * clearly below both.
+   * The share of each primary zone's instances that the partial-fleet drill stops. FIS cannot
+   * select less than one resource by percentage, so the drill stops a count per zone (selection
+   * mode `COUNT(n)`): max(1, ⌊instances × percent / 100⌋) of the zone's floor. An integer from
+   * 1 to 49: half of the tier is both the tier's default `minHealthyHostsPercent` floor and the
+   * default unhealthy-host threshold, so the drill stays below both. Refused where a zone has a
+   * single instance (the drill would empty it) or where the count would leave the primary below
+   * its `minHealthyHosts` (the drill would fail over).
    *
    * @default 25
    */
@@ -95,6 +102,38 @@ export interface FailoverDrillsProps {
 
 /** The service principal of AWS FIS. */
 const FIS_PRINCIPAL = 'fis.amazonaws.com';
+
+/**
+ * The instances the partial-fleet drill stops in a zone of `instances`: FIS "can't specify a
+ * percentage that is less than one resource", and a target that selects nothing fails the
+ * experiment (https://docs.aws.amazon.com/fis/latest/userguide/targets.html#target-selection-mode),
+ * so a count, at least one.
+ */
+function partialCount(instances: number, percent: number): number {
+  return Math.max(1, Math.floor((instances * percent) / 100));
+}
+
+/**
+ * The partial-fleet drill must leave every primary zone serving and the primary at or above its
+ * `minHealthyHosts` (below it, its `HealthAlarm` fails DNS over: no longer a partial loss).
+ */
+function validatePartialFleet(primary: FailoverTier, percent: number): void {
+  for (const fleet of primary.zonalFleets) {
+    if (fleet.floor < 2) {
+      throw new Error(
+        `\`instancesPerAz\` of the primary must be at least 2 for the partial-fleet drill (it stops max(1, ⌊instances × partialFleetPercent / 100⌋) of each zone and leaves the rest serving), got: ${fleet.floor} in ${fleet.availabilityZone}`,
+      );
+    }
+  }
+  const stopped = primary.zonalFleets.reduce((sum, f) => sum + partialCount(f.floor, percent), 0);
+  const left = primary.instanceCount - stopped;
+  if (left < primary.minHealthyHosts) {
+    const first = primary.zonalFleets[0];
+    throw new Error(
+      `\`partialFleetPercent\` must leave the primary at least its \`minHealthyHosts\` (${primary.minHealthyHosts} of ${primary.instanceCount}), got: ${percent} (stops ${partialCount(first.floor, percent)} of ${first.floor} in each zone, leaving ${left})`,
+    );
+  }
+}
 
 /** `faultDuration`: whole minutes from 1 to 60 (tokens are not checked). */
 function validateFaultDuration(value: Duration | undefined): void {
@@ -119,16 +158,21 @@ function validateFaultDuration(value: Duration | undefined): void {
  *   Route 53 fails over to the secondary, and back after the drill.
  * - `ZoneLost<Zone>`, one per zone: the zone's subnets cut off (`aws:network:disrupt-connectivity`),
  *   the zone's instances of both tiers stopped and their groups unable to launch, and, with
- *   `zonalAutoshift`, an autoshift away from the zone (`aws:arc:start-zonal-autoshift`). No DNS
- *   failover: the other zones serve.
- * - `PrimaryPartialFleet`: `partialFleetPercent` % of each primary zone's instances stopped. The
- *   zones' healthy-host alarms fire; the tier stays above its floor; no DNS failover.
+ *   `zonalAutoshift`, the zone's groups and both load balancers shifted away from the zone
+ *   (`aws:arc:start-zonal-autoshift`). No DNS failover: the other zones serve.
+ * - `PrimaryPartialFleet`: `partialFleetPercent` % of each primary zone's instances stopped, as a
+ *   count per zone (at least one). The zones' healthy-host alarms fire; the tier stays at or above
+ *   its floor; no DNS failover.
+ *
+ * Auto Scaling replaces stopped instances unless the zone is shifted: each template's
+ * `expectation` says what it does, and which alarms fire in what order.
  *
  * Every template stops when the secondary tier's `healthAlarm` fires, lasts `faultDuration`, and
  * logs to `logGroup`. Targets are this service's own resources only: instances by the
  * `aws:autoscaling:groupName` tag that Auto Scaling puts on every instance it launches, with the
  * names of this service's groups; groups by this stack's `aws:cloudformation:stack-id` tag and
- * their names; subnets and load balancers by ARN. See docs/DRILLS.md.
+ * their names (also as zonal-shift managed resources); subnets and load balancers by ARN. See
+ * docs/DRILLS.md.
  */
 export class FailoverDrills extends Construct {
   /** The experiment templates, one entry per drill. */
@@ -142,6 +186,7 @@ export class FailoverDrills extends Construct {
     const minutes = props.faultDuration?.toMinutes() ?? 10;
     const percent = props.partialFleetPercent ?? 25;
     validateInteger('partialFleetPercent', props.partialFleetPercent, 1, 49);
+    validatePartialFleet(props.primary, percent);
     const duration = `PT${minutes}M`;
     const stack = Stack.of(this);
 
@@ -189,9 +234,18 @@ export class FailoverDrills extends Construct {
       this.templates.push({ name, experimentTemplateId: template.attrId, expectation });
     };
 
+    // What Auto Scaling does meanwhile: a stopped instance is not running, so the group marks it
+    // unhealthy and replaces it, terminating it first ("Auto Scaling groups may terminate stopped
+    // EC2 instances under their control",
+    // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#stop-instances;
+    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/healthcheck.html).
+    // The drills let it: that is what a real loss meets. See docs/DRILLS.md for why they do not
+    // suspend Auto Scaling's processes.
+    const alarmsOfZones = 'about 3 minutes in (3 one-minute periods)';
+
     // A. The primary tier lost.
     const a = new Drill();
-    a.stopInstances('StopPrimary', groupsOf(primaryFleets), 'ALL', duration);
+    a.stopInstances('StopPrimary', groupsOf(primaryFleets), () => 'ALL', duration);
     a.noCapacity(
       'NoPrimaryCapacity',
       groupsOf(primaryFleets),
@@ -201,42 +255,76 @@ export class FailoverDrills extends Construct {
     add(
       'PrimaryTierLost',
       `Stops every instance of the primary tier for ${minutes} minutes and makes its groups unable to launch replacements: Route 53 must fail over to the secondary.`,
-      `The primary's HealthAlarm and every primary zone's HealthyHosts and Impaired alarms fire; DNS answers with the secondary${budget}; after ${minutes} minutes the instances start again and DNS fails back once the primary's health checks pass.`,
+      [
+        `0 s: every primary instance stops and the primary's groups cannot launch. Route 53's HTTPS check of the primary fails and DNS answers with the secondary${budget}.`,
+        `About 2 minutes in (2 one-minute periods) the primary's HealthAlarm and NoHealthyHosts fire; ${alarmsOfZones} each primary zone's HealthyHosts, and with it the zone's Impaired.`,
+        `Auto Scaling marks the stopped instances unhealthy and terminates them; its launches fail until the fault ends after ${minutes} minutes.`,
+        `Then the groups launch new instances (FIS finds none of the stopped ones left to start); once they pass their health checks the alarms return to OK and DNS fails back to the primary.`,
+        `The secondary's alarms stay OK.`,
+      ].join(' '),
       a,
     );
 
     // B. One zone lost, one template per zone (keyed by the zone, like the zonal fleets).
+    const autoshift = props.zonalAutoshift ?? false;
     primaryFleets.forEach((fleet, index) => {
       const az = fleet.availabilityZone;
       const key = zoneConstructId(az, index).replace(/^Zone/, '');
       const inZone = allFleets.filter((f) => f.availabilityZone === az);
       const b = new Drill();
       b.disruptSubnets('CutZone', subnetArnsIn(props.vpc, az), az, duration);
-      b.stopInstances('StopZone', groupsOf(inZone), 'ALL', duration);
+      b.stopInstances('StopZone', groupsOf(inZone), () => 'ALL', duration);
       b.noCapacity('NoZoneCapacity', groupsOf(inZone), [az], duration);
-      if (props.zonalAutoshift ?? false) {
+      if (autoshift) {
+        // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-zonal-shift.html:
+        // "cancel the zonal shift on your Auto Scaling group first": the groups' shift outlasts the
+        // fault by a minute (the instances are started again while the groups still ignore the
+        // zone's unhealthy instances), the load balancers' by two.
+        b.shiftGroups('ShiftGroups', groupsOf(inZone), az, `PT${minutes + 1}M`);
         b.autoshift(
           'Autoshift',
           [props.primary, props.secondary].map((t) => t.loadBalancer.loadBalancerArn),
           az,
-          duration,
+          `PT${minutes + 2}M`,
         );
       }
       add(
         `ZoneLost${key}`,
-        `Cuts the network of the zone's subnets, stops both tiers' instances in the zone and blocks launches there for ${minutes} minutes${props.zonalAutoshift ? ', and starts a zonal autoshift away from the zone' : ''}.`,
-        `No DNS failover: the other zones serve. The zone's HealthyHosts and Impaired alarms fire in both tiers; neither tier's HealthAlarm fires while the other zones hold at least minHealthyHostsPercent of the hosts.`,
+        `Cuts the network of the zone's subnets, stops both tiers' instances in the zone and blocks launches there for ${minutes} minutes${autoshift ? ", and shifts the zone's groups and both load balancers away from it" : ''}.`,
+        (autoshift
+          ? [
+              `0 s: the zone's subnets are cut off, both tiers' instances in it stop, launches there fail, and the zone's groups (for ${minutes + 1} minutes) and both load balancers (for ${minutes + 2} minutes) are shifted away from it.`,
+              `${capitalized(alarmsOfZones)} the zone's HealthyHosts fires in both tiers, and with it the zone's Impaired and the tier's AnyZoneImpaired.`,
+              `In the shift the zone's groups do not replace its stopped instances (IgnoreUnhealthy), and FIS starts them again after ${minutes} minutes; the groups' shift ends a minute later, the load balancers' a minute after that, traffic returns to the zone and the alarms return to OK.`,
+            ]
+          : [
+              `0 s: the zone's subnets are cut off, both tiers' instances in it stop and launches there fail.`,
+              `${capitalized(alarmsOfZones)} the zone's HealthyHosts fires in both tiers, and with it the zone's Impaired.`,
+              `Auto Scaling marks the zone's stopped instances unhealthy and terminates them; the zone's groups cannot launch replacements until the fault ends after ${minutes} minutes, then launch new instances, and the alarms return to OK once they pass their health checks.`,
+            ]
+        )
+          .concat(
+            `No HealthAlarm fires while the other zones hold at least minHealthyHostsPercent of each tier's hosts; no DNS failover: the other zones serve.`,
+          )
+          .join(' '),
         b,
       );
     });
 
-    // C. Part of the primary fleet.
+    // C. Part of the primary fleet: a count per zone (FIS selects no fraction of a resource).
     const c = new Drill();
-    c.stopInstances('StopPrimaryShare', groupsOf(primaryFleets), `PERCENT(${percent})`, duration);
+    const perZone = primaryFleets.map((f) => partialCount(f.floor, percent));
+    c.stopInstances('StopPrimaryShare', groupsOf(primaryFleets), (i) => `COUNT(${perZone[i]})`, duration);
+    const first = primaryFleets[0];
     add(
       'PrimaryPartialFleet',
-      `Stops ${percent}% of each primary zone's instances for ${minutes} minutes.`,
-      `Each primary zone that lost an instance fires its HealthyHosts and Impaired alarms; stopped targets are unused, not unhealthy, so the UnhealthyHosts alarm stays OK; the primary's HealthAlarm stays OK (the tier keeps more than minHealthyHostsPercent); no DNS failover.`,
+      `Stops ${percent}% of each primary zone's instances (at least one, COUNT(n) per zone) for ${minutes} minutes.`,
+      [
+        `0 s: ${perZone[0]} of each primary zone's ${first.floor} instances ${perZone[0] === 1 ? 'stops' : 'stop'} (${percent}%, at least one).`,
+        `${capitalized(alarmsOfZones)} each primary zone's HealthyHosts fires, and with it the zone's Impaired.`,
+        `Stopped targets are unused, not unhealthy, so UnhealthyHosts stays quiet; the primary keeps at least minHealthyHosts healthy, so its HealthAlarm stays quiet and DNS does not fail over.`,
+        `Auto Scaling marks the stopped instances unhealthy and replaces them (launches are not blocked): once the new instances pass their health checks, HealthyHosts and Impaired return to OK, within the ${minutes}-minute drill if they boot in time; FIS then finds none of the stopped ones left to start.`,
+      ].join(' '),
       c,
     );
   }
@@ -350,7 +438,7 @@ export class FailoverDrills extends Construct {
       }),
     ];
     if (props.zonalAutoshift ?? false) {
-      // aws:arc:start-zonal-autoshift on the two load balancers only.
+      // aws:arc:start-zonal-autoshift on the two load balancers and on this service's groups only.
       statements.push(
         new iam.PolicyStatement({
           sid: 'AutoshiftTheLoadBalancers',
@@ -362,9 +450,35 @@ export class FailoverDrills extends Construct {
           ],
           resources: [props.primary.loadBalancer.loadBalancerArn, props.secondary.loadBalancer.loadBalancerArn],
         }),
+        // The Service Authorization Reference has no resource type for groups in zonal shift: the
+        // groups are scoped by arc-zonal-shift:ResourceIdentifier, their ARN
+        // (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_service-with-iam-zonal-shift.html).
+        new iam.PolicyStatement({
+          sid: 'ShiftThisServicesGroups',
+          actions: [
+            'arc-zonal-shift:StartZonalShift',
+            'arc-zonal-shift:GetManagedResource',
+            'arc-zonal-shift:UpdateZonalShift',
+            'arc-zonal-shift:CancelZonalShift',
+          ],
+          resources: ['*'],
+          conditions: {
+            StringLike: {
+              'arc-zonal-shift:ResourceIdentifier': groupNames.map((name) =>
+                stack.formatArn({
+                  service: 'autoscaling',
+                  resource: 'autoScalingGroup',
+                  resourceName: `*:autoScalingGroupName/${name}`,
+                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                }),
+              ),
+            },
+          },
+        }),
+        // Target resolution of zonal-shift managed resources (the groups by tag: autoscaling:DescribeTags).
         new iam.PolicyStatement({
           sid: 'ListZonalShiftResources',
-          actions: ['arc-zonal-shift:ListManagedResources'],
+          actions: ['arc-zonal-shift:ListManagedResources', 'autoscaling:DescribeTags'],
           resources: ['*'],
         }),
       );
@@ -384,9 +498,14 @@ export class FailoverDrills extends Construct {
         awsSolutions(`IAM5[Resource::${arnPrefix}:instance/*]`),
         awsSolutions(`IAM5[Resource::${arnPrefix}:network-acl/*]`),
       ],
-      "FIS drills: instance ids are not known before launch (stop/start limited by the aws:autoscaling:groupName tag of this service's groups); FIS creates the network ACLs it swaps in (limited by its managedByFIS tag and this VPC); ec2:InjectApiError (limited by ec2:FisActionId and ec2:FisTargetArns), the Describe/List calls and the experiment log delivery have no resource-level permissions",
+      "FIS drills: instance ids are not known before launch (stop/start limited by the aws:autoscaling:groupName tag of this service's groups); FIS creates the network ACLs it swaps in (limited by its managedByFIS tag and this VPC); ec2:InjectApiError (limited by ec2:FisActionId and ec2:FisTargetArns) and the zonal shift of this service's groups (limited by arc-zonal-shift:ResourceIdentifier: the Service Authorization Reference has no resource type for groups) have no resource type to name, and the Describe/List calls and the experiment log delivery have no resource-level permissions",
     );
   }
+}
+
+/** `text` with its first letter capitalized. */
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The Auto Scaling groups of fleets, by name and zone. */

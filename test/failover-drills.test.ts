@@ -106,10 +106,19 @@ describe('FailoverDrills', () => {
             }
             break;
           case 'aws:arc:zonal-shift-managed-resource':
-            expect(target.ResourceArns.map(refOf)).toEqual([
-              stack.getLogicalId(service.primary.loadBalancer.node.defaultChild as any),
-              stack.getLogicalId(service.secondary.loadBalancer.node.defaultChild as any),
-            ]);
+            if (target.ResourceArns) {
+              expect(target.ResourceArns.map(refOf)).toEqual([
+                stack.getLogicalId(service.primary.loadBalancer.node.defaultChild as any),
+                stack.getLogicalId(service.secondary.loadBalancer.node.defaultChild as any),
+              ]);
+            } else {
+              expect(tags).toEqual({ 'aws:cloudformation:stack-id': { Ref: 'AWS::StackId' } });
+              expect(target.Filters).toHaveLength(1);
+              expect(target.Filters[0].Path).toBe('Name');
+              for (const name of target.Filters[0].Values) {
+                expect(groupIds).toContain(refOf(name));
+              }
+            }
             break;
           default:
             throw new Error(`unexpected target type ${target.ResourceType}`);
@@ -161,7 +170,8 @@ describe('FailoverDrills', () => {
   });
 
   // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html: stop-instances
-  // restarts after startInstancesAfterDuration; the other actions take a duration (ISO 8601).
+  // restarts after startInstancesAfterDuration; the other actions take a duration (ISO 8601). The
+  // zonal shifts outlast the fault: the groups' by a minute, the load balancers' by two.
   test('every action has its duration', () => {
     // GIVEN
     const { templates } = synth({ drills: true, zonalAutoshift: true });
@@ -181,7 +191,13 @@ describe('FailoverDrills', () => {
         action.ActionId === 'aws:ec2:stop-instances'
           ? action.Parameters.startInstancesAfterDuration
           : action.Parameters.duration;
-      expect({ action: action.ActionId, duration }).toEqual({ action: action.ActionId, duration: 'PT10M' });
+      const expected =
+        action.ActionId !== 'aws:arc:start-zonal-autoshift'
+          ? 'PT10M'
+          : action.Parameters.managedResourceTypes === 'ASG'
+            ? 'PT11M'
+            : 'PT12M';
+      expect({ action: action.ActionId, duration }).toEqual({ action: action.ActionId, duration: expected });
     }
   });
 
@@ -208,9 +224,18 @@ describe('FailoverDrills', () => {
     }
   });
 
-  test('the partial-fleet drill stops PERCENT(25) of each primary zone', () => {
+  // https://docs.aws.amazon.com/fis/latest/userguide/targets.html#target-selection-mode: "You can't
+  // specify a percentage that is less than one resource", and "if the scope that you specify
+  // identifies no resources, the experiment fails": PERCENT(25) of a 2-instance zone selects
+  // nothing. The drill derives a count per zone, max(1, floor(instances x percent / 100)).
+  test.each([
+    [{}, 'COUNT(1)'],
+    [{ instancesPerAz: 8 }, 'COUNT(2)'],
+    [{ instancesPerAz: 3 }, 'COUNT(1)'],
+    [{ instancesPerAz: 10, maxInstancesPerAz: 12 }, 'COUNT(2)'],
+  ])('the partial-fleet drill stops a count of each primary zone’s instances: %j gives %s', (props, mode) => {
     // GIVEN
-    const { stack, service, templates } = synth({ drills: true });
+    const { stack, service, templates } = synth({ drills: true, ...props });
     const partial = templates.find(([id]) => id.includes('PrimaryPartialFleet'))![1];
     const primaryGroups = service.primary.zonalFleets.map((f) =>
       stack.getLogicalId(f.autoScalingGroup.node.defaultChild as any),
@@ -218,8 +243,186 @@ describe('FailoverDrills', () => {
 
     // THEN
     const targets = Object.values<any>(partial.Properties.Targets);
-    expect(targets.map((t) => t.SelectionMode)).toEqual(['PERCENT(25)', 'PERCENT(25)', 'PERCENT(25)']);
+    expect(targets.map((t) => t.SelectionMode)).toEqual([mode, mode, mode]);
     expect(targets.map((t) => refOf(t.ResourceTags['aws:autoscaling:groupName']))).toEqual(primaryGroups);
+  });
+
+  test.each([
+    [
+      { instancesPerAz: 1 },
+      '`instancesPerAz` of the primary must be at least 2 for the partial-fleet drill (it stops max(1, ⌊instances × partialFleetPercent / 100⌋) of each zone and leaves the rest serving), got: 1 in eu-west-1a',
+    ],
+    [
+      { minHealthyHostsPercent: 75 },
+      '`partialFleetPercent` must leave the primary at least its `minHealthyHosts` (5 of 6), got: 25 (stops 1 of 2 in each zone, leaving 3)',
+    ],
+  ])('the drills refuse a partial-fleet drill that empties a zone or fails the tier over: %j', (props, message) => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expect(
+      () =>
+        new MultiAzFailoverService(stack, 'Service', {
+          hostedZone: importedZone(stack),
+          availabilityZones: AZS,
+          drills: true,
+          ...props,
+        }),
+    ).toThrow(message);
+  });
+
+  // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html: each action's
+  // "Permissions" list (ec2:InjectApiError is tested with its conditions above).
+  test.each([
+    ['aws:ec2:stop-instances', ['ec2:StopInstances', 'ec2:StartInstances', 'ec2:DescribeInstances']],
+    [
+      'aws:ec2:asg-insufficient-instance-capacity-error',
+      ['ec2:InjectApiError', 'autoscaling:DescribeAutoScalingGroups'],
+    ],
+    [
+      'aws:network:disrupt-connectivity',
+      [
+        'ec2:CreateNetworkAcl',
+        'ec2:CreateNetworkAclEntry',
+        'ec2:CreateTags',
+        'ec2:DeleteNetworkAcl',
+        'ec2:DescribeManagedPrefixLists',
+        'ec2:DescribeNetworkAcls',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeVpcs',
+        'ec2:GetManagedPrefixListEntries',
+        'ec2:ReplaceNetworkAclAssociation',
+      ],
+    ],
+    [
+      'aws:arc:start-zonal-autoshift',
+      [
+        'arc-zonal-shift:StartZonalShift',
+        'arc-zonal-shift:GetManagedResource',
+        'arc-zonal-shift:UpdateZonalShift',
+        'arc-zonal-shift:CancelZonalShift',
+        'arc-zonal-shift:ListManagedResources',
+        'autoscaling:DescribeTags',
+        'tag:GetResources',
+      ],
+    ],
+  ])('the role has every permission the FIS actions reference lists for %s', (actionId, permissions) => {
+    // GIVEN
+    const { templates, template } = synth({ drills: true, zonalAutoshift: true });
+    const [policy] = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
+      JSON.stringify(p).includes('ec2:StopInstances'),
+    );
+    const granted = new Set((policy.Properties.PolicyDocument.Statement as any[]).flatMap((s) => [s.Action].flat()));
+
+    // THEN
+    expect(JSON.stringify(templates)).toContain(`"${actionId}"`);
+    expect(permissions.filter((p) => !granted.has(p))).toEqual([]);
+  });
+
+  // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html: the managed
+  // resources of aws:arc:start-zonal-autoshift include "Amazon EC2 Auto Scaling groups", chosen
+  // by managedResourceTypes (ASG) and zonalAutoshiftStatus (default ENABLED: the groups have no
+  // autoshift configuration, hence ANY). In a zonal shift a group with IgnoreUnhealthy does not
+  // replace the zone's instances
+  // (https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-shift.resource-types.ec2-auto-scaling-groups.html),
+  // and "cancel the zonal shift on your Auto Scaling group first"
+  // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-zonal-shift.html).
+  test('with `zonalAutoshift` the zone drill shifts the zone’s groups of both tiers, and ends their shift before the load balancers’', () => {
+    // GIVEN
+    const { stack, service, templates } = synth({ drills: true, zonalAutoshift: true });
+    const zoneB = templates.find(([id]) => id.includes('ZoneLostEuWest1b'))![1];
+    const inB = [service.primary, service.secondary].map((tier) =>
+      stack.getLogicalId(
+        tier.zonalFleets.find((f) => f.availabilityZone === 'eu-west-1b')!.autoScalingGroup.node.defaultChild as any,
+      ),
+    );
+    const actions = Object.values<any>(zoneB.Properties.Actions).filter(
+      (a) => a.ActionId === 'aws:arc:start-zonal-autoshift',
+    );
+    const groupsShift = actions.find((a) => a.Parameters.managedResourceTypes === 'ASG');
+    const loadBalancersShift = actions.find((a) => a.Parameters.managedResourceTypes !== 'ASG');
+
+    // THEN
+    expect(groupsShift.Parameters).toEqual({
+      availabilityZoneIdentifier: 'eu-west-1b',
+      duration: 'PT11M',
+      managedResourceTypes: 'ASG',
+      zonalAutoshiftStatus: 'ANY',
+    });
+    const target = zoneB.Properties.Targets[groupsShift.Targets.ManagedResources];
+    expect(target.ResourceType).toBe('aws:arc:zonal-shift-managed-resource');
+    expect(target.ResourceTags).toEqual({ 'aws:cloudformation:stack-id': { Ref: 'AWS::StackId' } });
+    expect(target.Filters).toHaveLength(1);
+    expect(target.Filters[0].Path).toBe('Name');
+    expect(target.Filters[0].Values.map(refOf).sort()).toEqual(inB.sort());
+    expect(loadBalancersShift.Parameters.duration).toBe('PT12M');
+  });
+
+  // https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_service-with-iam-zonal-shift.html:
+  // zonal shift permissions are scoped to resources by the arc-zonal-shift:ResourceIdentifier key
+  // (the Service Authorization Reference lists only load balancers as resource types).
+  test('the role may shift only this service’s groups', () => {
+    // GIVEN
+    const { stack, service, template } = synth({ drills: true, zonalAutoshift: true });
+    const groupIds = [...service.primary.zonalFleets, ...service.secondary.zonalFleets].map((f) =>
+      stack.getLogicalId(f.autoScalingGroup.node.defaultChild as any),
+    );
+    const [policy] = Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
+      JSON.stringify(p).includes('ec2:StopInstances'),
+    );
+    const shift = (policy.Properties.PolicyDocument.Statement as any[]).find(
+      (s) => s.Sid === 'ShiftThisServicesGroups',
+    );
+
+    // THEN
+    expect(shift.Action).toEqual([
+      'arc-zonal-shift:StartZonalShift',
+      'arc-zonal-shift:GetManagedResource',
+      'arc-zonal-shift:UpdateZonalShift',
+      'arc-zonal-shift:CancelZonalShift',
+    ]);
+    expect(shift.Resource).toBe('*');
+    const patterns: any[] = shift.Condition.StringLike['arc-zonal-shift:ResourceIdentifier'];
+    expect(patterns.map((p) => JSON.stringify(p).match(/"Ref":"(\w+)"\}\]\]\}$/)?.[1])).toEqual(groupIds);
+    expect(JSON.stringify(patterns[0])).toContain(':autoScalingGroup:*:autoScalingGroupName/');
+  });
+
+  // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html (stop-instances):
+  // "Auto Scaling groups may terminate stopped EC2 instances under their control". The
+  // expectations say what Auto Scaling does, and name the alarms in the order they fire.
+  test.each([
+    [
+      'PrimaryTierLost',
+      ['HealthAlarm', 'NoHealthyHosts', "zone's HealthyHosts", 'Impaired', 'terminates', 'fails back'],
+    ],
+    ['ZoneLostEuWest1a', ["zone's HealthyHosts", 'Impaired', 'terminates']],
+    ['PrimaryPartialFleet', ["zone's HealthyHosts", 'Impaired', 'replaces', 'OK']],
+  ])('the %s expectation names, in order, %j', (name, words) => {
+    // GIVEN
+    const { service } = synth({ drills: true });
+    const expectation = service.drillTemplates.find((d) => d.name === name)!.expectation;
+
+    // THEN
+    const positions = words.map((w) => expectation.indexOf(w));
+    expect(positions.filter((p) => p < 0)).toEqual([]);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  test('docs/DRILLS.md gives each drill’s expectation as the template says it', () => {
+    // GIVEN
+    const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'DRILLS.md'), 'utf-8');
+    const normal = (text: string) => text.replace(/\d+ s worst case/g, 'N s worst case');
+    const expectations = [
+      ...synth({ drills: true }).service.drillTemplates,
+      ...synth({ drills: true, zonalAutoshift: true }).service.drillTemplates.filter((d) => d.name.startsWith('Zone')),
+    ]
+      .filter((d) => !/^ZoneLostEuWest1[bc]$/.test(d.name))
+      .map((d) => normal(d.expectation));
+
+    // THEN
+    expect(expectations).toHaveLength(4);
+    expect(expectations.filter((e) => !normal(doc).includes(e))).toEqual([]);
   });
 
   // https://docs.aws.amazon.com/fis/latest/userguide/monitoring-logging.html

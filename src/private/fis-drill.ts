@@ -21,16 +21,24 @@ export class Drill {
    * aws:ec2:stop-instances on the instances of each group, one target per group (a target's tags
    * must all match, so one tag value per target), by the `aws:autoscaling:groupName` tag Auto
    * Scaling puts on every instance it launches: started again after `duration`; an instance that
-   * Auto Scaling replaced meanwhile does not fail the action.
+   * Auto Scaling replaced meanwhile does not fail the action ("Auto Scaling groups may terminate
+   * stopped EC2 instances under their control before this action completes").
+   *
+   * @param selectionMode the selection mode of the target of each group, by its position in `groups` (`ALL`, `COUNT(n)`)
    */
-  public stopInstances(name: string, groups: DrillGroup[], selectionMode: string, duration: string): void {
+  public stopInstances(
+    name: string,
+    groups: DrillGroup[],
+    selectionMode: (index: number) => string,
+    duration: string,
+  ): void {
     groups.forEach((group, i) => {
       const target = `${name}Target${i + 1}`;
       this.targets[target] = {
         resourceType: 'aws:ec2:instance',
         resourceTags: { 'aws:autoscaling:groupName': group.name },
         filters: [{ path: 'State.Name', values: ['running'] }],
-        selectionMode,
+        selectionMode: selectionMode(i),
       };
       this.actions[`${name}${i + 1}`] = {
         actionId: 'aws:ec2:stop-instances',
@@ -85,6 +93,34 @@ export class Drill {
       actionId: 'aws:arc:start-zonal-autoshift',
       description: `Shift the load balancers' traffic away from ${az}`,
       parameters: { availabilityZoneIdentifier: az, duration },
+      targets: { ManagedResources: target },
+    };
+  }
+
+  /**
+   * aws:arc:start-zonal-autoshift away from `az` for Auto Scaling groups registered with ARC zonal
+   * shift (`managedResourceTypes` ASG): groups of this stack (its `aws:cloudformation:stack-id`
+   * tag) whose managed-resource name (`Name` in ListManagedResources) is one of theirs. The groups
+   * have no autoshift configuration of their own, so `zonalAutoshiftStatus` is `ANY` (its default,
+   * `ENABLED`, would select none of them and fail the experiment).
+   */
+  public shiftGroups(name: string, groups: DrillGroup[], az: string, duration: string): void {
+    const target = `${name}Groups`;
+    this.targets[target] = {
+      resourceType: 'aws:arc:zonal-shift-managed-resource',
+      resourceTags: { 'aws:cloudformation:stack-id': Aws.STACK_ID },
+      filters: [{ path: 'Name', values: groups.map((g) => g.name) }],
+      selectionMode: 'ALL',
+    };
+    this.actions[name] = {
+      actionId: 'aws:arc:start-zonal-autoshift',
+      description: `Shift the groups away from ${az}: they treat it as impaired and do not replace its instances`,
+      parameters: {
+        availabilityZoneIdentifier: az,
+        duration,
+        managedResourceTypes: 'ASG',
+        zonalAutoshiftStatus: 'ANY',
+      },
       targets: { ManagedResources: target },
     };
   }
