@@ -253,6 +253,27 @@ describe('one action moves the whole zone', () => {
   });
 });
 
+describe('zones resolved at deploy time', () => {
+  // Without `availabilityZones` and without a concrete account, the zones are `Fn::GetAZs` indexes:
+  // the runbook's choices and its branches carry the same tokens, and its step names use positions.
+  test('the zone parameter and the branches use the same Fn::GetAZs values', () => {
+    // GIVEN
+    const stack = newStack();
+    const service = new MultiAzFailoverService(stack, 'Service', { hostedZone: importedZone(stack) });
+
+    // WHEN
+    const content = documentOf(stack, service.zonalShiftRunbook!).Properties.Content;
+
+    // THEN
+    const zones = [0, 1, 2].map((i) => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] }));
+    expect(content.parameters.AvailabilityZone.allowedValues).toEqual(zones);
+    const branch = content.mainSteps.find((s: any) => s.name === 'ChooseZoneToStart');
+    expect(branch.inputs.Choices.map((c: any) => [c.StringEquals, c.NextStep])).toEqual(
+      zones.map((zone, i) => [zone, `StartPrimaryZone${i + 1}Group`]),
+    );
+  });
+});
+
 describe('configuration', () => {
   test('no runbook with zonalShift: false', () => {
     // WHEN
