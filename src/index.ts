@@ -15,3 +15,4 @@ export * from './health-check-alarm';
 export * from './failover-dashboard';
 export * from './failover-drills';
 export * from './warm-standby';
+export * from './zonal-shift-runbook';

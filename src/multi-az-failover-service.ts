@@ -28,6 +28,7 @@ import { SharedResources } from './shared-resources';
 import { TierRelease } from './tier-release';
 import { SecondaryMode, WarmStandby } from './warm-standby';
 import { WebAclOption } from './web-acl-option';
+import { ZonalShiftRunbook } from './zonal-shift-runbook';
 
 /**
  * Properties for {@link MultiAzFailoverService}. The {@link TierOptions} apply to both tiers.
@@ -410,6 +411,12 @@ export class MultiAzFailoverService extends Construct {
    * docs/DRILLS.md; empty unless `drills: true`.
    */
   public readonly drillTemplates: DrillTemplate[];
+  /**
+   * The runbook that moves a whole Availability Zone in one action: an ARC zonal shift of both load
+   * balancers and of the zone's Auto Scaling group of each tier, and its cancellation, groups first
+   * (see docs/OPERATIONS.md). Undefined with `zonalShift: false`.
+   */
+  public readonly zonalShiftRunbook?: ZonalShiftRunbook;
 
   public constructor(scope: Construct, id: string, props: MultiAzFailoverServiceProps) {
     super(scope, id);
@@ -564,6 +571,11 @@ export class MultiAzFailoverService extends Construct {
       });
     }
     this.drillTemplates = this.drills?.templates ?? [];
+    if (tierOptions.zonalShift ?? true) {
+      this.zonalShiftRunbook = new ZonalShiftRunbook(this, 'ZonalShiftRunbook', {
+        tiers: [this.primary, this.secondary],
+      });
+    }
 
     // What users see: the record name itself, measured by Route 53 (not used for routing).
     this.endToEndHealthCheck = httpsHealthCheck(this, 'EndToEndHealthCheck', {

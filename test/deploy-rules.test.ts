@@ -217,15 +217,35 @@ describe.each(SHAPES)('%s shape', (shape) => {
     const { template: without } = synth(shape, { props: { sessionLogging: false } });
 
     // THEN
+    const sessionDocuments = (t: Template) =>
+      Object.values(t.findResources('AWS::SSM::Document', { Properties: { DocumentType: 'Session' } }));
     for (const t of [template, withPreferences]) {
-      for (const document of Object.values(t.findResources('AWS::SSM::Document'))) {
+      for (const document of sessionDocuments(t)) {
         expect(document.Properties).toMatchObject({ DocumentType: 'Session', UpdateMethod: 'NewVersion' });
         expect(document.DeletionPolicy).toBeUndefined();
       }
     }
-    template.resourceCountIs('AWS::SSM::Document', 1);
+    expect(sessionDocuments(template)).toHaveLength(1);
     withPreferences.hasResourceProperties('AWS::SSM::Document', { Name: 'SSM-SessionManagerRunShell' });
-    without.resourceCountIs('AWS::SSM::Document', 0);
+    expect(sessionDocuments(without)).toHaveLength(0);
+  });
+
+  // The zonal shift runbook (an Automation document) has no fixed name: CloudFormation names it, so
+  // a replacement (its content names each group's ARN) creates the new one beside the old under a
+  // new name, and no stack instance collides with another's.
+  test('every other document is named by CloudFormation and never kept', () => {
+    // GIVEN
+    const { template } = synthShape(shape);
+
+    // THEN
+    const others = Object.values(template.findResources('AWS::SSM::Document')).filter(
+      (d: any) => d.Properties.DocumentType !== 'Session',
+    );
+    expect(others.map((d: any) => d.Properties.DocumentType)).toEqual(['Automation']);
+    for (const document of others) {
+      expect(document.Properties.Name).toBeUndefined();
+      expect(document.DeletionPolicy).toBeUndefined();
+    }
   });
 
   // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-bypass-policy-lockout-safety-check:
