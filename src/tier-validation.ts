@@ -43,6 +43,7 @@ export function checkTierProps(tier: Construct, props: FailoverTierProps): void 
 }
 
 function validateProps(region: string, props: FailoverTierProps): void {
+  validateAlarmActions('alarmActions', props.alarmActions?.length, props.alarmTopic !== undefined);
   validateConcrete('instancesPerAz', props.instancesPerAz, 'the unhealthy-host alarm threshold');
   validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
   validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);
@@ -98,5 +99,19 @@ function validateProps(region: string, props: FailoverTierProps): void {
         );
       }
     }
+  }
+}
+
+/**
+ * A CloudWatch alarm takes at most 5 actions per state ("AlarmActions … Maximum number of 5 items",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), and
+ * every alarm of the tier also notifies the alarm topic when there is one.
+ */
+function validateAlarmActions(prop: string, count: number | undefined, withTopic: boolean): void {
+  const max = withTopic ? 4 : 5;
+  if (count !== undefined && count > max) {
+    throw new Error(
+      `\`${prop}\` must list at most ${max} actions: a CloudWatch alarm takes 5${withTopic ? ', and one is the alarm topic' : ''}, got: ${count}`,
+    );
   }
 }

@@ -1,9 +1,9 @@
-import { Aws, Names } from 'aws-cdk-lib';
 import * as arczonalshift from 'aws-cdk-lib/aws-arczonalshift';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import type { FailoverTierProps } from './failover-tier';
+import { uniqueAlarmName } from './private/alarm-name';
 import { ZonalFleet } from './zonal-fleet';
 
 /** The client keep-alive of a load balancer with zonal shift: ARC suggests the recovery time goal. */
@@ -40,7 +40,7 @@ export function tierZonalShift(tier: Construct, props: FailoverTierProps, option
     // (https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-autoshift.practice-run.html).
     const anyZoneImpaired = new cloudwatch.CompositeAlarm(tier, 'AnyZoneImpaired', {
       // Named with the stack first: alarm names are unique per account and region.
-      compositeAlarmName: `${Aws.STACK_NAME}-${Names.uniqueResourceName(tier, { maxLength: 120, separator: '-' })}-AnyZoneImpaired`,
+      compositeAlarmName: uniqueAlarmName(tier, 'AnyZoneImpaired'),
       alarmDescription: `A zone of the ${props.priority} tier is impaired: zonal autoshift practice runs wait`,
       alarmRule: cloudwatch.AlarmRule.anyOf(...options.zonalFleets.map((fleet) => fleet.impairedAlarm)),
     });

@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnResource, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,6 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledge, controlTower } from './private/acknowledge';
+import { uniqueAlarmName } from './private/alarm-name';
 import { notify } from './private/notify';
 import { releaseSignalUserData } from './private/release-signal';
 import { validateGracePeriod } from './private/validate';
@@ -417,7 +418,7 @@ export class ZonalFleet extends Construct {
     this.impairedAlarm = new cloudwatch.CompositeAlarm(this, 'Impaired', {
       // aws-cdk-lib names a composite alarm after its construct path, which two stacks of one app
       // share: alarm names are unique per account and region, so the stack name goes first.
-      compositeAlarmName: `${Aws.STACK_NAME}-${Names.uniqueResourceName(this, { maxLength: 120, separator: '-' })}-Impaired`,
+      compositeAlarmName: uniqueAlarmName(this, 'Impaired'),
       alarmDescription: `${az} is impaired for this tier: too few healthy hosts, slow, or a 5xx outlier. Consider an ARC zonal shift away from it.`,
       alarmRule: cloudwatch.AlarmRule.anyOf(this.healthyHostsAlarm, this.latencyAlarm, this.outlierAlarm),
     });

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -487,6 +488,9 @@ test.each([
   }
 });
 
+/** The longest stack name CloudFormation accepts (CreateStack: up to 128 characters). */
+const LONGEST_STACK_NAME = `Payments${'x'.repeat(120)}`;
+
 /** As many host names as a tier takes. */
 const MANY_HOST_NAMES = Array.from({ length: 8 }, (_, i) => `*.api${i}.payments.example.com`);
 
@@ -506,6 +510,28 @@ const CONFIGURATIONS: Array<[string, () => { template: Template }]> = [
           zonalAutoshift: true,
           secondaryMode: SecondaryMode.WARM_STANDBY,
           maxInstancesPerAz: 4,
+        },
+      }),
+  ],
+  // The longest stack name CloudFormation takes (128 characters), autoshift's composite alarm, and
+  // as many alarm actions as an alarm takes beside the topic.
+  [
+    'longest names, most actions',
+    () =>
+      synth('default', {
+        stackName: LONGEST_STACK_NAME,
+        props: {
+          zonalAutoshift: true,
+          alarmActions: [1, 2, 3, 4].map(
+            (n) =>
+              new cw_actions.SnsAction(
+                sns.Topic.fromTopicArn(
+                  new Stack(new App(), `T${n}`),
+                  'T',
+                  `arn:aws:sns:eu-west-1:111122223333:pager-${n}`,
+                ),
+              ),
+          ),
         },
       }),
   ],
@@ -534,6 +560,21 @@ function principalsIn(node: unknown, path: string, found: Array<[string, unknown
     }
   }
   return found;
+}
+
+/** A name as CloudFormation renders it: `Fn::Join` of strings and `AWS::StackName`, the other tokens as `x`. */
+function renderName(node: unknown, stackName: string): string {
+  if (typeof node === 'string') {
+    return node;
+  }
+  const value = node as any;
+  if (value?.Ref === 'AWS::StackName') {
+    return stackName;
+  }
+  if (Array.isArray(value?.['Fn::Join'])) {
+    return value['Fn::Join'][1].map((part: unknown) => renderName(part, stackName)).join(value['Fn::Join'][0]);
+  }
+  return 'x';
 }
 
 /** The logical ids of the `AWS::KMS::Key`s that `node` refers to (Ref or Fn::GetAtt). */
@@ -605,6 +646,34 @@ describe.each(CONFIGURATIONS.map(([name]) => name))('every resource of the %s co
         wildcards: wildcards <= 5,
       }).toEqual({ id, perCondition: true, perRule: true, wildcards: true });
     }
+  });
+
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html and
+  // API_PutCompositeAlarm.html: AlarmName "Length Constraints: Minimum length of 1. Maximum length of
+  // 255"; AlarmActions and OKActions "Maximum number of 5 items". Names are measured with the stack's
+  // own name in place of AWS::StackName (the longest configuration uses a 128-character one).
+  test('every alarm name fits 255 characters and every alarm has at most 5 actions per state', () => {
+    const resources = configuration(name);
+    const stackName = name === 'longest names, most actions' ? LONGEST_STACK_NAME : 'PaymentApi';
+    const problems = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm')
+      .flatMap(([id, alarm]) => {
+        const found: string[] = [];
+        const alarmName = alarm.Properties.AlarmName;
+        if (alarmName !== undefined) {
+          const text = renderName(alarmName, stackName);
+          if (text.length > 255) {
+            found.push(`${id}: AlarmName of ${text.length} characters`);
+          }
+        }
+        for (const key of ['AlarmActions', 'OKActions', 'InsufficientDataActions']) {
+          if ((alarm.Properties[key] ?? []).length > 5) {
+            found.push(`${id}: ${alarm.Properties[key].length} ${key}`);
+          }
+        }
+        return found;
+      });
+    expect(problems).toEqual([]);
   });
 
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html:

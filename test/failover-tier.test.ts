@@ -1,5 +1,6 @@
 import { Duration, Fn, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -567,6 +568,31 @@ describe('options', () => {
     expect(text).toContain('#!/bin/bash\nsystemctl start payment-api\n');
     expect(text).not.toContain('HEALTH_PATH');
     expect(userData.render()).toBe('#!/bin/bash\nsystemctl start payment-api');
+  });
+
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html:
+  // AlarmActions "Maximum number of 5 items"; every alarm of the tier also notifies the topic.
+  test.each([
+    [
+      true,
+      5,
+      '`alarmActions` must list at most 4 actions: a CloudWatch alarm takes 5, and one is the alarm topic, got: 5',
+    ],
+    [false, 6, '`alarmActions` must list at most 5 actions: a CloudWatch alarm takes 5, got: 6'],
+  ])('with a topic %s, %d alarmActions are rejected', (withTopic, count, message) => {
+    // WHEN / THEN
+    expect(() =>
+      newTier((stack) => ({
+        alarmTopic: withTopic ? new sns.Topic(stack, 'Topic') : undefined,
+        alarmActions: Array.from(
+          { length: count },
+          (_, i) =>
+            new cw_actions.SnsAction(
+              sns.Topic.fromTopicArn(stack, `Pager${i}`, `arn:aws:sns:eu-west-1:111122223333:p${i}`),
+            ),
+        ),
+      })),
+    ).toThrow(message);
   });
 
   test('without hostNames, the listener forwards every request', () => {
