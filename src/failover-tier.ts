@@ -297,10 +297,10 @@ export interface TierOptions {
   readonly peakInstancesNeeded?: number;
 
   /**
-   * How long CloudFormation waits, when it creates a zone's Auto Scaling group or releases a new
-   * launch template to it, for every new instance to signal that its health path answers on the
-   * instance; past it, the creation fails or the release rolls back. Allow for the boot, the
-   * host-logging step and your user data. Whole minutes from 5 to 60.
+   * How long CloudFormation waits, when it creates a zone's Auto Scaling group, for every instance
+   * to signal that its health path answers on the instance; past it, the creation fails. (A
+   * release, an instance refresh, is gated by the zone's and the tier's alarms instead.) Allow for
+   * the boot, the host-logging step and your user data. Whole minutes from 5 to 60.
    *
    * @default Duration.minutes(15)
    */
@@ -442,7 +442,7 @@ export interface FailoverTierProps extends TierOptions {
  * One complete serving tier: an internet-facing Application Load Balancer across the given
  * Availability Zones (HTTPS only with a TLS 1.2+ policy and HSTS, access logs,
  * invalid headers dropped), an HTTPS target group, one Auto Scaling group per zone
- * (a {@link ZonalFleet}: a floor of `instancesPerAz`, released zone by zone behind health signals)
+ * (a {@link ZonalFleet}: a floor of `instancesPerAz`, released zone by zone, gated by alarms)
  * from encrypted, IMDSv2-only launch templates in private subnets, the tier's alarms, and the
  * Route 53 HTTPS health check that decides whether the tier receives traffic.
  */
@@ -611,10 +611,10 @@ export class FailoverTier extends Construct implements IFailoverTarget {
   }
 
   /**
-   * Releases this tier after `other`: CloudFormation creates and replaces this tier's Auto Scaling
+   * Releases this tier after `other`: CloudFormation creates and refreshes this tier's Auto Scaling
    * groups only after all of `other`'s have succeeded, and updates this tier's HTTPS listener
    * (TLS policy, certificate) only after `other`'s. `MultiAzFailoverService` releases the primary
-   * after the secondary, so a release that fails its health signals never reaches the primary.
+   * after the secondary, so a release that fails its alarms never reaches the primary.
    *
    * @param other the tier released first
    */

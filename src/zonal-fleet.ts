@@ -77,8 +77,8 @@ export interface ZonalFleetProps {
   readonly targetRequestsPerInstance?: number;
 
   /**
-   * How long CloudFormation waits for every new instance of a creation or release to signal
-   * that its health path answers; past it, the creation fails, or the release rolls back.
+   * How long CloudFormation waits, when it creates the group, for every instance to signal that its
+   * health path answers; past it, the creation fails. Releases are gated by `releaseAlarms`.
    *
    * @default Duration.minutes(15)
    */
@@ -163,10 +163,10 @@ const MIN_5XX = 10;
  * the group's creation policy once the instance's health path answers. It has `instances` as its
  * floor and, up to `maxInstances`, target tracking on CPU and requests per target; ELB health
  * checks; a maximum instance lifetime with an instance maintenance policy that launches before it
- * terminates; a replacing update policy: a release (a launch template change) creates a new group
- * beside the old one, and the old one goes only once every new instance has signalled healthy
- * (surge capacity: nothing drops during a release, and a failed release leaves the old group
- * serving); and, with `zonalShift`,
+ * terminates; an instance refresh update policy: a release (a launch template change) replaces the
+ * group's instances inside it at its current size, launching before terminating, failed by the
+ * zone's release alarms (`releaseAlarms`) and followed by a bake time; its creation waits for every
+ * instance's signal; and, with `zonalShift`,
  * ARC zonal shift registration with `IgnoreUnhealthy`: while a zonal shift is active for this zone
  * (started by an operator, a drill or ARC autoshift), Auto Scaling does not replace instances that
  * fail their health checks because the zone is impaired, so the zone keeps its capacity for when it
