@@ -7,6 +7,7 @@
  * render); FACTS below says how each KEY is computed. To change such a number, change the code: this
  * test then names every page that still says the old one.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -220,8 +221,9 @@ describe('docs', () => {
   });
 
   test('the README’s plain-text picture and the mermaid diagram of docs/ARCHITECTURE.md draw the same parts', () => {
-    // GIVEN: npm and PyPI show mermaid as code, so the README draws in text; GitHub renders the
-    // mermaid source in docs/ARCHITECTURE.md. Neither is generated: this keeps them from drifting.
+    // GIVEN: the README draws the picture in text too (for terminals); GitHub renders the mermaid
+    // source in docs/ARCHITECTURE.md, and the README's image is rendered from it (next test). The
+    // text is not generated: this keeps it from drifting.
     const picture = codeBlocks('README.md').find((b) => b.info === 'text')!.code;
     const mermaid = codeBlocks('docs/ARCHITECTURE.md').find((b) => b.info === 'mermaid')!.code;
     const parts = [
@@ -238,6 +240,23 @@ describe('docs', () => {
     expect(parts.filter((p) => !picture.includes(p) || !mermaid.includes(p))).toEqual([]);
     expect(/ASG zone a \| b \| c/.test(picture)).toBe(true);
     expect(mermaid.match(/\[ASG zone \d\]/g)).toHaveLength(6);
+  });
+
+  // npm and PyPI render no mermaid: the README shows docs/images/architecture.svg, rendered from the
+  // mermaid source of docs/ARCHITECTURE.md by build-tools/render-architecture.sh, which writes the
+  // source's SHA-256 into the image. A changed diagram without a new image fails here.
+  test('the README’s image was rendered from the current mermaid source of docs/ARCHITECTURE.md', () => {
+    // GIVEN: the source as the render script extracts it (the block's lines, each ending in a newline)
+    const mermaid = codeBlocks('docs/ARCHITECTURE.md').find((b) => b.info === 'mermaid')!.code;
+    const source = mermaid.endsWith('\n') ? mermaid : `${mermaid}\n`;
+    const svg = read('docs/images/architecture.svg');
+
+    // THEN
+    const hash = crypto.createHash('sha256').update(source).digest('hex');
+    expect(svg.match(/^<!-- mermaid-source-sha256: ([0-9a-f]{64}) /)?.[1]).toBe(hash);
+    expect(read('README.md')).toContain(
+      '](https://raw.githubusercontent.com/multi-az-failover-service/multi-az-failover-service/main/docs/images/architecture.svg)',
+    );
   });
 
   test('the fact parser reads numbers in prose and the endpoint table', () => {
