@@ -83,8 +83,7 @@ export interface TierOptions {
    * of these users. Linux user names (lowercase letter or `_` first, at most 32 characters), not
    * `root`, `ssm-user` or `ec2-user`.
    *
-   * @default - no operator users: nobody can open a shell on the instances (synth warns,
-   * `multi-az-failover-service:noOperators`, where the service creates `operatorPolicy`)
+   * @default - no operator users: nobody can open a shell on the instances
    */
   readonly operatorUsers?: string[];
 

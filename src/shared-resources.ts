@@ -208,8 +208,7 @@ export interface SharedResourcesProps {
    * `SSMSessionRunAs` tag names one of them, and the Session document runs each session as that
    * user (Run As), never as the shared `ssm-user`.
    *
-   * @default - none: `operatorPolicy` allows no session on the instances (synth warns,
-   * `multi-az-failover-service:noOperators`)
+   * @default - none: `operatorPolicy` allows no session on the instances
    */
   readonly operatorUsers?: string[];
 
@@ -425,12 +424,6 @@ export class SharedResources extends Construct {
         props.operatorMfa ?? OperatorMfa.REQUIRED_IN_IAM,
       );
       this.operatorPolicy = this.operatorAccess.policy;
-      if ((props.operatorUsers ?? []).length === 0) {
-        Annotations.of(this).addWarningV2(
-          'multi-az-failover-service:noOperators',
-          'No `operatorUsers`: Session Manager runs each session as the OS user named by the operator\'s `SSMSessionRunAs` tag (Run As), and `operatorPolicy` allows no session on the instances until you list the operators\' OS users, which the host setup creates. See docs/SECURITY-CONTROLS.md, "Operator access".',
-        );
-      }
     }
 
     this.webAclArn = (props.webAcl ?? WebAclOption.managedRules())._bind(this, {
