@@ -20,7 +20,9 @@ export const SESSION_DOCUMENT_ACCESS_CHECK = { BoolIfExists: { 'ssm:SessionDocum
  * Manager sessions that connect through port forwarding or SSH"
  * (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html);
  * the names are those of the port-forwarding, SSH and interactive-command pages
- * (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html).
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html);
+ * `AWS-StartPortForwardingSessionToSocket` and `AWS-StartNonInteractiveCommand` are listed as
+ * unverified (not read on those pages): denying a document that does not exist denies nothing.
  */
 export const UNLOGGED_SESSION_DOCUMENTS = [
   'AWS-StartSSHSession',
