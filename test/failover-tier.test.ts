@@ -572,7 +572,7 @@ describe('options', () => {
 
   // Session Manager refuses a Run As session whose OS user does not exist on the node
   // (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html).
-  test('operatorUsers creates each operator\'s OS user without a password and without sudo', () => {
+  test("operatorUsers creates each operator's OS user without a password and without sudo", () => {
     // GIVEN / WHEN
     const { template } = newTier(() => ({ operatorUsers: ['alice', 'bob'] }));
 

@@ -25,7 +25,8 @@ export function hostAccessUserData(operatorUsers: string[]): ec2.UserData {
     'systemctl mask sshd.service sshd.socket',
     'rm -f /etc/sudoers.d/ssm-agent-users',
     ...operatorUsers.map(
-      (user) => `id -u ${user} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash --groups systemd-journal ${user}`,
+      (user) =>
+        `id -u ${user} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash --groups systemd-journal ${user}`,
     ),
   );
   return userData;
