@@ -75,6 +75,19 @@ export interface TierOptions {
   readonly userData?: ec2.UserData;
 
   /**
+   * The operators' OS users, created on every instance (without a password, without sudo, in the
+   * `systemd-journal` group) by the host setup, which also stops and masks sshd. Session Manager
+   * runs each operator's shell as the OS user named by the `SSMSessionRunAs` tag of their IAM role
+   * (or the session tag their identity provider passes), and refuses a session whose user does not
+   * exist on the instance; `operatorPolicy` allows sessions only to principals whose tag names one
+   * of these users. Linux user names (lowercase letter or `_` first, at most 32 characters), not
+   * `root`, `ssm-user` or `ec2-user`.
+   *
+   * @default - no operator users: nobody can open a shell on the instances
+   */
+  readonly operatorUsers?: string[];
+
+  /**
    * The size of each instance's encrypted gp3 root volume: a whole number of GiB from 8 to 16384.
    *
    * @default Size.gibibytes(20)

@@ -10,6 +10,7 @@ export * from './shared-resources';
 export * from './web-acl-option';
 export * from './session-log-destination';
 export * from './egress-mode';
+export * from './operator-mfa';
 export * from './zonal-fleet';
 export * from './health-check-alarm';
 export * from './failover-dashboard';

@@ -21,6 +21,7 @@ import { FailoverDns } from './failover-dns';
 import { DrillTemplate, FailoverDrills } from './failover-drills';
 import { FailoverPriority, FailoverTier, FailoverTierProps, TierOptions } from './failover-tier';
 import { HealthCheckAlarm } from './health-check-alarm';
+import { OperatorMfa } from './operator-mfa';
 import { httpsHealthCheck } from './private/https-health-check';
 import { show, validateConcrete, validateInteger, validateSeconds, validateTagValue } from './private/validate';
 import { SessionLogDestination } from './session-log-destination';
@@ -238,6 +239,26 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly sessionLogs?: SessionLogDestination;
 
   /**
+   * Who enforces MFA for the operators' Session Manager sessions: `REQUIRED_IN_IAM` makes
+   * `operatorPolicy` deny sessions unless `aws:MultiFactorAuthPresent` is true;
+   * `ENFORCED_BY_IDENTITY_PROVIDER` is for operators' roles federated from an identity provider
+   * that enforces MFA (their sessions do not carry that key).
+   *
+   * @default OperatorMfa.REQUIRED_IN_IAM
+   */
+  readonly operatorMfa?: OperatorMfa;
+
+  /**
+   * The Object Lock mode of the access-log bucket the construct creates. `COMPLIANCE` lets nobody,
+   * not even the account's root user, delete a log before `accessLogRetention` ends, so a failed
+   * first create leaves a bucket nobody can empty or delete for that long (see docs/DEPLOYING.md).
+   * Not allowed with `accessLogsBucket`.
+   *
+   * @default s3.ObjectLockMode.GOVERNANCE
+   */
+  readonly accessLogsLockMode?: s3.ObjectLockMode;
+
+  /**
    * The bucket for both load balancers' access logs (SSE-S3: ALB access logging supports no
    * other encryption).
    *
@@ -447,6 +468,8 @@ export class MultiAzFailoverService extends Construct {
       sessionLogging,
       accountSessionPreferences,
       sessionLogs,
+      operatorMfa,
+      accessLogsLockMode,
       environment,
       costCenter,
       dataClassification,
@@ -476,8 +499,12 @@ export class MultiAzFailoverService extends Construct {
       sessionLogging,
       accountSessionPreferences,
       sessionLogs,
-      // Also a tier option: the tiers' security groups follow the same mode.
+      operatorMfa,
+      accessLogsLockMode,
+      // Also tier options: the tiers' security groups follow the same mode, and their instances
+      // create the operators' OS users that the operator policy names.
       egress: tierOptions.egress,
+      operatorUsers: tierOptions.operatorUsers,
     });
     this.shared = shared;
     this.vpc = shared.vpc;

@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { EgressMode } from './egress-mode';
+import { OperatorMfa } from './operator-mfa';
 import {
   validateAccessLogsBucket,
   validateAdditionalEndpoints,
@@ -17,6 +18,7 @@ import {
   validateConcrete,
   validateDays,
   validateEmails,
+  validateOperatorUsers,
   validateRetentionWithoutBucket,
 } from './private/validate';
 import { SessionLogDestination } from './session-log-destination';
@@ -199,6 +201,39 @@ export interface SharedResourcesProps {
    * @default - the destination this construct creates with `sessionLogging`
    */
   readonly sessionLogs?: SessionLogDestination;
+
+  /**
+   * The operators' OS users (see `FailoverTierProps.operatorUsers`, which creates them on the
+   * instances): `operatorPolicy` allows a session on the instances only to a principal whose
+   * `SSMSessionRunAs` tag names one of them, and the Session document runs each session as that
+   * user (Run As), never as the shared `ssm-user`.
+   *
+   * @default - none: `operatorPolicy` allows no session on the instances
+   */
+  readonly operatorUsers?: string[];
+
+  /**
+   * Who enforces MFA for the operators' sessions: with `OperatorMfa.REQUIRED_IN_IAM`
+   * `operatorPolicy` denies sessions on the instances unless `aws:MultiFactorAuthPresent` is true;
+   * `OperatorMfa.ENFORCED_BY_IDENTITY_PROVIDER` leaves it to the identity provider that the
+   * operators' roles are federated from (their sessions do not carry that key).
+   *
+   * @default OperatorMfa.REQUIRED_IN_IAM
+   */
+  readonly operatorMfa?: OperatorMfa;
+
+  /**
+   * The Object Lock mode of the access-log bucket this construct creates. `GOVERNANCE` lets the
+   * `logAdminRole` (with `s3:BypassGovernanceRetention`) delete logs early, and the bucket can
+   * still be emptied and deleted after a failed first create; `COMPLIANCE` lets nobody, not even
+   * the account's root user, delete a log version or shorten its retention until
+   * `accessLogRetention` has passed (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html),
+   * so a failed create leaves a bucket that cannot be emptied or deleted for that long. Refused
+   * with `accessLogsBucket`, whose lock is yours.
+   *
+   * @default s3.ObjectLockMode.GOVERNANCE
+   */
+  readonly accessLogsLockMode?: s3.ObjectLockMode;
 }
 
 /**
@@ -262,6 +297,12 @@ export class SharedResources extends Construct {
     validateDays('accessLogRetention', props.accessLogRetention, 1, 3650);
     validateRetentionWithoutBucket(props.accessLogRetention, props.accessLogsBucket);
     validateAccessLogsBucket('accessLogsBucket', props.accessLogsBucket);
+    validateOperatorUsers('operatorUsers', props.operatorUsers);
+    if (props.accessLogsLockMode !== undefined && props.accessLogsBucket !== undefined) {
+      throw new Error(
+        `\`accessLogsLockMode\` only applies to the bucket this construct creates; set Object Lock on your own \`accessLogsBucket\` instead, got: ${props.accessLogsLockMode} with an \`accessLogsBucket\``,
+      );
+    }
     validateEmails('notificationEmails', props.notificationEmails);
     const retentionDays = (props.accessLogRetention ?? Duration.days(365)).toDays();
     if (retentionDays < 365) {
@@ -293,7 +334,8 @@ export class SharedResources extends Construct {
     this.allowAutoScalingToUseKey();
     this.allowLogsToUseKey(`${auditLogGroupPrefix(this)}*`);
     this.accessLogsBucket =
-      props.accessLogsBucket ?? createAccessLogsBucket(this, props.accessLogRetention, props.logAdminRole);
+      props.accessLogsBucket ??
+      createAccessLogsBucket(this, props.accessLogRetention, props.logAdminRole, props.accessLogsLockMode);
     this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
     for (const email of props.notificationEmails ?? []) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
@@ -378,6 +420,8 @@ export class SharedResources extends Construct {
         'OperatorPolicy',
         [this.sessionLogs.documentName!, ...(props.accountSessionPreferences ? [ACCOUNT_SESSION_DOCUMENT] : [])],
         this.sessionLogs.encryptionKey,
+        props.operatorUsers ?? [],
+        props.operatorMfa ?? OperatorMfa.REQUIRED_IN_IAM,
       );
       this.operatorPolicy = this.operatorAccess.policy;
     }

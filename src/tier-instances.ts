@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { FailoverTierProps } from './failover-tier';
+import { hostAccessUserData } from './private/host-access';
 import { hostLoggingUserData } from './private/host-logging';
 import { instancePolicy } from './private/instance-policy';
 import { placeholderUserData } from './private/placeholder-user-data';
@@ -25,7 +26,7 @@ export interface TierInstances {
   readonly instanceProfile: iam.InstanceProfile;
   /** The launch template of every zone (see ZonalFleet), without its user data. */
   readonly launchTemplateProps: ec2.LaunchTemplateProps;
-  /** The user data parts: the host logging, then the application; each zone appends its release signal. */
+  /** The user data parts: the host access, the host logging, then the application; each zone appends its release signal. */
   readonly userDataParts: ec2.UserData[];
 }
 
@@ -90,8 +91,10 @@ export function tierInstances(tier: Construct, props: FailoverTierProps, options
       },
     ],
   };
-  // The host logs first, then the application; each zone's fleet appends its release signal.
+  // The host access (sshd off, the operators' users), the host logs, then the application; each
+  // zone's fleet appends its release signal.
   const userDataParts = [
+    hostAccessUserData(props.operatorUsers ?? []),
     hostLoggingUserData(props.hostLogGroup.logGroupName),
     props.userData ?? placeholderUserData(options.healthCheckPath),
   ];

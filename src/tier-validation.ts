@@ -13,6 +13,7 @@ import {
   validatePercent,
   validateInteger,
   validateMinutes,
+  validateOperatorUsers,
   validateRootVolumeSize,
   validateSearchString,
   validateSeconds,
@@ -44,6 +45,7 @@ export function checkTierProps(tier: Construct, props: FailoverTierProps): void 
 
 function validateProps(region: string, props: FailoverTierProps): void {
   validateAlarmActions('alarmActions', props.alarmActions?.length, props.alarmTopic !== undefined);
+  validateOperatorUsers('operatorUsers', props.operatorUsers);
   validateConcrete('instancesPerAz', props.instancesPerAz, 'the unhealthy-host alarm threshold');
   validateInteger('instancesPerAz', props.instancesPerAz, 1, 100);
   validateSeconds('deregistrationDelay', props.deregistrationDelay, 0, 3600);

@@ -231,6 +231,48 @@ describe.each(SHAPES)('%s shape', (shape) => {
     expect(sessionDocuments(without)).toHaveLength(0);
   });
 
+  // Operator access is attributed (PCI DSS v4.0.1 8.2.2, 10.2.1.2): with Run As a session runs as the
+  // principal's SSMSessionRunAs user and never falls back on the shared ssm-user
+  // (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html);
+  // sessions through SSH are not logged
+  // (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html), so
+  // every launch template masks sshd, and every statement that allows ssm:StartSession on instances
+  // requires the principal's SSMSessionRunAs tag.
+  test('every Session document runs sessions as the operator, every host masks sshd, every session allow needs the run-as tag', () => {
+    // GIVEN
+    const { template } = synth(shape, { props: { operatorUsers: ['alice'], accountSessionPreferences: true } });
+    const resources = Object.values(resourcesOf(template));
+
+    // THEN
+    const documents = resources.filter(
+      (r) => r.Type === 'AWS::SSM::Document' && r.Properties.DocumentType === 'Session',
+    );
+    expect(documents.length).toBeGreaterThan(0);
+    for (const document of documents) {
+      expect(document.Properties.Content.inputs).toMatchObject({ runAsEnabled: true, runAsDefaultUser: '' });
+    }
+    const launchTemplates = resources.filter((r) => r.Type === 'AWS::EC2::LaunchTemplate');
+    expect(launchTemplates.length).toBeGreaterThan(0);
+    for (const launchTemplate of launchTemplates) {
+      expect(JSON.stringify(launchTemplate.Properties.LaunchTemplateData.UserData)).toContain(
+        'systemctl mask sshd.service sshd.socket',
+      );
+    }
+    const sessionAllows = resources
+      .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' || r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement)
+      .filter(
+        (st: any) =>
+          st.Effect === 'Allow' &&
+          [st.Action].flat().includes('ssm:StartSession') &&
+          JSON.stringify(st.Resource).includes(':instance/'),
+      );
+    expect(sessionAllows.length).toBeGreaterThan(0);
+    for (const st of sessionAllows) {
+      expect(st.Condition.StringEquals['aws:PrincipalTag/SSMSessionRunAs']).toEqual(['alice']);
+    }
+  });
+
   // The zonal shift runbook (an Automation document) has no fixed name: CloudFormation names it, so
   // a replacement (its content names each group's ARN) creates the new one beside the old under a
   // new name, and no stack instance collides with another's.

@@ -247,6 +247,21 @@ describe('with default props', () => {
     expect(text).toContain(`"log_group_name": "${JSON.stringify(stack.resolve(hostLogGroupName(stack)))}"`);
   });
 
+  // PCI DSS v4.0.1 8.2.2, 10.2.1.2: "Logging isn't available for Session Manager sessions that
+  // connect through port forwarding or SSH"
+  // (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html):
+  // the host setup stops and masks sshd, first, and removes the shared ssm-user's sudo.
+  test('the host setup masks sshd and removes the ssm-user sudoers drop-in before anything else', () => {
+    // THEN
+    const text = userDataText(template);
+    const mask = text.indexOf('systemctl mask sshd.service sshd.socket');
+    expect(mask).toBeGreaterThan(0);
+    expect(mask).toBeLessThan(text.indexOf('dnf install -y amazon-cloudwatch-agent'));
+    expect(text).toContain('systemctl disable --now sshd.service sshd.socket');
+    expect(text).toContain('rm -f /etc/sudoers.d/ssm-agent-users');
+    expect(text).not.toContain('useradd');
+  });
+
   // PCI DSS v4.0.1 7.2.5: AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every
   // parameter and CloudWatchAgentServerPolicy logs:PutRetentionPolicy and CreateLogGroup on every
   // log group (AWS managed policy reference). Neither, nor any other AWS managed policy, may come back.
@@ -553,6 +568,28 @@ describe('options', () => {
       HealthCheckConfig: Match.objectLike({ ResourcePath: '/ready' }),
     });
     expect(userDataText(template)).toContain('HEALTH_PATH = "/ready"');
+  });
+
+  // Session Manager refuses a Run As session whose OS user does not exist on the node
+  // (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html).
+  test("operatorUsers creates each operator's OS user without a password and without sudo", () => {
+    // GIVEN / WHEN
+    const { template } = newTier(() => ({ operatorUsers: ['alice', 'bob'] }));
+
+    // THEN
+    const text = userDataText(template);
+    for (const user of ['alice', 'bob']) {
+      expect(text).toContain(
+        `id -u ${user} >/dev/null 2>&1 || useradd --create-home --shell /bin/bash --groups systemd-journal ${user}`,
+      );
+    }
+    expect(text).not.toMatch(/wheel|NOPASSWD|chpasswd|--password/);
+  });
+
+  test('operatorUsers is validated by the tier too', () => {
+    expect(() => newTier(() => ({ operatorUsers: ['root'] }))).toThrow(
+      '`operatorUsers` must not name an account that exists on the image or that Session Manager refuses (root, ssm-user, ec2-user, nobody, bin, daemon, adm, sshd), got: "root"',
+    );
   });
 
   test('userData replaces the placeholder server', () => {

@@ -265,20 +265,26 @@ describe('with default props', () => {
   // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html:
   // Session Manager checks StartSession against the instance's tags (ssm:resourceTag/<key>).
   test("the operator policy reaches the instances of both tiers' groups, and only with the stack's Session document", () => {
+    // GIVEN
+    const { stack: s, service: own, template: t } = newService(() => ({ operatorUsers: ['alice'] }));
+
     // THEN
-    const statements = stack.resolve(service.operatorPolicy!.document.toJSON()).Statement;
-    const onInstances = statements.find((st: any) => st.Sid === 'StartSessionsOnThisServicesInstances');
-    const groups = [service.primary, service.secondary].flatMap((t) =>
-      t.zonalFleets.map((fleet) => stack.resolve(fleet.autoScalingGroup.autoScalingGroupName)),
+    const statements = s.resolve(own.operatorPolicy!.document.toJSON()).Statement;
+    const onInstances = statements.find((st: any) => st.Sid === 'StartSessionsOnThisServicesInstancesAsOwnOsUser');
+    const groups = [own.primary, own.secondary].flatMap((tier) =>
+      tier.zonalFleets.map((fleet) => s.resolve(fleet.autoScalingGroup.autoScalingGroupName)),
     );
     expect(groups).toHaveLength(6);
     expect(onInstances.Condition).toEqual({
       BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' },
-      StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': groups },
+      StringEquals: {
+        'ssm:resourceTag/aws:autoscaling:groupName': groups,
+        'aws:PrincipalTag/SSMSessionRunAs': ['alice'],
+      },
     });
-    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: Match.objectLike({
-        Statement: Match.arrayWith([Match.objectLike({ Sid: 'StartSessionsOnThisServicesInstances' })]),
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'StartSessionsOnThisServicesInstancesAsOwnOsUser' })]),
       }),
     });
   });
@@ -1664,6 +1670,25 @@ describe('tier options reach both tiers', () => {
         perTier(t, 'AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('HTTPS out through NAT$') });
         // and SharedResources: NAT gateways in the new VPC
         t.resourceCountIs('AWS::EC2::NatGateway', 3);
+      },
+    ],
+    operatorUsers: [
+      () => ({ operatorUsers: ['alice'] }),
+      (t) => {
+        // Every zone's launch template creates the user, and the operator policy names it.
+        const templates = Object.values(t.findResources('AWS::EC2::LaunchTemplate'));
+        expect(templates.filter((lt) => JSON.stringify(lt).includes('useradd --create-home'))).toHaveLength(6);
+        t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+          PolicyDocument: Match.objectLike({
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Condition: Match.objectLike({
+                  StringEquals: Match.objectLike({ 'aws:PrincipalTag/SSMSessionRunAs': ['alice'] }),
+                }),
+              }),
+            ]),
+          }),
+        });
       },
     ],
     egressPrefixLists: [

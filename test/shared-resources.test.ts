@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { EgressMode, SharedResources, SharedResourcesProps, WebAclOption } from '../src';
+import { EgressMode, OperatorMfa, SharedResources, SharedResourcesProps, WebAclOption } from '../src';
 import { importedVpc, newStack } from './util';
 import { INTERFACE_ENDPOINTS } from '../src/shared/endpoints';
 
@@ -423,7 +423,8 @@ describe('with default props', () => {
         cloudWatchStreamingEnabled: true,
         kmsKeyId: stack.resolve(shared.logsEncryptionKey.keyId),
         idleSessionTimeout: '15',
-        runAsEnabled: false,
+        runAsEnabled: true,
+        runAsDefaultUser: '',
       }),
     );
   });
@@ -434,7 +435,7 @@ describe('with default props', () => {
   // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html
   test('the operator policy starts sessions only with the logging document, on the instances of the session targets', () => {
     // GIVEN
-    const { stack: s, shared: own } = newShared();
+    const { stack: s, shared: own } = newShared(() => ({ operatorUsers: ['alice'] }));
     const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(s, 'Group', 'payments-a');
 
     // WHEN
@@ -442,7 +443,9 @@ describe('with default props', () => {
 
     // THEN
     const statements = s.resolve(own.operatorPolicy!.document.toJSON()).Statement;
-    const startSession = statements.filter((st: any) => [st.Action].flat().includes('ssm:StartSession'));
+    const startSession = statements.filter(
+      (st: any) => st.Effect === 'Allow' && [st.Action].flat().includes('ssm:StartSession'),
+    );
     expect(startSession).toHaveLength(2);
     for (const st of startSession) {
       expect(st.Condition.BoolIfExists).toEqual({ 'ssm:SessionDocumentAccessCheck': 'true' });
@@ -462,6 +465,7 @@ describe('with default props', () => {
     });
     expect(startSession[1].Condition.StringEquals).toEqual({
       'ssm:resourceTag/aws:autoscaling:groupName': ['payments-a'],
+      'aws:PrincipalTag/SSMSessionRunAs': ['alice'],
     });
     expect(JSON.stringify(statements)).not.toContain('SSM-SessionManagerRunShell');
     expect(statements).toEqual(
@@ -1262,6 +1266,154 @@ describe('VPC endpoints', () => {
       })),
     ).toThrow(
       '`additionalEndpoints` must be left out with `vpc`: the construct adds no endpoints to your own VPC, got: sts',
+    );
+  });
+});
+
+// Operator access that is logged and attributed (PCI DSS v4.0.1 10.2.1.2, 8.2.2, 8.4.2, 7.2.1).
+describe('operator access', () => {
+  /** The operator policy's statements after `payments-a` became a session target. */
+  function operatorStatements(props: ExtraProps = {}): any[] {
+    const { stack, shared } = newShared(() => props);
+    shared.addSessionTargets([autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Group', 'payments-a')]);
+    return stack.resolve(shared.operatorPolicy!.document.toJSON()).Statement;
+  }
+
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html:
+  // a tagged principal's session runs as the tagged OS user; with Run As, no session falls back on ssm-user.
+  test('sessions on the instances are allowed only to principals whose SSMSessionRunAs tag names an operator user', () => {
+    // GIVEN / WHEN
+    const statements = operatorStatements({ operatorUsers: ['alice', 'bob'] });
+
+    // THEN
+    const onInstances = statements.find((st) => st.Sid === 'StartSessionsOnThisServicesInstancesAsOwnOsUser');
+    expect(onInstances.Condition.StringEquals['aws:PrincipalTag/SSMSessionRunAs']).toEqual(['alice', 'bob']);
+  });
+
+  test('without operatorUsers nobody may start a session on the instances', () => {
+    // GIVEN / WHEN
+    const { stack, shared } = newShared();
+    shared.addSessionTargets([autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Group', 'payments-a')]);
+
+    // THEN
+    const statements = stack.resolve(shared.operatorPolicy!.document.toJSON()).Statement;
+    expect(
+      statements.filter((st: any) => st.Effect === 'Allow' && JSON.stringify(st.Resource).includes(':instance/')),
+    ).toEqual([]);
+  });
+
+  // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging.html:
+  // "Logging isn't available for Session Manager sessions that connect through port forwarding or SSH".
+  test('the AWS-owned SSH, port-forwarding and command documents are denied', () => {
+    // GIVEN / WHEN
+    const statements = operatorStatements({ operatorUsers: ['alice'] });
+
+    // THEN
+    const deny = statements.find((st) => st.Sid === 'DenyUnloggedSessionDocuments');
+    expect(deny.Effect).toBe('Deny');
+    expect(deny.Action).toBe('ssm:StartSession');
+    const resources = JSON.stringify(deny.Resource);
+    for (const name of [
+      'AWS-StartSSHSession',
+      'AWS-StartPortForwardingSession',
+      'AWS-StartPortForwardingSessionToRemoteHost',
+      'AWS-StartInteractiveCommand',
+    ]) {
+      expect(resources).toContain(`:ssm:*:*:document/${name}"`);
+    }
+  });
+
+  // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-connect-methods.html
+  test('EC2 Instance Connect keys are denied on the instances of the session targets', () => {
+    // GIVEN / WHEN
+    const statements = operatorStatements({ operatorUsers: ['alice'] });
+
+    // THEN
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'ec2-instance-connect:SendSSHPublicKey',
+          Condition: { StringEquals: { 'aws:ResourceTag/aws:autoscaling:groupName': ['payments-a'] } },
+        }),
+      ]),
+    );
+  });
+
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
+  test('by default sessions without MFA are denied', () => {
+    // GIVEN / WHEN
+    const statements = operatorStatements({ operatorUsers: ['alice'] });
+
+    // THEN
+    const deny = statements.find((st) => st.Sid === 'DenySessionsWithoutMfa');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Action: 'ssm:StartSession',
+      Condition: {
+        BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' },
+        StringEquals: { 'ssm:resourceTag/aws:autoscaling:groupName': ['payments-a'] },
+      },
+    });
+  });
+
+  test('with an identity provider that enforces MFA the policy carries no MFA condition', () => {
+    // GIVEN / WHEN
+    const statements = operatorStatements({
+      operatorUsers: ['alice'],
+      operatorMfa: OperatorMfa.ENFORCED_BY_IDENTITY_PROVIDER,
+    });
+
+    // THEN
+    expect(JSON.stringify(statements)).not.toContain('aws:MultiFactorAuthPresent');
+  });
+
+  test.each([
+    [
+      ['Alice'],
+      '`operatorUsers` must be Linux user names (a lowercase letter or underscore, then up to 31 lowercase letters, digits, underscores or hyphens), got: "Alice"',
+    ],
+    [
+      ['ssm-user'],
+      '`operatorUsers` must not name an account that exists on the image or that Session Manager refuses (root, ssm-user, ec2-user, nobody, bin, daemon, adm, sshd), got: "ssm-user"',
+    ],
+    [['alice', 'alice'], '`operatorUsers` must not repeat a name, got: "alice" twice'],
+  ])('operatorUsers %j is refused', (operatorUsers, message) => {
+    expect(() => newShared(() => ({ operatorUsers }))).toThrow(message);
+  });
+});
+
+// Log integrity (PCI DSS v4.0.1 10.3.2).
+describe('access-log lock mode', () => {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+  test('governance mode by default', () => {
+    // GIVEN / WHEN
+    const { template } = newShared();
+
+    // THEN
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
+    });
+  });
+
+  test('accessLogsLockMode COMPLIANCE locks the access logs in compliance mode', () => {
+    // GIVEN / WHEN
+    const { template } = newShared(() => ({ accessLogsLockMode: s3.ObjectLockMode.COMPLIANCE }));
+
+    // THEN
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } } },
+    });
+  });
+
+  test('accessLogsLockMode is refused with your own accessLogsBucket', () => {
+    expect(() =>
+      newShared((stack) => ({
+        accessLogsBucket: s3.Bucket.fromBucketName(stack, 'Own', 'own-logs'),
+        accessLogsLockMode: s3.ObjectLockMode.COMPLIANCE,
+      })),
+    ).toThrow(
+      '`accessLogsLockMode` only applies to the bucket this construct creates; set Object Lock on your own `accessLogsBucket` instead, got: COMPLIANCE with an `accessLogsBucket`',
     );
   });
 });

@@ -80,3 +80,39 @@ export function validateParameterPrefix(prop: string, value: string | undefined)
     );
   }
 }
+
+/**
+ * The OS users created for the operators: Linux user names that `useradd` accepts as they are
+ * (lowercase letter or underscore first, then lowercase letters, digits, `_` or `-`, at most 32
+ * characters), distinct, and none of the accounts that exist on Amazon Linux 2023 already or that
+ * Session Manager does not allow: `root` ("Session Manager does not support using an operating
+ * system's root user account", https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html),
+ * `ssm-user` (the shared account with sudo that Run As replaces) and `ec2-user` (the image's
+ * default user, with passwordless sudo from cloud-init).
+ */
+export function validateOperatorUsers(prop: string, users: string[] | undefined): void {
+  if (users === undefined || Token.isUnresolved(users)) {
+    return;
+  }
+  const reserved = new Set(['root', 'ssm-user', 'ec2-user', 'nobody', 'bin', 'daemon', 'adm', 'sshd']);
+  const seen = new Set<string>();
+  for (const user of users) {
+    if (Token.isUnresolved(user)) {
+      continue;
+    }
+    if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) {
+      throw new Error(
+        `\`${prop}\` must be Linux user names (a lowercase letter or underscore, then up to 31 lowercase letters, digits, underscores or hyphens), got: ${show(user)}`,
+      );
+    }
+    if (reserved.has(user)) {
+      throw new Error(
+        `\`${prop}\` must not name an account that exists on the image or that Session Manager refuses (root, ssm-user, ec2-user, nobody, bin, daemon, adm, sshd), got: ${show(user)}`,
+      );
+    }
+    if (seen.has(user)) {
+      throw new Error(`\`${prop}\` must not repeat a name, got: ${show(user)} twice`);
+    }
+    seen.add(user);
+  }
+}

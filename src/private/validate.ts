@@ -21,4 +21,10 @@ export {
   validateHealthCheckPath,
   validateSearchString,
 } from './validate-entry';
-export { validateRecordName, validateEmails, validateTagValue, validateParameterPrefix } from './validate-names';
+export {
+  validateRecordName,
+  validateEmails,
+  validateTagValue,
+  validateParameterPrefix,
+  validateOperatorUsers,
+} from './validate-names';

@@ -14,7 +14,7 @@ import { acknowledge, compliancePacks, controlTower } from '../private/acknowled
  * which would end in ROLLBACK_FAILED.
  *
  * The load balancers' logs are tamper-proof for `retention` (PCI DSS v4.0.1 10.3.2 to 10.3.4,
- * 10.5.1): S3 Object Lock in governance mode keeps every version that long
+ * 10.5.1): S3 Object Lock (governance mode unless `lockMode` says compliance) keeps every version that long
  * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html), the lifecycle removes
  * each log a day after it (see the rules below), and the bucket policy denies deleting objects or versions, bypassing
  * governance retention and changing the bucket's policy, lifecycle, versioning or Object Lock
@@ -24,6 +24,7 @@ export function createAccessLogsBucket(
   scope: Construct,
   retention: Duration = Duration.days(365),
   logAdmin?: iam.IRole,
+  lockMode: s3.ObjectLockMode = s3.ObjectLockMode.GOVERNANCE,
 ): s3.Bucket {
   const days = retention.toDays();
   const lifecycleRules: s3.LifecycleRule[] = [
@@ -70,7 +71,15 @@ export function createAccessLogsBucket(
     serverAccessLogsPrefix: 'access-logs-bucket/',
     // Object Lock can only be turned on when a bucket is created.
     objectLockEnabled: true,
-    objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(days)),
+    // Governance by default: a failed first create leaves this bucket (RETAIN), and only in
+    // governance mode can anyone (`logAdmin`, with s3:BypassGovernanceRetention) empty and delete
+    // it before `retention` ends; in compliance mode "a protected object version can't be
+    // overwritten or deleted by any user, including the root user"
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
+    objectLockDefaultRetention:
+      lockMode === s3.ObjectLockMode.COMPLIANCE
+        ? s3.ObjectLockRetention.compliance(Duration.days(days))
+        : s3.ObjectLockRetention.governance(Duration.days(days)),
   });
   denyLogTampering(accessLogs, logAdmin);
   acknowledge(

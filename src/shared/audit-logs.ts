@@ -119,7 +119,13 @@ export function createSessionDocument(
         cloudWatchStreamingEnabled: true,
         kmsKeyId: key.keyId,
         idleSessionTimeout: String(SESSION_IDLE_TIMEOUT_MINUTES),
-        runAsEnabled: false,
+        // Run As: each session runs as the OS user named by the operator's `SSMSessionRunAs`
+        // principal tag; with no default user, a principal without the tag gets no session, and
+        // Session Manager never falls back on the shared `ssm-user`
+        // (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-preferences-run-as.html;
+        // both are inputs of any Standard_Stream Session document,
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html).
+        runAsEnabled: true,
         runAsDefaultUser: '',
         shellProfile: { linux: '', windows: '' },
       },
