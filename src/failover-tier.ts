@@ -580,6 +580,8 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       alarmTopic: props.alarmTopic,
       alarmActions: props.alarmActions,
     });
+    // An empty tier breaches NoHealthyHosts: create it once every zone's group has signalled.
+    this.alarms.noHealthyHostsAlarm.node.addDependency(...this.autoScalingGroups);
     // A bad release that answers 5xx or slowly everywhere fails in the first zone it reaches.
     for (const fleet of this.zonalFleets) {
       fleet.addReleaseAlarms([this.alarms.target5xxAlarm, this.alarms.latencyAlarm]);
