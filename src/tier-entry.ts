@@ -67,7 +67,9 @@ export function tierEntry(tier: Construct, props: FailoverTierProps, options: Ti
   // mitigation) sends less traffic to a target that answers errors or times out while its health
   // check passes (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#automatic-target-weights).
   // Detection compares a target with its peers and needs at least 3 healthy targets in the target
-  // group: below that floor (a small warm standby) the tier keeps round robin.
+  // group (issue 20; the page's ATW section was not readable here: unverified): below that floor (a
+  // small warm standby) the tier keeps round robin. Slow start is refused with weighted random
+  // (aws-cdk-lib's own validation), and no stickiness is set (below).
   const floorTargets = props.availabilityZones.length * (props.instancesPerAz ?? 2);
   const anomalyMitigation = floorTargets >= MIN_ANOMALY_TARGETS;
   const targetGroup = new elbv2.ApplicationTargetGroup(tier, 'TargetGroup', {
@@ -85,7 +87,7 @@ export function tierEntry(tier: Construct, props: FailoverTierProps, options: Ti
     // the load balancer's DNS (target group health, DNS failover threshold 1 by default).
     crossZoneEnabled: false,
     // No stickiness: "Target stickiness is not supported when cross-zone load balancing is off"
-    // (same page), and sticky requests bypass automatic target weights. A server-to-server payment
+    // (same page), and sticky requests would bypass automatic target weights (unverified). A server-to-server payment
     // API keeps no session on an instance, so nothing needs the one-day lb_cookie it had.
     ...(anomalyMitigation
       ? {

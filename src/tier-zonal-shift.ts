@@ -49,9 +49,7 @@ export function tierZonalShift(tier: Construct, props: FailoverTierProps, option
       // `HealthyHostCount` still counts them is not documented. The zones' in-service counts come
       // from Auto Scaling, which the load balancer's shift does not touch; latency and the outlier
       // read no data in a zone without traffic, which they treat as not breaching.
-      alarmRule: cloudwatch.AlarmRule.anyOf(
-        ...options.zonalFleets.flatMap((fleet) => fleet.practiceRunBlockingAlarms),
-      ),
+      alarmRule: cloudwatch.AlarmRule.anyOf(...options.zonalFleets.flatMap((fleet) => fleet.practiceRunBlockingAlarms)),
     });
     new arczonalshift.CfnZonalAutoshiftConfiguration(tier, 'ZonalAutoshift', {
       resourceIdentifier: alb.loadBalancerArn,

@@ -1326,9 +1326,9 @@ describe('zonal resilience', () => {
 describe('routing inside a zone', () => {
   const attributesOf = (template: Template) =>
     Object.fromEntries(
-      Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))[0].Properties.TargetGroupAttributes.map(
-        (a: { Key: string; Value: string }) => [a.Key, a.Value],
-      ),
+      Object.values(
+        template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'),
+      )[0].Properties.TargetGroupAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]),
     );
 
   // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/disable-cross-zone.html: with

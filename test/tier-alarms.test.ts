@@ -336,7 +336,11 @@ describe('missing data, alarm by alarm', () => {
   }));
   const cases: Array<[string, () => any, string]> = [
     ['NoHealthyHosts: an empty tier is the outage it watches', () => alarms.noHealthyHostsAlarm, 'breaching'],
-    ['UnhealthyHosts: an empty tier has no share; NoHealthyHosts fires for it', () => alarms.unhealthyHostsAlarm, 'notBreaching'],
+    [
+      'UnhealthyHosts: an empty tier has no share; NoHealthyHosts fires for it',
+      () => alarms.unhealthyHostsAlarm,
+      'notBreaching',
+    ],
     ['Latency: no request, no response time', () => alarms.latencyAlarm, 'notBreaching'],
     ['Target5xx: no request, no error', () => alarms.target5xxAlarm, 'notBreaching'],
     ['LoadBalancer5xx: no request, no error', () => alarms.loadBalancer5xxAlarm, 'notBreaching'],
@@ -344,7 +348,8 @@ describe('missing data, alarm by alarm', () => {
   ];
   test.each(cases)('%s', (_name, alarm, treatMissingData) => {
     // GIVEN the tier's alarms with a load balancer / WHEN synthesized
-    const props = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(alarm().node.defaultChild)].Properties;
+    const props =
+      Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(alarm().node.defaultChild)].Properties;
     // THEN
     expect(props.TreatMissingData).toBe(treatMissingData);
   });

@@ -489,7 +489,9 @@ describe('an empty zone', () => {
       expect(resources[logicalIdOf(fleet.inServiceAlarm)].Properties).toMatchObject({
         Namespace: 'AWS/AutoScaling',
         MetricName: 'GroupInServiceInstances',
-        Dimensions: [{ Name: 'AutoScalingGroupName', Value: stack.resolve(fleet.autoScalingGroup.autoScalingGroupName) }],
+        Dimensions: [
+          { Name: 'AutoScalingGroupName', Value: stack.resolve(fleet.autoScalingGroup.autoScalingGroupName) },
+        ],
         Statistic: 'Minimum',
         Period: 60,
         Threshold: 2,
@@ -505,7 +507,11 @@ describe('an empty zone', () => {
     ['InService: the group publishes every minute while it exists', (fleet) => fleet.inServiceAlarm, 'breaching'],
     ['Target5xx: no request, no error', (fleet) => fleet.target5xxAlarm, 'notBreaching'],
     ['Latency: no request, no response time', (fleet) => fleet.latencyAlarm, 'notBreaching'],
-    ['Outlier: no 5xx in the zone, no outlier (HealthyHosts fires for an empty zone)', (fleet) => fleet.outlierAlarm, 'notBreaching'],
+    [
+      'Outlier: no 5xx in the zone, no outlier (HealthyHosts fires for an empty zone)',
+      (fleet) => fleet.outlierAlarm,
+      'notBreaching',
+    ],
   ])('missing data, %s', (_name, alarmOf, treatMissingData) => {
     // THEN
     for (const fleet of tier.zonalFleets) {
