@@ -106,6 +106,11 @@ export function tierEntry(tier: Construct, props: FailoverTierProps, options: Ti
     },
   });
 
+  acknowledge(
+    targetGroup.node.defaultChild!,
+    [controlTower('elbv2_target_group_cross_zone_check')],
+    'Cross-zone load balancing is off on purpose (Availability Zone independence): each zone has its own Auto Scaling group with the same floor, its alarms read its own targets, and a zone with no healthy target leaves the load balancer DNS (docs/CAPACITY.md, Routing inside a zone)',
+  );
   targetGroup.node.addValidation({ validate: () => refusedRoutingCombinations(targetGroup) });
 
   const httpsListener = alb.addListener('Https', {
