@@ -232,8 +232,9 @@ export interface TierOptions {
   /**
    * ARC zonal autoshift: AWS shifts traffic out of a zone when its own telemetry finds the zone
    * impaired, and runs a 30-minute practice shift about weekly; the tier's `healthAlarm` is the
-   * practice runs' outcome alarm, and a composite of the zones' impaired alarms (`AnyZoneImpaired`;
-   * ARC takes one blocking alarm) blocks them. Off by default, because
+   * practice runs' outcome alarm, and a composite of the zones' in-service, latency and outlier
+   * alarms (`AnyZoneImpaired`; ARC takes one blocking alarm; see `ZonalFleet.practiceRunBlockingAlarms`)
+   * blocks them. Off by default, because
    * it lets AWS move traffic. Needs `zonalShift`.
    *
    * @default false

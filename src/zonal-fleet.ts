@@ -176,7 +176,9 @@ const MIN_5XX = 10;
  * The zone's alarms use the `AvailabilityZone` dimension of the load balancer's metrics: healthy
  * hosts below the zone's floor, p99 target response time, and the zone's share of the tier's target
  * 5xx well above its share of healthy hosts (an outlier: a gray failure that health checks miss);
- * `impairedAlarm` is a composite of the three.
+ * `impairedAlarm` is a composite of the three. An empty zone (no registered target, so no
+ * `HealthyHostCount`) breaches the healthy-hosts alarm. `inServiceAlarm` counts the group's
+ * in-service instances, which the autoshift practice runs are blocked on.
  */
 export class ZonalFleet extends Construct {
   /** The Availability Zone of this fleet. */
