@@ -258,7 +258,7 @@ export class FailoverDrills extends Construct {
       [
         `0 s: every primary instance stops and the primary's groups cannot launch. Route 53's HTTPS check of the primary fails and DNS answers with the secondary${budget}.`,
         `About 2 minutes in (2 one-minute periods) the primary's HealthAlarm and NoHealthyHosts fire; ${alarmsOfZones} each primary zone's HealthyHosts, and with it the zone's Impaired.`,
-        `Auto Scaling marks the stopped instances unhealthy and terminates them; its launches fail until the fault ends after ${minutes} minutes.`,
+        `Auto Scaling marks the stopped instances unhealthy and terminates them; its launches fail until the fault ends after ${minutes} minutes. NoHealthyHosts and HealthyHosts stay in ALARM once the instances are deregistered: no HealthyHostCount is then published, which they count as 0.`,
         `Then the groups launch new instances (FIS finds none of the stopped ones left to start); once they pass their health checks the alarms return to OK and DNS fails back to the primary.`,
         `The secondary's alarms stay OK.`,
       ].join(' '),
@@ -294,13 +294,13 @@ export class FailoverDrills extends Construct {
         (autoshift
           ? [
               `0 s: the zone's subnets are cut off, both tiers' instances in it stop, launches there fail, and the zone's groups (for ${minutes + 1} minutes) and both load balancers (for ${minutes + 2} minutes) are shifted away from it.`,
-              `${capitalized(alarmsOfZones)} the zone's HealthyHosts fires in both tiers, and with it the zone's Impaired and the tier's AnyZoneImpaired.`,
+              `${capitalized(alarmsOfZones)} the zone's HealthyHosts fires in both tiers, and with it the zone's Impaired. The tier's AnyZoneImpaired reads the zones' in-service instances, latency and 5xx outlier instead, so that a practice run's own shift does not trip it: it stays OK while the shifted groups keep the stopped instances in service.`,
               `In the shift the zone's groups do not replace its stopped instances (IgnoreUnhealthy), and FIS starts them again after ${minutes} minutes; the groups' shift ends a minute later, the load balancers' a minute after that, traffic returns to the zone and the alarms return to OK.`,
             ]
           : [
               `0 s: the zone's subnets are cut off, both tiers' instances in it stop and launches there fail.`,
               `${capitalized(alarmsOfZones)} the zone's HealthyHosts fires in both tiers, and with it the zone's Impaired.`,
-              `Auto Scaling marks the zone's stopped instances unhealthy and terminates them; the zone's groups cannot launch replacements until the fault ends after ${minutes} minutes, then launch new instances, and the alarms return to OK once they pass their health checks.`,
+              `Auto Scaling marks the zone's stopped instances unhealthy and terminates them, and the zone's InService fires 3 minutes later; HealthyHosts stays in ALARM while the zone has no registered target (no data counts as 0). The zone's groups cannot launch replacements until the fault ends after ${minutes} minutes, then launch new instances, and the alarms return to OK once they pass their health checks.`,
             ]
         )
           .concat(

@@ -245,8 +245,9 @@ export interface TierOptions {
   /**
    * ARC zonal autoshift: AWS shifts traffic out of a zone when its own telemetry finds the zone
    * impaired, and runs a 30-minute practice shift about weekly; the tier's `healthAlarm` is the
-   * practice runs' outcome alarm, and a composite of the zones' impaired alarms (`AnyZoneImpaired`;
-   * ARC takes one blocking alarm) blocks them. Off by default, because
+   * practice runs' outcome alarm, and a composite of the zones' in-service, latency and outlier
+   * alarms (`AnyZoneImpaired`; ARC takes one blocking alarm; see `ZonalFleet.practiceRunBlockingAlarms`)
+   * blocks them. Off by default, because
    * it lets AWS move traffic. Needs `zonalShift`.
    *
    * @default false
@@ -593,6 +594,8 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       alarmTopic: props.alarmTopic,
       alarmActions: props.alarmActions,
     });
+    // An empty tier breaches NoHealthyHosts: create it once every zone's group has signalled.
+    this.alarms.noHealthyHostsAlarm.node.addDependency(...this.autoScalingGroups);
     // A bad release that answers 5xx or slowly everywhere fails in the first zone it reaches.
     for (const fleet of this.zonalFleets) {
       fleet.addReleaseAlarms([this.alarms.target5xxAlarm, this.alarms.latencyAlarm]);

@@ -78,7 +78,10 @@ export class TierAlarms extends Construct {
   /** Fires when more than `unhealthyHostThresholdPercent` % of the targets are unhealthy. */
   public readonly unhealthyHostsAlarm: cloudwatch.Alarm;
 
-  /** Fires when the target group has no healthy target: the tier cannot serve. */
+  /**
+   * Fires when the target group has no healthy target, including when it has no registered target
+   * (no `HealthyHostCount` is then published, which counts as 0): the tier cannot serve.
+   */
   public readonly noHealthyHostsAlarm: cloudwatch.Alarm;
 
   /** Fires when the average target response time is above the latency threshold. */
@@ -117,7 +120,9 @@ export class TierAlarms extends Construct {
     this.unhealthyHostThreshold = (props.instanceCount * percent) / 100;
     const period = Duration.minutes(1);
 
-    // A share, not a count: it stays right when the capacity changes (a zone lost, scaling).
+    // A share, not a count: it stays right when the capacity changes (a zone lost, scaling). An
+    // empty tier has no share (with no registered target neither count is published): the IF reads 0 and
+    // missing data is not breaching, because NoHealthyHosts is the alarm for an empty tier.
     this.unhealthyHostsAlarm = new cloudwatch.Alarm(this, 'UnhealthyHosts', {
       alarmDescription: `More than ${percent}% of the targets are unhealthy (${this.unhealthyHostThreshold} of ${props.instanceCount} at full capacity)`,
       metric: new cloudwatch.MathExpression({
@@ -135,18 +140,28 @@ export class TierAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    // A tier with no registered target is the outage this alarm exists for, and it publishes no
+    // `HealthyHostCount` ("Reported if there are registered targets",
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html):
+    // FILL reads a missing minute as 0 healthy targets, and missing data is breaching too, in case
+    // the expression returns no point when its metric has none in the window (unverified). The tier
+    // creates it after its Auto Scaling groups have signalled, so a new stack does not page before
+    // its first targets register. Not the tier's `HealthAlarm`, which Route 53 reads and which must
+    // stay a plain metric alarm.
     this.noHealthyHostsAlarm = new cloudwatch.Alarm(this, 'NoHealthyHosts', {
-      alarmDescription: 'The target group has no healthy target: this tier cannot serve traffic',
-      metric: props.targetGroup.metrics.healthyHostCount({ period, statistic: cloudwatch.Stats.MINIMUM }),
+      alarmDescription: 'The target group has no healthy target, or none registered: this tier cannot serve traffic',
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(healthy, 0)',
+        usingMetrics: {
+          healthy: props.targetGroup.metrics.healthyHostCount({ period, statistic: cloudwatch.Stats.MINIMUM }),
+        },
+        period,
+        label: 'Healthy targets (0 when none is registered)',
+      }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 2,
-      // Missing data is not an outage: the load balancer publishes HealthyHostCount every minute
-      // while it exists, so data is only missing before its first datapoint (every new stack,
-      // which BREACHING turned into a page) or after it is gone. A tier that cannot serve is
-      // caught by its Route 53 health check, which decides failover, and by this alarm as soon
-      // as the count reads 0.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
 
     this.latencyAlarm = new cloudwatch.Alarm(this, 'Latency', {

@@ -13,7 +13,7 @@ const CLIENT_KEEP_ALIVE_SECONDS = 300;
 export interface TierZonalShiftOptions {
   /** The load balancer that zonal shift moves traffic on. */
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** The tier's zones, whose impaired alarms block autoshift practice runs. */
+  /** The tier's zones, whose practice-run blocking alarms block autoshift practice runs. */
   readonly zonalFleets: ZonalFleet[];
   /** The alarm that tells ARC whether a practice run hurt the tier. */
   readonly healthAlarm: cloudwatch.IAlarm;
@@ -41,8 +41,15 @@ export function tierZonalShift(tier: Construct, props: FailoverTierProps, option
     const anyZoneImpaired = new cloudwatch.CompositeAlarm(tier, 'AnyZoneImpaired', {
       // Named with the stack first: alarm names are unique per account and region.
       compositeAlarmName: uniqueAlarmName(tier, 'AnyZoneImpaired'),
-      alarmDescription: `A zone of the ${props.priority} tier is impaired: zonal autoshift practice runs wait`,
-      alarmRule: cloudwatch.AlarmRule.anyOf(...options.zonalFleets.map((fleet) => fleet.impairedAlarm)),
+      alarmDescription: `A zone of the ${props.priority} tier is impaired (too few in-service instances, slow, or a 5xx outlier): zonal autoshift practice runs wait`,
+      // Not the zones' `Impaired`, which includes their load-balancer healthy hosts: a blocking alarm
+      // also "stops any practice runs in progress", and during a practice run the shifted zone's
+      // targets are under an administrative override (ELB `AdministrativeOverride`,
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/zonal-shift.html); whether
+      // `HealthyHostCount` still counts them is not documented. The zones' in-service counts come
+      // from Auto Scaling, which the load balancer's shift does not touch; latency and the outlier
+      // read no data in a zone without traffic, which they treat as not breaching.
+      alarmRule: cloudwatch.AlarmRule.anyOf(...options.zonalFleets.flatMap((fleet) => fleet.practiceRunBlockingAlarms)),
     });
     new arczonalshift.CfnZonalAutoshiftConfiguration(tier, 'ZonalAutoshift', {
       resourceIdentifier: alb.loadBalancerArn,

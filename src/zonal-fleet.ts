@@ -177,7 +177,9 @@ const MIN_5XX = 10;
  * The zone's alarms use the `AvailabilityZone` dimension of the load balancer's metrics: healthy
  * hosts below the zone's floor, p99 target response time, and the zone's share of the tier's target
  * 5xx well above its share of healthy hosts (an outlier: a gray failure that health checks miss);
- * `impairedAlarm` is a composite of the three.
+ * `impairedAlarm` is a composite of the three. An empty zone (no registered target, so no
+ * `HealthyHostCount`) breaches the healthy-hosts alarm. `inServiceAlarm` counts the group's
+ * in-service instances, which the autoshift practice runs are blocked on.
  */
 export class ZonalFleet extends Construct {
   /** The Availability Zone of this fleet. */
@@ -190,8 +192,17 @@ export class ZonalFleet extends Construct {
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The zone's launch template: the tier's settings, with user data that signals this zone's group. */
   public readonly launchTemplate: ec2.LaunchTemplate;
-  /** Fires when fewer healthy hosts than `instances` serve in this zone. */
+  /**
+   * Fires when fewer healthy hosts than `instances` serve in this zone, including when none is
+   * registered (the load balancer then publishes no `HealthyHostCount`, which counts as 0).
+   */
   public readonly healthyHostsAlarm: cloudwatch.Alarm;
+  /**
+   * Fires when the zone's Auto Scaling group has fewer in-service instances than `instances`
+   * (`GroupInServiceInstances`). A zonal shift of the load balancer does not move it: the tier's
+   * autoshift practice runs are blocked on it, not on `healthyHostsAlarm`.
+   */
+  public readonly inServiceAlarm: cloudwatch.Alarm;
   /** Fires when the zone's targets answered 5xx more than 10 times in 5 minutes. */
   public readonly target5xxAlarm: cloudwatch.Alarm;
   /** Fires when the zone's p99 target response time is above the latency threshold. */
@@ -202,6 +213,13 @@ export class ZonalFleet extends Construct {
   public readonly impairedAlarm: cloudwatch.CompositeAlarm;
   /** The zone's alarms: healthy hosts, target 5xx, latency, outlier (not the composite). */
   public readonly alarms: cloudwatch.Alarm[];
+  /**
+   * The zone's alarms that block the tier's zonal autoshift practice runs: in-service instances,
+   * latency and the 5xx outlier. Not `healthyHostsAlarm`: during a practice run the shifted zone's
+   * targets are under an administrative override, and whether `HealthyHostCount` still counts them
+   * is not documented; a blocking alarm also stops a practice run in progress.
+   */
+  public readonly practiceRunBlockingAlarms: cloudwatch.IAlarm[];
   /** The alarms that fail a release of this zone (its instance refresh) when one is in ALARM. */
   public readonly releaseAlarms: cloudwatch.IAlarm[] = [];
 
@@ -320,6 +338,12 @@ export class ZonalFleet extends Construct {
         zonalShiftEnabled: true,
         impairedZoneHealthCheckBehavior: 'IgnoreUnhealthy',
       };
+      // The tier's target group has cross-zone load balancing off (tier-entry.ts), and Auto Scaling
+      // refuses zonal shift with cross-zone disabled load balancers unless told to skip the check,
+      // which guards against "capacity could become imbalanced across Availability Zones"
+      // (SkipZonalShiftValidation, https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html).
+      // This group has one zone, and every zone has its own group with the same floor.
+      cfnGroup.skipZonalShiftValidation = true;
     }
     if (!scales) {
       // The capacity is fixed on purpose (min = max = desired): resetting it on deploy is intended.
@@ -360,14 +384,50 @@ export class ZonalFleet extends Construct {
       this.metric(metricName, { statistic, period });
     const minute = Duration.minutes(1);
     const fiveMinutes = Duration.minutes(5);
+    // An empty zone is the worst case, not a quiet one: `HealthyHostCount` is "Reported if there are
+    // registered targets" (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html),
+    // so a zone whose instances are all gone publishes nothing. FILL turns a missing minute into 0
+    // healthy hosts, and missing data is breaching too, in case the expression returns no point at
+    // all when its metric has none in the window (not documented either way: unverified).
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+    // A release does not trip it: an instance refresh launches before it terminates and keeps at
+    // least 100 % of the group healthy.
     this.healthyHostsAlarm = new cloudwatch.Alarm(this, 'HealthyHosts', {
-      alarmDescription: `Fewer than ${floor} healthy hosts (the floor) in ${az}`,
-      metric: inZone('HealthyHostCount', cloudwatch.Stats.MINIMUM, minute),
+      alarmDescription: `Fewer than ${floor} healthy hosts (the floor) in ${az}, or none registered`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(healthy, 0)',
+        usingMetrics: { healthy: inZone('HealthyHostCount', cloudwatch.Stats.MINIMUM, minute) },
+        period: minute,
+        label: `Healthy hosts in ${az} (0 when none is registered)`,
+      }),
       threshold: floor,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 3,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
+    // Auto Scaling's own count of the zone's in-service instances: group metrics are on, and Auto
+    // Scaling sends them every minute at 1-minute granularity, 0 included
+    // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html). A zonal
+    // shift of the load balancer does not change it, which is why the autoshift practice runs'
+    // blocking alarm reads it instead of `HealthyHosts` (see tier-zonal-shift.ts).
+    this.inServiceAlarm = new cloudwatch.Alarm(this, 'InService', {
+      alarmDescription: `Fewer than ${floor} in-service instances (the floor) in ${az}'s Auto Scaling group`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/AutoScaling',
+        metricName: 'GroupInServiceInstances',
+        dimensionsMap: { AutoScalingGroupName: group.autoScalingGroupName },
+        statistic: cloudwatch.Stats.MINIMUM,
+        period: minute,
+      }),
+      threshold: floor,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      // The group publishes every minute while it exists: no data means no group metrics.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    // Both are created once the group has signalled (its creation policy): a new stack's first
+    // minutes, before any target is registered, are not an empty zone.
+    this.healthyHostsAlarm.node.addDependency(group);
     this.target5xxAlarm = new cloudwatch.Alarm(this, 'Target5xx', {
       alarmDescription: `The targets in ${az} answered 5xx more than ${MIN_5XX} times in 5 minutes`,
       metric: inZone('HTTPCode_Target_5XX_Count', cloudwatch.Stats.SUM, fiveMinutes),
@@ -413,6 +473,7 @@ export class ZonalFleet extends Construct {
     // The zone's own alarms fail its release: the three behind `Impaired` (metric alarms: whether an
     // instance refresh accepts a composite alarm is not documented) and the zone's 5xx.
     this.releaseAlarms.push(...this.alarms);
+    this.practiceRunBlockingAlarms = [this.inServiceAlarm, this.latencyAlarm, this.outlierAlarm];
     // 5xx alone is not zonal (a bad release answers 5xx in every zone): the composite takes the
     // outlier instead.
     this.impairedAlarm = new cloudwatch.CompositeAlarm(this, 'Impaired', {
@@ -422,7 +483,7 @@ export class ZonalFleet extends Construct {
       alarmDescription: `${az} is impaired for this tier: too few healthy hosts, slow, or a 5xx outlier. Consider an ARC zonal shift away from it.`,
       alarmRule: cloudwatch.AlarmRule.anyOf(this.healthyHostsAlarm, this.latencyAlarm, this.outlierAlarm),
     });
-    notify([...this.alarms, this.impairedAlarm], props.alarmTopic, props.alarmActions);
+    notify([...this.alarms, this.inServiceAlarm, this.impairedAlarm], props.alarmTopic, props.alarmActions);
   }
 
   /**

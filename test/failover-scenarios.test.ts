@@ -62,17 +62,26 @@ describe('one instance lost', () => {
   test("the zone's healthy-hosts alarm fires below the zone's size and reaches the alarm topic", () => {
     // THEN
     for (const fleet of service.primary.zonalFleets) {
-      expect(propsOf(fleet.healthyHostsAlarm)).toMatchObject({
-        MetricName: 'HealthyHostCount',
-        Statistic: 'Minimum',
+      // An empty zone publishes no HealthyHostCount ("Reported if there are registered targets"):
+      // FILL reads it as 0 and no data at all is breaching.
+      const props = propsOf(fleet.healthyHostsAlarm);
+      expect(props).toMatchObject({
         Threshold: 2,
         ComparisonOperator: 'LessThanThreshold',
         EvaluationPeriods: 3,
-        Period: 60,
-        Dimensions: expect.arrayContaining([
-          { Name: 'AvailabilityZone', Value: stack.resolve(fleet.availabilityZone) },
-        ]),
+        TreatMissingData: 'breaching',
         AlarmActions: [alarmTopicArn()],
+      });
+      expect(props.Metrics[0].Expression).toBe('FILL(healthy, 0)');
+      expect(props.Metrics[1].MetricStat).toMatchObject({
+        Metric: {
+          MetricName: 'HealthyHostCount',
+          Dimensions: expect.arrayContaining([
+            { Name: 'AvailabilityZone', Value: stack.resolve(fleet.availabilityZone) },
+          ]),
+        },
+        Stat: 'Minimum',
+        Period: 60,
       });
     }
   });

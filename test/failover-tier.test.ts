@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EgressMode, FailoverPriority, FailoverTier, FailoverTierProps, IFailoverTarget } from '../src';
 import {
   AZS,
+  buildTier,
   CERTIFICATE_ARN,
   logicalIdOf,
   newStack,
@@ -46,7 +47,7 @@ describe('with default props', () => {
     // one per zone: each one's user data signals its own zone's group
     ['AWS::EC2::LaunchTemplate', 3],
     // unhealthy hosts, no healthy host, latency, target 5xx, load balancer 5xx, desync
-    ['AWS::CloudWatch::Alarm', 6 + 1 + 3 * 4],
+    ['AWS::CloudWatch::Alarm', 6 + 1 + 3 * 5],
     // one "zone impaired" composite per zone
     ['AWS::CloudWatch::CompositeAlarm', 3],
     // HTTPS, capacity (CloudWatch metric) and the calculated routing check
@@ -1207,9 +1208,16 @@ describe('zonal resilience', () => {
         { Name: 'TargetGroup', Value: stack.resolve(tier.targetGroup.targetGroupFullName) },
       ];
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'HealthyHostCount',
-        Dimensions: dimensions,
-        Statistic: 'Minimum',
+        Metrics: Match.arrayWith([
+          Match.objectLike({
+            Id: 'healthy',
+            MetricStat: {
+              Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount', Dimensions: dimensions },
+              Period: 60,
+              Stat: 'Minimum',
+            },
+          }),
+        ]),
         Threshold: 2,
         ComparisonOperator: 'LessThanThreshold',
       });
@@ -1331,8 +1339,33 @@ describe('zonal resilience', () => {
     const anyZone = Object.entries(on.findResources('AWS::CloudWatch::CompositeAlarm')).find(([id]) =>
       id.startsWith('TierAnyZoneImpaired'),
     )![1];
+    // The zones' in-service, latency and outlier alarms, not their Impaired composite (see below).
+    const rule = JSON.stringify(anyZone.Properties.AlarmRule);
     for (const fleet of t.zonalFleets) {
-      expect(JSON.stringify(anyZone.Properties.AlarmRule)).toContain(logicalIdOf(fleet.impairedAlarm));
+      for (const alarm of [fleet.inServiceAlarm, fleet.latencyAlarm, fleet.outlierAlarm]) {
+        expect(rule).toContain(logicalIdOf(alarm));
+      }
+    }
+  });
+
+  // https://docs.aws.amazon.com/r53recovery/latest/dg/arc-zonal-autoshift.practice-run.html: a blocking
+  // alarm in ALARM also stops a practice run in progress; during the run the shifted zone's targets are
+  // under an administrative override (ELB AdministrativeOverride,
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/zonal-shift.html), and whether
+  // HealthyHostCount still counts them is not documented. The blocking alarm reads Auto Scaling's
+  // in-service count instead, which the load balancer's shift does not change.
+  test("the practice runs' blocking alarm does not read the load balancer's healthy hosts, which the run itself shifts", () => {
+    // WHEN
+    const { tier: t, template: on } = newTier(() => ({ zonalAutoshift: true }));
+
+    // THEN
+    const anyZone = Object.entries(on.findResources('AWS::CloudWatch::CompositeAlarm')).find(([id]) =>
+      id.startsWith('TierAnyZoneImpaired'),
+    )![1];
+    const rule = JSON.stringify(anyZone.Properties.AlarmRule);
+    for (const fleet of t.zonalFleets) {
+      expect(rule).not.toContain(logicalIdOf(fleet.healthyHostsAlarm));
+      expect(rule).not.toContain(logicalIdOf(fleet.impairedAlarm));
     }
   });
 
@@ -1351,4 +1384,120 @@ describe('zonal resilience', () => {
     // WHEN / THEN
     expect(() => newTier(() => props)).toThrow(message);
   });
+});
+
+describe('routing inside a zone', () => {
+  const attributesOf = (template: Template) =>
+    Object.fromEntries(
+      Object.values(
+        template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'),
+      )[0].Properties.TargetGroupAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]),
+    );
+
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/disable-cross-zone.html: with
+  // cross-zone off each load balancer node sends only to its zone's targets, so a zone's request
+  // metrics are its targets' own; "Target stickiness is not supported when cross-zone load balancing is off".
+  test('cross-zone load balancing is off on the target group, and no request is sticky', () => {
+    // WHEN
+    const { template } = newTier();
+
+    // THEN
+    const attributes = attributesOf(template);
+    expect(attributes['load_balancing.cross_zone.enabled']).toBe('false');
+    expect(attributes['stickiness.enabled']).toBe('false');
+    expect(Object.keys(attributes).filter((key) => key.startsWith('stickiness.lb_cookie'))).toEqual([]);
+  });
+
+  // SkipZonalShiftValidation: "If you enable zonal shift with cross-zone disabled load balancers,
+  // capacity could become imbalanced across Availability Zones. To skip the validation, specify true"
+  // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html). Each
+  // group here has one zone.
+  test('zonal-shift groups skip the cross-zone validation; groups without zonal shift do not set it', () => {
+    // WHEN
+    const { template: on } = newTier();
+    const { template: off } = newTier(() => ({ zonalShift: false }));
+
+    // THEN
+    on.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', { SkipZonalShiftValidation: true });
+    off.allResourcesProperties('AWS::AutoScaling::AutoScalingGroup', { SkipZonalShiftValidation: Match.absent() });
+  });
+
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#automatic-target-weights:
+  // weighted random routing with anomaly mitigation moves traffic away from a target that answers
+  // errors while its health check passes; detection needs at least 3 healthy targets.
+  test('weighted random routing with anomaly mitigation at 3 targets and more', () => {
+    // WHEN
+    const { template } = newTier(() => ({ instancesPerAz: 1 }));
+
+    // THEN (3 zones × 1)
+    const attributes = attributesOf(template);
+    expect(attributes['load_balancing.algorithm.type']).toBe('weighted_random');
+    expect(attributes['load_balancing.algorithm.anomaly_mitigation']).toBe('on');
+  });
+
+  test('below 3 targets the tier keeps round robin, where anomaly detection has too few peers', () => {
+    // WHEN
+    const { template } = newTier(() => ({ availabilityZones: AZS.slice(0, 2), instancesPerAz: 1 }));
+
+    // THEN
+    const attributes = attributesOf(template);
+    expect(attributes['load_balancing.algorithm.type']).toBeUndefined();
+    expect(attributes['load_balancing.algorithm.anomaly_mitigation']).toBeUndefined();
+  });
+
+  test.each<[string, Array<[string, string]>, string]>([
+    [
+      'least outstanding requests with anomaly mitigation left on',
+      [['load_balancing.algorithm.type', 'least_outstanding_requests']],
+      '`targetGroup` attribute `load_balancing.algorithm.type` must be `weighted_random` while `load_balancing.algorithm.anomaly_mitigation` is `on` (set it to `off` first), got: least_outstanding_requests',
+    ],
+    [
+      'slow start with weighted random',
+      [['slow_start.duration_seconds', '60']],
+      '`targetGroup` attribute `slow_start.duration_seconds` must be 0 with the `weighted_random` algorithm, got: 60',
+    ],
+    [
+      'stickiness with cross-zone off',
+      [['stickiness.enabled', 'true']],
+      '`targetGroup` attribute `stickiness.enabled` must be `false` while `load_balancing.cross_zone.enabled` is `false` (target stickiness is not supported with cross-zone load balancing off), got: true',
+    ],
+  ])('%s is refused at synth', (_name, attributes, message) => {
+    // GIVEN
+    const stack = newStack();
+    const tier = buildTier(() => ({}), stack);
+
+    // WHEN
+    for (const [key, value] of attributes) {
+      tier.targetGroup.setAttribute(key, value);
+    }
+
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(message);
+  });
+
+  test('the README way to least outstanding requests (mitigation off first) synthesizes', () => {
+    // GIVEN
+    const stack = newStack();
+    const tier = buildTier(() => ({}), stack);
+
+    // WHEN
+    tier.targetGroup.setAttribute('load_balancing.algorithm.anomaly_mitigation', 'off');
+    tier.targetGroup.setAttribute('load_balancing.algorithm.type', 'least_outstanding_requests');
+
+    // THEN
+    expect(attributesOf(Template.fromStack(stack))['load_balancing.algorithm.type']).toBe('least_outstanding_requests');
+  });
+});
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html:
+// HealthyHostCount is "Reported if there are registered targets"; NoHealthyHosts breaches on no data.
+test("the tier's NoHealthyHosts is created after every zone's group has signalled, so a new stack does not page", () => {
+  // WHEN
+  const { tier, template } = newTier();
+
+  // THEN
+  const alarm = template.toJSON().Resources[logicalIdOf(tier.alarms.noHealthyHostsAlarm)];
+  for (const fleet of tier.zonalFleets) {
+    expect(alarm.DependsOn).toContain(logicalIdOf(fleet.autoScalingGroup));
+  }
 });

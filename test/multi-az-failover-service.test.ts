@@ -82,7 +82,7 @@ describe('with default props', () => {
     // 3 per tier: unhealthy hosts, no healthy host, latency
     // per tier: 6 (availability and security detection), the health alarm, and 4 per zone; AWS
     // WAF blocked requests; host-log and flow-log delivery
-    ['AWS::CloudWatch::Alarm', 2 * (6 + 1 + 3 * 4) + 1 + 2],
+    ['AWS::CloudWatch::Alarm', 2 * (6 + 1 + 3 * 5) + 1 + 2],
     ['AWS::CloudWatch::CompositeAlarm', 2 * 3],
     // HTTPS and capacity per tier, the primary's calculated routing check, and the end-to-end check
     ['AWS::Route53::HealthCheck', 6],
@@ -226,7 +226,10 @@ describe('with default props', () => {
     template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Port: 80 }, 0);
   });
 
-  test('the target groups use HTTPS with a 20 s deregistration delay and one-day lb_cookie stickiness', () => {
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/disable-cross-zone.html: "Target
+  // stickiness is not supported when cross-zone load balancing is off"; sticky requests also bypass
+  // automatic target weights (edit-target-group-attributes.html#automatic-target-weights).
+  test('the target groups use HTTPS with a 20 s deregistration delay, cross-zone off, no stickiness', () => {
     // THEN
     template.resourcePropertiesCountIs(
       'AWS::ElasticLoadBalancingV2::TargetGroup',
@@ -234,15 +237,18 @@ describe('with default props', () => {
         Port: 443,
         Protocol: 'HTTPS',
         TargetType: 'instance',
-        TargetGroupAttributes: Match.arrayWith([
-          { Key: 'deregistration_delay.timeout_seconds', Value: '20' },
-          { Key: 'stickiness.enabled', Value: 'true' },
-          { Key: 'stickiness.type', Value: 'lb_cookie' },
-          { Key: 'stickiness.lb_cookie.duration_seconds', Value: '86400' },
-        ]),
+        TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '20' }]),
       },
       2,
     );
+    for (const group of Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))) {
+      const attributes = Object.fromEntries(
+        group.Properties.TargetGroupAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]),
+      );
+      expect(attributes['load_balancing.cross_zone.enabled']).toBe('false');
+      expect(attributes['stickiness.enabled']).toBe('false');
+      expect(Object.keys(attributes).filter((key) => key.startsWith('stickiness.lb_cookie'))).toEqual([]);
+    }
   });
 
   test('the target groups health-check /health over HTTPS every 10 s and expect 200', () => {
@@ -1642,12 +1648,12 @@ describe('tier options reach both tiers', () => {
     ],
     alarmActions: [
       (stack) => ({ alarmActions: [new cw_actions.SnsAction(new sns.Topic(stack, 'MarkerTopic'))] }),
-      // per tier: six, the health alarm and four per zone
+      // per tier: six, the health alarm and five per zone
       (t) => {
         t.resourcePropertiesCountIs(
           'AWS::CloudWatch::Alarm',
           { AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^MarkerTopic') }]) },
-          2 * (6 + 1 + 3 * 4),
+          2 * (6 + 1 + 3 * 5),
         );
         t.resourcePropertiesCountIs(
           'AWS::CloudWatch::CompositeAlarm',

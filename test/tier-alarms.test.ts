@@ -79,19 +79,28 @@ describe('with default props', () => {
     });
   });
 
-  test('the no-healthy-host alarm fires when no target is healthy, not while data is missing (a new stack)', () => {
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html:
+  // HealthyHostCount is "Reported if there are registered targets", so an empty tier publishes none.
+  test('the no-healthy-host alarm fires when no target is healthy, and when none is registered (no data reads 0)', () => {
     // THEN
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'HealthyHostCount',
-      Dimensions: DIMENSIONS,
-      Statistic: 'Minimum',
-      Period: 60,
+      Metrics: [
+        { Id: 'expr_1', Expression: 'FILL(healthy, 0)', Label: 'Healthy targets (0 when none is registered)' },
+        {
+          Id: 'healthy',
+          ReturnData: false,
+          MetricStat: {
+            Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount', Dimensions: DIMENSIONS },
+            Period: 60,
+            Stat: 'Minimum',
+          },
+        },
+      ],
       EvaluationPeriods: 2,
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
-      TreatMissingData: 'notBreaching',
-      AlarmDescription: 'The target group has no healthy target: this tier cannot serve traffic',
+      TreatMissingData: 'breaching',
+      AlarmDescription: 'The target group has no healthy target, or none registered: this tier cannot serve traffic',
     });
   });
 
@@ -312,5 +321,39 @@ describe('validation of the alarm options', () => {
   ])('rejects %s', (_name, props, message) => {
     // WHEN / THEN
     expect(() => newAlarms(props)).toThrow(message);
+  });
+});
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html:
+// "Reported if there are registered targets" (healthy-host counts), and request metrics only while
+// requests flow. Each alarm says what no data means for it.
+describe('missing data, alarm by alarm', () => {
+  const { stack, alarms } = newAlarms((s) => ({
+    loadBalancer: elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(s, 'Alb', {
+      loadBalancerArn: LOAD_BALANCER_ARN,
+      securityGroupId: 'sg-0123456789abcdef0',
+    }),
+  }));
+  const cases: Array<[string, () => any, string]> = [
+    ['NoHealthyHosts: an empty tier is the outage it watches', () => alarms.noHealthyHostsAlarm, 'breaching'],
+    [
+      'UnhealthyHosts: an empty tier has no share; NoHealthyHosts fires for it',
+      () => alarms.unhealthyHostsAlarm,
+      'notBreaching',
+    ],
+    ['Latency: no request, no response time', () => alarms.latencyAlarm, 'notBreaching'],
+    ['Target5xx: no request, no error', () => alarms.target5xxAlarm, 'notBreaching'],
+    ['LoadBalancer5xx: no request, no error', () => alarms.loadBalancer5xxAlarm, 'notBreaching'],
+    ['Desync: no request, no smuggling', () => alarms.desyncAlarm, 'notBreaching'],
+  ];
+  test.each(cases)('%s', (_name, alarm, treatMissingData) => {
+    // GIVEN the tier's alarms with a load balancer / WHEN synthesized
+    const props =
+      Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(alarm().node.defaultChild)].Properties;
+    // THEN
+    expect(props.TreatMissingData).toBe(treatMissingData);
+  });
+  test('every alarm of the tier is in the table', () => {
+    expect(alarms.all).toHaveLength(cases.length);
   });
 });

@@ -443,3 +443,89 @@ describe('health check grace period', () => {
     },
   );
 });
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html:
+// HealthyHostCount is "Reported if there are registered targets": a zone whose instances are all gone
+// publishes no datapoint, which a not-breaching alarm would read as a quiet zone.
+describe('an empty zone', () => {
+  let tier: FailoverTier;
+  let stack: Stack;
+  let resources: Record<string, any>;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    let template: Template;
+    ({ tier, stack, template } = newTier());
+    resources = template.toJSON().Resources;
+  });
+
+  test("a zone's HealthyHosts reads a minute without data as 0 healthy hosts, and no data at all as breaching", () => {
+    // THEN
+    for (const fleet of tier.zonalFleets) {
+      const alarm = resources[logicalIdOf(fleet.healthyHostsAlarm)];
+      expect(alarm.Properties).toMatchObject({
+        Metrics: [
+          { Id: 'expr_1', Expression: 'FILL(healthy, 0)' },
+          {
+            Id: 'healthy',
+            ReturnData: false,
+            MetricStat: { Metric: { MetricName: 'HealthyHostCount' }, Period: 60, Stat: 'Minimum' },
+          },
+        ],
+        Threshold: 2,
+        ComparisonOperator: 'LessThanThreshold',
+        EvaluationPeriods: 3,
+        TreatMissingData: 'breaching',
+      });
+      // Created once its group has signalled: a new stack's zone is not empty, only not yet registered.
+      expect(alarm.DependsOn).toContain(logicalIdOf(fleet.autoScalingGroup));
+    }
+  });
+
+  // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html: group metrics
+  // are sent every minute (1-minute granularity); the groups have them on.
+  test("a zone's InService alarm counts the group's in-service instances, which a load balancer's zonal shift does not move", () => {
+    // THEN
+    for (const fleet of tier.zonalFleets) {
+      expect(resources[logicalIdOf(fleet.inServiceAlarm)].Properties).toMatchObject({
+        Namespace: 'AWS/AutoScaling',
+        MetricName: 'GroupInServiceInstances',
+        Dimensions: [
+          { Name: 'AutoScalingGroupName', Value: stack.resolve(fleet.autoScalingGroup.autoScalingGroupName) },
+        ],
+        Statistic: 'Minimum',
+        Period: 60,
+        Threshold: 2,
+        ComparisonOperator: 'LessThanThreshold',
+        EvaluationPeriods: 3,
+        TreatMissingData: 'breaching',
+      });
+    }
+  });
+
+  test.each<[string, (fleet: ZonalFleet) => cloudwatch.Alarm, string]>([
+    ['HealthyHosts: an empty zone is what it watches', (fleet) => fleet.healthyHostsAlarm, 'breaching'],
+    ['InService: the group publishes every minute while it exists', (fleet) => fleet.inServiceAlarm, 'breaching'],
+    ['Target5xx: no request, no error', (fleet) => fleet.target5xxAlarm, 'notBreaching'],
+    ['Latency: no request, no response time', (fleet) => fleet.latencyAlarm, 'notBreaching'],
+    [
+      'Outlier: no 5xx in the zone, no outlier (HealthyHosts fires for an empty zone)',
+      (fleet) => fleet.outlierAlarm,
+      'notBreaching',
+    ],
+  ])('missing data, %s', (_name, alarmOf, treatMissingData) => {
+    // THEN
+    for (const fleet of tier.zonalFleets) {
+      expect(resources[logicalIdOf(alarmOf(fleet))].Properties.TreatMissingData).toBe(treatMissingData);
+    }
+  });
+
+  // The release gate stays the zone's four alarms (plus the tier's two): a refresh launches before it
+  // terminates (MinHealthyPercentage 100), so a release alone never empties a zone.
+  test('the release gate is unchanged: the four zone alarms, not InService', () => {
+    // THEN
+    for (const fleet of tier.zonalFleets) {
+      expect(fleet.releaseAlarms.slice(0, 4)).toEqual(fleet.alarms);
+      expect(fleet.releaseAlarms).not.toContain(fleet.inServiceAlarm);
+    }
+  });
+});
