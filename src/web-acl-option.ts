@@ -6,14 +6,43 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { notify } from './private/notify';
+import {
+  INCLUDED_WEB_ACL_CAPACITY,
+  MANAGED_RULE_GROUPS,
+  RATE_BASED_RULE_CAPACITY,
+  STARTS_WITH_PATH_CAPACITY,
+} from './private/web-acl-capacity';
 
-/** The AWS managed rule groups of the web ACL that `WebAclOption.managedRules()` creates, in priority order. */
-const MANAGED_RULE_GROUPS = [
-  'AWSManagedRulesAmazonIpReputationList',
-  'AWSManagedRulesCommonRuleSet',
-  'AWSManagedRulesKnownBadInputsRuleSet',
-  'AWSManagedRulesSQLiRuleSet',
-];
+/**
+ * The static versions the web ACL pins by default. Only versions an AWS page names are pinned
+ * here: `Version_1.19` of the core rule set ("AWS Managed Rules changelog", 2025-08-14) and
+ * `Version_2.3` of the SQL database group (same changelog). No AWS page read for this change named
+ * the current static version of the known bad inputs, Linux and POSIX groups (unverified), so they
+ * follow AWS's default version unless `ruleGroupVersions` pins them: a version that does not exist
+ * would fail the deployment.
+ * https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-changelog.html
+ */
+const DEFAULT_VERSIONS: ManagedRuleGroupVersions = {
+  commonRuleSet: 'Version_1.19',
+  sqliRuleSet: 'Version_2.3',
+};
+
+/** The version-expiry alarm fires when a pinned version has fewer days left than this. */
+const VERSION_EXPIRY_WARNING_DAYS = 30;
+
+/** The rule of the anonymous IP group that counts by default (see `blockHostingProviders`). */
+const HOSTING_PROVIDER_RULE = 'HostingProviderIPList';
+
+/** The most paths `rateLimitedPaths` may list: the web ACL's capacity stays within 1,500 WCUs. */
+const MAX_RATE_LIMITED_PATHS = Math.floor(
+  (INCLUDED_WEB_ACL_CAPACITY -
+    MANAGED_RULE_GROUPS.reduce((sum, group) => sum + group.capacity, 0) -
+    2 * RATE_BASED_RULE_CAPACITY) /
+    STARTS_WITH_PATH_CAPACITY,
+);
+
+/** The evaluation windows AWS WAF accepts for a rate-based rule, in seconds (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html). */
+const RATE_WINDOWS_SECONDS = [60, 120, 300, 600];
 
 /** The CloudWatch metric name of the web ACL that `WebAclOption.managedRules()` creates. */
 const WEB_ACL_METRIC_NAME = 'PaymentApiWebAcl';
@@ -30,8 +59,9 @@ const DEFAULT_RATE_LIMIT = 2000;
 export interface ManagedRule {
   /**
    * The rule group: one of `AWSManagedRulesAmazonIpReputationList`,
-   * `AWSManagedRulesCommonRuleSet`, `AWSManagedRulesKnownBadInputsRuleSet` and
-   * `AWSManagedRulesSQLiRuleSet`.
+   * `AWSManagedRulesAnonymousIpList`, `AWSManagedRulesCommonRuleSet`,
+   * `AWSManagedRulesKnownBadInputsRuleSet`, `AWSManagedRulesSQLiRuleSet`,
+   * `AWSManagedRulesLinuxRuleSet` and `AWSManagedRulesUnixRuleSet`.
    */
   readonly ruleGroup: string;
 
@@ -41,6 +71,50 @@ export interface ManagedRule {
    * groups list").
    */
   readonly ruleName: string;
+}
+
+/**
+ * The static versions of the versioned AWS managed rule groups of the web ACL, each a version name
+ * such as `Version_1.19` (the console and `aws wafv2 list-available-managed-rule-group-versions`
+ * list them). A pinned version changes only when you change it, through your change control; an
+ * unpinned group follows the default version AWS sets. The IP reputation and anonymous IP groups
+ * have no versions (https://docs.aws.amazon.com/waf/latest/developerguide/waf-managed-rule-groups-versioning.html).
+ */
+export interface ManagedRuleGroupVersions {
+  /**
+   * `AWSManagedRulesCommonRuleSet`.
+   *
+   * @default 'Version_1.19'
+   */
+  readonly commonRuleSet?: string;
+
+  /**
+   * `AWSManagedRulesKnownBadInputsRuleSet`.
+   *
+   * @default - AWS's default version (no AWS page read for this release named its current static version)
+   */
+  readonly knownBadInputsRuleSet?: string;
+
+  /**
+   * `AWSManagedRulesSQLiRuleSet`.
+   *
+   * @default 'Version_2.3'
+   */
+  readonly sqliRuleSet?: string;
+
+  /**
+   * `AWSManagedRulesLinuxRuleSet`.
+   *
+   * @default - AWS's default version (no AWS page read for this release named its current static version)
+   */
+  readonly linuxRuleSet?: string;
+
+  /**
+   * `AWSManagedRulesUnixRuleSet`.
+   *
+   * @default - AWS's default version (no AWS page read for this release named its current static version)
+   */
+  readonly unixRuleSet?: string;
 }
 
 /**
@@ -83,6 +157,53 @@ export interface ManagedRulesOptions {
    * @default true
    */
   readonly rateBasedRule?: boolean;
+
+  /**
+   * URI paths of the payment operations (for example `/v1/payments`) that a second rate-based rule
+   * limits across all clients together (`AggregateKeyType: CONSTANT`): card testing spread over
+   * many addresses passes a per-IP limit, not this one. A request counts when its path starts with
+   * one of these, byte for byte (no decoding or case folding, which would cost 10 WCUs each). At
+   * most 10, so that the web ACL stays within the 1,500 WCUs its price includes.
+   *
+   * @default - no path-scoped rate rule
+   */
+  readonly rateLimitedPaths?: string[];
+
+  /**
+   * The most requests to `rateLimitedPaths`, from all clients together, in any
+   * `rateLimitedPathsWindow`; above it the rule blocks further requests to those paths (counts,
+   * with `countOnly`). 10 to 2,000,000,000. Set it from your busiest legitimate hour with headroom:
+   * when it trips, every client of those paths is refused until the rate falls.
+   *
+   * @default - none: required with `rateLimitedPaths`
+   */
+  readonly rateLimitedPathsLimit?: number;
+
+  /**
+   * How far back the path-scoped rule counts: 1, 2, 5 or 10 minutes.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly rateLimitedPathsWindow?: Duration;
+
+  /**
+   * Whether `HostingProviderIPList` of `AWSManagedRulesAnonymousIpList` blocks. It matches the
+   * address ranges of cloud and hosting providers other than AWS, where server-to-server payment
+   * partners may run, so by default it only counts (read its matches in the WAF logs before
+   * blocking it); the group's other rule, `AnonymousIPList` (VPNs, proxies, Tor), blocks.
+   *
+   * @default false
+   */
+  readonly blockHostingProviders?: boolean;
+
+  /**
+   * The static versions of the versioned managed rule groups. Each field you set replaces that
+   * group's default; an alarm notifies the topic when a pinned version has fewer than 30 days
+   * left before AWS expires it (docs/SECURITY-CONTROLS.md, "Upgrading a rule group version").
+   *
+   * @default - `Version_1.19` of the core rule set and `Version_2.3` of the SQL database group; the others follow AWS's default version
+   */
+  readonly ruleGroupVersions?: ManagedRuleGroupVersions;
 }
 
 /** What a web ACL option needs from the shared resources when it is bound. */
@@ -101,13 +222,18 @@ interface WebAclBindContext {
  */
 export abstract class WebAclOption {
   /**
-   * A new regional web ACL, shared by both tiers: a per-IP rate-based rule, then the AWS managed
-   * rule groups `AWSManagedRulesAmazonIpReputationList`, `AWSManagedRulesCommonRuleSet`,
-   * `AWSManagedRulesKnownBadInputsRuleSet` and `AWSManagedRulesSQLiRuleSet`, logging to an
-   * encrypted log group kept one year, with the `authorization`, `cookie` and `x-api-key` headers
-   * and the query string redacted; sampled requests are off (they are not redacted).
+   * A new regional web ACL, shared by both tiers: a per-IP rate-based rule, a rate-based rule over
+   * all clients on `rateLimitedPaths` (if set), then the AWS managed rule groups
+   * `AWSManagedRulesAmazonIpReputationList`, `AWSManagedRulesAnonymousIpList` (its
+   * `HostingProviderIPList` rule counts unless `blockHostingProviders`),
+   * `AWSManagedRulesCommonRuleSet`, `AWSManagedRulesKnownBadInputsRuleSet`,
+   * `AWSManagedRulesSQLiRuleSet`, `AWSManagedRulesLinuxRuleSet` and `AWSManagedRulesUnixRuleSet`
+   * (versions pinned by `ruleGroupVersions`, each pinned version with an expiry alarm), within
+   * the 1,500 WCUs a web ACL's price includes; logging to an encrypted log group kept one year,
+   * with the `authorization`, `cookie` and `x-api-key` headers and the query string redacted;
+   * sampled requests are off (they are not redacted).
    *
-   * @param options count-only mode, rules that count instead of block, and the rate limit
+   * @param options count-only mode, rules that count instead of block, the rate limits and the rule group versions
    */
   public static managedRules(options: ManagedRulesOptions = {}): WebAclOption {
     return new ManagedWebAcl(options);
@@ -176,29 +302,33 @@ class ManagedWebAcl extends WebAclOption {
   private readonly countOnly: boolean;
   private readonly countRules: ManagedRule[];
   private readonly rateLimit?: number;
+  private readonly rateLimitedPaths: string[];
+  private readonly pathsLimit?: number;
+  private readonly pathsWindowSeconds: number;
+  private readonly blockHostingProviders: boolean;
+  private readonly versions: ManagedRuleGroupVersions;
 
   public constructor(options: ManagedRulesOptions) {
     super();
     this.countOnly = options.countOnly ?? false;
     this.countRules = options.countRules ?? [];
     this.rateLimit = options.rateBasedRule === false ? undefined : (options.rateLimitPerIp ?? DEFAULT_RATE_LIMIT);
+    this.rateLimitedPaths = options.rateLimitedPaths ?? [];
+    this.pathsLimit = options.rateLimitedPathsLimit;
+    this.pathsWindowSeconds = (options.rateLimitedPathsWindow ?? Duration.minutes(5)).toSeconds();
+    this.blockHostingProviders = options.blockHostingProviders ?? false;
+    this.versions = { ...DEFAULT_VERSIONS, ...options.ruleGroupVersions };
     if (options.rateBasedRule === false && options.rateLimitPerIp !== undefined) {
       throw new Error(
         `\`rateLimitPerIp\` needs the rate-based rule, got: ${options.rateLimitPerIp} with \`rateBasedRule: false\``,
       );
     }
-    const limit = options.rateLimitPerIp;
-    if (
-      limit !== undefined &&
-      !Token.isUnresolved(limit) &&
-      (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000)
-    ) {
-      throw new Error(`\`rateLimitPerIp\` must be an integer from 10 to 2000000000, got: ${limit}`);
-    }
+    validateRateLimit('rateLimitPerIp', options.rateLimitPerIp);
+    this.validateRateLimitedPaths(options);
     for (const rule of this.countRules) {
-      if (!MANAGED_RULE_GROUPS.includes(rule.ruleGroup)) {
+      if (!MANAGED_RULE_GROUPS.some((group) => group.name === rule.ruleGroup)) {
         throw new Error(
-          `\`countRules\` must name rule groups of the web ACL (${MANAGED_RULE_GROUPS.join(', ')}), got: ${JSON.stringify(rule.ruleGroup)}`,
+          `\`countRules\` must name rule groups of the web ACL (${MANAGED_RULE_GROUPS.map((group) => group.name).join(', ')}), got: ${JSON.stringify(rule.ruleGroup)}`,
         );
       }
       if (!/^[\w-]{1,128}$/.test(rule.ruleName)) {
@@ -206,6 +336,51 @@ class ManagedWebAcl extends WebAclOption {
           `\`countRules\` must name rules of 1 to 128 letters, digits, _ and -, got: ${JSON.stringify(rule.ruleName)}`,
         );
       }
+    }
+    for (const [field, version] of Object.entries(options.ruleGroupVersions ?? {})) {
+      if (version !== undefined && !Token.isUnresolved(version) && !/^Version_\d+\.\d+$/.test(version)) {
+        throw new Error(
+          `\`ruleGroupVersions.${field}\` must be a static version name such as Version_1.19, got: ${JSON.stringify(version)}`,
+        );
+      }
+    }
+  }
+
+  private validateRateLimitedPaths(options: ManagedRulesOptions): void {
+    const paths = options.rateLimitedPaths;
+    if (paths === undefined) {
+      if (options.rateLimitedPathsLimit !== undefined || options.rateLimitedPathsWindow !== undefined) {
+        throw new Error(
+          `\`rateLimitedPathsLimit\` and \`rateLimitedPathsWindow\` need \`rateLimitedPaths\`, got: ${options.rateLimitedPathsLimit ?? options.rateLimitedPathsWindow?.toString()} without paths`,
+        );
+      }
+      return;
+    }
+    if (paths.length < 1 || paths.length > MAX_RATE_LIMITED_PATHS) {
+      throw new Error(
+        `\`rateLimitedPaths\` must list 1 to ${MAX_RATE_LIMITED_PATHS} paths (the web ACL stays within ${INCLUDED_WEB_ACL_CAPACITY} WCUs), got: ${paths.length}`,
+      );
+    }
+    for (const path of paths) {
+      // A byte match's search string is 1 to 200 bytes
+      // (https://docs.aws.amazon.com/waf/latest/APIReference/API_ByteMatchStatement.html).
+      if (!Token.isUnresolved(path) && !/^\/[\x21-\x7e]{0,199}$/.test(path)) {
+        throw new Error(
+          `\`rateLimitedPaths\` must be URI paths that start with / (at most 200 printable ASCII characters, no spaces), got: ${JSON.stringify(path)}`,
+        );
+      }
+    }
+    if (options.rateLimitedPathsLimit === undefined) {
+      throw new Error('`rateLimitedPathsLimit` must be set with `rateLimitedPaths`, got: undefined');
+    }
+    validateRateLimit('rateLimitedPathsLimit', options.rateLimitedPathsLimit);
+    const window = options.rateLimitedPathsWindow;
+    if (
+      window !== undefined &&
+      !Token.isUnresolved(window.toSeconds({ integral: false })) &&
+      !RATE_WINDOWS_SECONDS.includes(window.toSeconds({ integral: false }))
+    ) {
+      throw new Error(`\`rateLimitedPathsWindow\` must be 1, 2, 5 or 10 minutes, got: ${window.toString()}`);
     }
   }
 
@@ -219,32 +394,65 @@ class ManagedWebAcl extends WebAclOption {
       metricName,
     });
     const count = { count: {} };
-    const rateRules: wafv2.CfnWebACL.RuleProperty[] =
-      this.rateLimit === undefined
-        ? []
-        : [
-            {
-              name: 'RateLimitPerIp',
-              priority: 0,
-              action: this.countOnly ? count : { block: {} },
-              statement: { rateBasedStatement: { limit: this.rateLimit, aggregateKeyType: 'IP' } },
-              visibilityConfig: visibility('RateLimitPerIp'),
-            },
-          ];
-    const managedRules = MANAGED_RULE_GROUPS.map((name, index): wafv2.CfnWebACL.RuleProperty => {
-      const countedRules = this.countRules.filter((rule) => rule.ruleGroup === name);
+    const rateRules: wafv2.CfnWebACL.RuleProperty[] = [];
+    if (this.rateLimit !== undefined) {
+      rateRules.push({
+        name: 'RateLimitPerIp',
+        priority: 0,
+        action: this.countOnly ? count : { block: {} },
+        statement: { rateBasedStatement: { limit: this.rateLimit, aggregateKeyType: 'IP' } },
+        visibilityConfig: visibility('RateLimitPerIp'),
+      });
+    }
+    if (this.rateLimitedPaths.length > 0) {
+      const pathStatements: wafv2.CfnWebACL.StatementProperty[] = this.rateLimitedPaths.map((path) => ({
+        byteMatchStatement: {
+          fieldToMatch: { uriPath: {} },
+          positionalConstraint: 'STARTS_WITH',
+          searchString: path,
+          textTransformations: [{ priority: 0, type: 'NONE' }],
+        },
+      }));
+      // Counts every request to the paths, whoever sends it (CONSTANT: one aggregate for all
+      // clients; https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-aggregation-options.html).
+      rateRules.push({
+        name: 'RateLimitPaths',
+        priority: rateRules.length,
+        action: this.countOnly ? count : { block: {} },
+        statement: {
+          rateBasedStatement: {
+            limit: this.pathsLimit!,
+            evaluationWindowSec: this.pathsWindowSeconds,
+            aggregateKeyType: 'CONSTANT',
+            scopeDownStatement:
+              pathStatements.length === 1 ? pathStatements[0] : { orStatement: { statements: pathStatements } },
+          },
+        },
+        visibilityConfig: visibility('RateLimitPaths'),
+      });
+    }
+    const managedRules = MANAGED_RULE_GROUPS.map((group, index): wafv2.CfnWebACL.RuleProperty => {
+      const name = group.name;
+      const counted = this.countRules.filter((rule) => rule.ruleGroup === name).map((rule) => rule.ruleName);
+      if (
+        name === 'AWSManagedRulesAnonymousIpList' &&
+        !this.blockHostingProviders &&
+        !counted.includes(HOSTING_PROVIDER_RULE)
+      ) {
+        counted.push(HOSTING_PROVIDER_RULE);
+      }
+      const version = group.versionField === undefined ? undefined : this.versions[group.versionField];
       return {
         name,
-        priority: index + 1,
+        priority: rateRules.length + index,
         overrideAction: this.countOnly ? count : { none: {} },
         statement: {
           managedRuleGroupStatement: {
             vendorName: 'AWS',
             name,
+            version,
             ruleActionOverrides:
-              countedRules.length > 0
-                ? countedRules.map((rule) => ({ name: rule.ruleName, actionToUse: count }))
-                : undefined,
+              counted.length > 0 ? counted.map((ruleName) => ({ name: ruleName, actionToUse: count })) : undefined,
           },
         },
         visibilityConfig: visibility(name),
@@ -256,6 +464,7 @@ class ManagedWebAcl extends WebAclOption {
       visibilityConfig: visibility(WEB_ACL_METRIC_NAME),
       rules: [...rateRules, ...managedRules],
     });
+    this.alarmOnVersionExpiry(scope, context.alarmTopic);
 
     context.allowLogsToUseKey(`aws-waf-logs-${Aws.STACK_NAME}-*`);
     const logGroupName = `aws-waf-logs-${Aws.STACK_NAME}-${webAcl.attrId}`;
@@ -310,5 +519,56 @@ class ManagedWebAcl extends WebAclOption {
     });
     notify([blocked], context.alarmTopic);
     return webAcl.attrArn;
+  }
+
+  /**
+   * AWS announces a pinned version's expiry through the countdown metric `DaysToExpiry`
+   * (dimensions Region, ManagedRuleGroup, Vendor and Version); an expired version is evaluated as
+   * the default version, and AWS WAF then refuses every update of the web ACL that does not move
+   * the group to an unexpired version
+   * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-using-managed-rule-groups-expiration.html,
+   * https://docs.aws.amazon.com/waf/latest/developerguide/waf-managed-rule-groups-versioning-lifecycle.html).
+   * One alarm per pinned version notifies the topic 30 days ahead.
+   */
+  private alarmOnVersionExpiry(scope: Construct, topic: sns.ITopic | undefined): void {
+    const region = Stack.of(scope).region;
+    const alarms = MANAGED_RULE_GROUPS.flatMap((group) => {
+      const version = group.versionField === undefined ? undefined : this.versions[group.versionField];
+      if (version === undefined) {
+        return [];
+      }
+      return [
+        new cloudwatch.Alarm(scope, `WebAclVersionExpiry${group.name.replace(/^AWSManagedRules/, '')}`, {
+          alarmDescription:
+            `${group.name} ${version} expires in fewer than ${VERSION_EXPIRY_WARNING_DAYS} days: ` +
+            'pin a newer version (docs/SECURITY-CONTROLS.md, "Upgrading a rule group version")',
+          metric: new cloudwatch.Metric({
+            // The namespace of AWS WAF's metrics (https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html);
+            // the expiration page names the metric and its dimensions, not the namespace (unverified).
+            namespace: 'AWS/WAFV2',
+            metricName: 'DaysToExpiry',
+            dimensionsMap: { Region: region, ManagedRuleGroup: group.name, Vendor: 'AWS', Version: version },
+            period: Duration.days(1),
+            statistic: cloudwatch.Stats.MINIMUM,
+          }),
+          threshold: VERSION_EXPIRY_WARNING_DAYS,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      ];
+    });
+    notify(alarms, topic);
+  }
+}
+
+/** Rate limits of AWS WAF rate-based rules: 10 to 2,000,000,000 (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html). */
+function validateRateLimit(prop: string, limit: number | undefined): void {
+  if (
+    limit !== undefined &&
+    !Token.isUnresolved(limit) &&
+    (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000)
+  ) {
+    throw new Error(`\`${prop}\` must be an integer from 10 to 2000000000, got: ${limit}`);
   }
 }

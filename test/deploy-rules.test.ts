@@ -10,6 +10,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MultiAzFailoverService, MultiAzFailoverServiceProps, SecondaryMode, WebAclOption } from '../src';
 import { importedVpc, newTier, REGION, ZONE_ID, ZONE_NAME } from './util';
+import {
+  MANAGED_RULE_GROUPS,
+  RATE_BASED_RULE_CAPACITY,
+  STARTS_WITH_PATH_CAPACITY,
+} from '../src/private/web-acl-capacity';
 import { zoneConstructId } from '../src/private/zones';
 
 // Deploy rules: facts about how AWS accepts and honours a stack that cdk-nag, cfn-guard and
@@ -711,6 +716,65 @@ describe.each(CONFIGURATIONS.map(([name]) => name))('every resource of the %s co
         for (const key of ['AlarmActions', 'OKActions', 'InsufficientDataActions']) {
           if ((alarm.Properties[key] ?? []).length > 5) {
             found.push(`${id}: ${alarm.Properties[key].length} ${key}`);
+          }
+        }
+        return found;
+      });
+    expect(problems).toEqual([]);
+  });
+
+  // https://aws.amazon.com/waf/pricing/: a web ACL's price includes 1,500 WCUs, above which AWS WAF
+  // charges per request; capacities per rule group in src/private/web-acl-capacity.ts (with their
+  // pages), 2 per rate-based rule plus its scope-down statement, 2 per starts-with string match and
+  // 10 per text transformation
+  // (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-string-match.html).
+  // A pinned managed rule group version expires: AWS WAF then evaluates the default version and
+  // refuses web ACL updates, so each pinned version has a DaysToExpiry alarm
+  // (https://docs.aws.amazon.com/waf/latest/developerguide/waf-using-managed-rule-groups-expiration.html).
+  test('every web ACL stays within the 1,500 WCUs included, and every pinned rule group version has an expiry alarm', () => {
+    const resources = configuration(name);
+    const byGroup = new Map(MANAGED_RULE_GROUPS.map((group) => [group.name, group.capacity]));
+    const statementCost = (statement: any): number => {
+      if (statement.ByteMatchStatement) {
+        const transformations = statement.ByteMatchStatement.TextTransformations.filter((t: any) => t.Type !== 'NONE');
+        return STARTS_WITH_PATH_CAPACITY + 10 * transformations.length;
+      }
+      if (statement.OrStatement) {
+        return statement.OrStatement.Statements.reduce((sum: number, s: any) => sum + statementCost(s), 0);
+      }
+      if (statement.ManagedRuleGroupStatement) {
+        const capacity = byGroup.get(statement.ManagedRuleGroupStatement.Name);
+        if (capacity === undefined) {
+          throw new Error(`no documented capacity for ${statement.ManagedRuleGroupStatement.Name}`);
+        }
+        return capacity;
+      }
+      if (statement.RateBasedStatement) {
+        const scopeDown = statement.RateBasedStatement.ScopeDownStatement;
+        return RATE_BASED_RULE_CAPACITY + (scopeDown ? statementCost(scopeDown) : 0);
+      }
+      throw new Error(`no capacity known for ${JSON.stringify(statement).slice(0, 80)}`);
+    };
+    const alarms = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === 'DaysToExpiry',
+    );
+    const problems = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::WAFv2::WebACL')
+      .flatMap(([id, acl]) => {
+        const found: string[] = [];
+        const total = acl.Properties.Rules.reduce((sum: number, rule: any) => sum + statementCost(rule.Statement), 0);
+        if (total > 1500) {
+          found.push(`${id}: ${total} WCUs`);
+        }
+        for (const rule of acl.Properties.Rules) {
+          const group = rule.Statement.ManagedRuleGroupStatement;
+          const watched = alarms.some(
+            (alarm) =>
+              alarm.Properties.Dimensions.some((d: any) => d.Name === 'Version' && d.Value === group?.Version) &&
+              alarm.Properties.Dimensions.some((d: any) => d.Name === 'ManagedRuleGroup' && d.Value === group?.Name),
+          );
+          if (group?.Version !== undefined && !watched) {
+            found.push(`${id}: ${group.Name} ${group.Version} has no DaysToExpiry alarm`);
           }
         }
         return found;

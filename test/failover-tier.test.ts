@@ -282,14 +282,16 @@ describe('with default props', () => {
     expect(
       actions.filter((a) => /^ssm:GetParameter|^logs:(PutRetentionPolicy|CreateLogGroup|Delete)|\*$/.test(a)),
     ).toEqual([]);
-    for (const statement of statements.filter((s) => s.Resource === '*')) {
-      expect(statement.Action).toEqual([
+    // Resource * only for actions without a resource type in the Service Authorization Reference
+    expect(statements.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual([
+      [
         'ssmmessages:CreateControlChannel',
         'ssmmessages:CreateDataChannel',
         'ssmmessages:OpenControlChannel',
         'ssmmessages:OpenDataChannel',
-      ]);
-    }
+      ],
+      ['ssm:PutInventory', 'ssm:GetDeployablePatchSnapshotForInstance'],
+    ]);
   });
 
   // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
@@ -308,9 +310,53 @@ describe('with default props', () => {
           },
           // the release signals, on this stack only
           { Effect: 'Allow', Action: 'cloudformation:SignalResource', Resource: { Ref: 'AWS::StackId' } },
+          Match.objectLike({ Sid: 'ReportInventoryAndPatchState' }),
+          Match.objectLike({ Sid: 'ReportAssociationsOfThisAccountsInstances' }),
+          Match.objectLike({ Sid: 'ReadAndReportThisAccountsAssociations' }),
+          Match.objectLike({ Sid: 'ReadTheReportingDocuments' }),
         ],
       },
     });
+  });
+
+  // PCI DSS v4.0.1 6.3.2, 6.3.3, 11.3.1: the account's inventory and patch-scan associations
+  // (Quick Setup, patch policies, Amazon Inspector) run through the SSM agent with the instance's
+  // credentials; these are the inventory and patch actions of AmazonSSMManagedInstanceCore
+  // (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html),
+  // each on the resource types of the Service Authorization Reference
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html).
+  test('the instances may report inventory and patch state, on this account’s instances and associations and the two AWS documents', () => {
+    // THEN
+    const statements: any[] = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
+    const arn = (service: string, resource: string, account: any = { Ref: 'AWS::AccountId' }) => ({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, `:${service}:eu-west-1:`, account, `:${resource}`].filter(
+          (part) => part !== '',
+        ),
+      ],
+    });
+    expect(bySid('ReportInventoryAndPatchState')).toEqual({
+      Sid: 'ReportInventoryAndPatchState',
+      Effect: 'Allow',
+      Action: ['ssm:PutInventory', 'ssm:GetDeployablePatchSnapshotForInstance'],
+      Resource: '*',
+    });
+    expect(bySid('ReportAssociationsOfThisAccountsInstances')).toMatchObject({
+      Action: ['ssm:ListInstanceAssociations', 'ssm:PutComplianceItems', 'ssm:UpdateInstanceAssociationStatus'],
+      Resource: arn('ec2', 'instance/*'),
+    });
+    expect(bySid('ReadAndReportThisAccountsAssociations')).toMatchObject({
+      Action: ['ssm:DescribeAssociation', 'ssm:UpdateInstanceAssociationStatus'],
+      Resource: arn('ssm', 'association/*'),
+    });
+    expect(JSON.stringify(bySid('ReadTheReportingDocuments').Resource)).toEqual(
+      expect.stringContaining(':*:document/AWS-RunPatchBaseline'),
+    );
+    expect(bySid('ReadTheReportingDocuments')).toMatchObject({ Action: ['ssm:GetDocument', 'ssm:DescribeDocument'] });
   });
 
   test('the HTTPS listener forwards to the target group with the certificate', () => {

@@ -81,8 +81,9 @@ describe('with default props', () => {
     ['AWS::SNS::Subscription', 0],
     // 3 per tier: unhealthy hosts, no healthy host, latency
     // per tier: 6 (availability and security detection), the health alarm, and 4 per zone; AWS
-    // WAF blocked requests; host-log and flow-log delivery
-    ['AWS::CloudWatch::Alarm', 2 * (6 + 1 + 3 * 5) + 1 + 2],
+    // WAF blocked requests and the expiry of its 2 pinned rule group versions; host-log and
+    // flow-log delivery
+    ['AWS::CloudWatch::Alarm', 2 * (6 + 1 + 3 * 5) + 1 + 2 + 2],
     ['AWS::CloudWatch::CompositeAlarm', 2 * 3],
     // HTTPS and capacity per tier, the primary's calculated routing check, and the end-to-end check
     ['AWS::Route53::HealthCheck', 6],

@@ -28,7 +28,14 @@ export interface InstancePolicyProps {
  *   that the group is encrypted; the action has no resource type, so its statement names `*`), and
  *   `kms:Decrypt` on the session key;
  * - parameters under `parameterPrefix`, if set;
- * - `cloudformation:SignalResource` on this stack, for the release signals.
+ * - `cloudformation:SignalResource` on this stack, for the release signals;
+ * - inventory and patch-state reporting (PCI DSS v4.0.1 6.3.2, 6.3.3, 11.3.1): what the SSM agent
+ *   calls to run State Manager associations of `AWS-GatherSoftwareInventory` and
+ *   `AWS-RunPatchBaseline` (Operation `Scan`) that the account sets up (Quick Setup, a patch policy,
+ *   Amazon Inspector), and to report their results: the inventory and patch subset of
+ *   AmazonSSMManagedInstanceCore
+ *   (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html),
+ *   scoped per the Service Authorization Reference.
  */
 export function instancePolicy(scope: Construct, role: iam.Role, props: InstancePolicyProps): iam.ManagedPolicy {
   const stack = Stack.of(scope);
@@ -57,6 +64,7 @@ export function instancePolicy(scope: Construct, role: iam.Role, props: Instance
     // this permission, on this stack only
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-signal.html).
     new iam.PolicyStatement({ actions: ['cloudformation:SignalResource'], resources: [stack.stackId] }),
+    ...reportingStatements(stack),
   ];
   if (props.sessionLogs) {
     statements.push(
@@ -93,6 +101,10 @@ export function instancePolicy(scope: Construct, role: iam.Role, props: Instance
     [
       awsSolutions('IAM5[Resource::*]'),
       awsSolutions(`IAM5[Resource::${arnPrefix('ec2')}:instance/*]`),
+      awsSolutions(`IAM5[Resource::${arnPrefix('ssm')}:association/*]`),
+      ...REPORTING_DOCUMENTS.map((name) =>
+        awsSolutions(`IAM5[Resource::arn:<AWS::Partition>:ssm:${region}:*:document/${name}]`),
+      ),
       ...(props.parameterPrefix !== undefined
         ? [
             awsSolutions(
@@ -101,7 +113,7 @@ export function instancePolicy(scope: Construct, role: iam.Role, props: Instance
           ]
         : []),
     ],
-    "Wildcards only where AWS allows nothing narrower: the ssmmessages channel actions of Session Manager and logs:DescribeLogGroups (which the SSM agent calls, with session logging, to check that the session log group is encrypted) have no resource type in the Service Authorization Reference, so Resource is * (as in AWS's CloudWatchAgentServerPolicy and in the Session Manager guide's instance policy for CloudWatch Logs session logging); ssm:UpdateInstanceInformation names this account's instances in this region (a launch template cannot name an instance before it exists); and parameterPrefix names a path, whose parameters are the wildcard",
+    "Wildcards only where AWS allows nothing narrower: the ssmmessages channel actions of Session Manager, logs:DescribeLogGroups (which the SSM agent calls, with session logging, to check that the session log group is encrypted), ssm:PutInventory and ssm:GetDeployablePatchSnapshotForInstance have no resource type in the Service Authorization Reference, so Resource is * (as in AWS's CloudWatchAgentServerPolicy, AmazonSSMManagedInstanceCore and the Session Manager guide's instance policy for CloudWatch Logs session logging); ssm:UpdateInstanceInformation and the association and compliance reporting actions name this account's instances and associations in this region (a launch template cannot name an instance before it exists, and the account creates the associations); the two AWS-owned documents of inventory and patch scanning have no account in their ARN, which the * account field matches; and parameterPrefix names a path, whose parameters are the wildcard",
   );
   return policy;
 }
@@ -109,4 +121,49 @@ export function instancePolicy(scope: Construct, role: iam.Role, props: Instance
 /** `parameterPrefix` with a trailing slash: `/payments/api` gives `/payments/api/`. */
 function parameterPath(prefix: string): string {
   return prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+/**
+ * The AWS-owned documents of inventory and patch-state reporting: `AWS-GatherSoftwareInventory`
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-collection.html) and
+ * `AWS-RunPatchBaseline`
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-aws-runpatchbaseline.html).
+ */
+const REPORTING_DOCUMENTS = ['AWS-GatherSoftwareInventory', 'AWS-RunPatchBaseline'];
+
+/**
+ * What the SSM agent needs to run the account's inventory and patch-scan associations and report
+ * their results. The actions are AmazonSSMManagedInstanceCore's, each with the resource types the
+ * Service Authorization Reference gives it: `PutInventory` and `GetDeployablePatchSnapshotForInstance`
+ * have none (`*`); the association and compliance actions name this account's instances and
+ * associations; `GetDocument`/`DescribeDocument` name the two AWS-owned documents, whose ARNs have
+ * no account (`arn:aws:ssm:<region>::document/AWS-RunPatchBaseline`), matched by a `*` account.
+ */
+function reportingStatements(stack: Stack): iam.PolicyStatement[] {
+  const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
+  const associations = stack.formatArn({ service: 'ssm', resource: 'association', resourceName: '*' });
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReportInventoryAndPatchState',
+      actions: ['ssm:PutInventory', 'ssm:GetDeployablePatchSnapshotForInstance'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReportAssociationsOfThisAccountsInstances',
+      actions: ['ssm:ListInstanceAssociations', 'ssm:PutComplianceItems', 'ssm:UpdateInstanceAssociationStatus'],
+      resources: [instances],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadAndReportThisAccountsAssociations',
+      actions: ['ssm:DescribeAssociation', 'ssm:UpdateInstanceAssociationStatus'],
+      resources: [associations],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadTheReportingDocuments',
+      actions: ['ssm:GetDocument', 'ssm:DescribeDocument'],
+      resources: REPORTING_DOCUMENTS.map((name) =>
+        stack.formatArn({ service: 'ssm', resource: 'document', resourceName: name, account: '*' }),
+      ),
+    }),
+  ];
 }
