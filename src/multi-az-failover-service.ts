@@ -476,8 +476,10 @@ export class MultiAzFailoverService extends Construct {
       sessionLogging,
       accountSessionPreferences,
       sessionLogs,
-      // Also a tier option: the tiers' security groups follow the same mode.
+      // Also tier options: the tiers' security groups follow the same mode, and every alarm of the
+      // service (log delivery and AWS WAF ones included) reaches the user's actions.
       egress: tierOptions.egress,
+      alarmActions: tierOptions.alarmActions,
     });
     this.shared = shared;
     this.vpc = shared.vpc;
@@ -592,11 +594,13 @@ export class MultiAzFailoverService extends Construct {
         healthCheck: this.primary.routingHealthCheck,
         description: `The primary tier of ${this.domainName} is unhealthy: DNS answers with the secondary`,
         alarmTopic: this.alarmTopic,
+        alarmActions: tierOptions.alarmActions,
       });
       new HealthCheckAlarm(this, 'EndToEndAlarm', {
         healthCheck: this.endToEndHealthCheck,
         description: `${this.domainName} does not answer its health path over HTTPS`,
         alarmTopic: this.alarmTopic,
+        alarmActions: tierOptions.alarmActions,
       });
     }
 

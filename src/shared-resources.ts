@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Lazy, Names, Resource, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { EgressMode } from './egress-mode';
+import { validateAlarmActions } from './private/notify';
 import {
   validateAccessLogsBucket,
   validateAdditionalEndpoints,
@@ -125,6 +126,19 @@ export interface SharedResourcesProps {
    * @default - none
    */
   readonly notificationEmails?: string[];
+
+  /**
+   * More actions on ALARM for the alarms this construct creates (host and flow log delivery, AWS
+   * WAF blocked requests), for example an `SnsAction` for a PagerDuty or Opsgenie topic. Pass the
+   * same actions as the tiers' `alarmActions` (`MultiAzFailoverService` forwards them). A
+   * CloudWatch alarm takes at most 5 actions per state: at most 4 beside the alarm topic.
+   *
+   * Without `notificationEmails`, `alarmActions` or a subscription to the topic, synth warns
+   * (`multi-az-failover-service:alarmsUndelivered`): the security alarms would reach nobody.
+   *
+   * @default - only the alarm topic
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 
   /**
    * The AWS WAF web ACL for the load balancers.
@@ -263,6 +277,8 @@ export class SharedResources extends Construct {
     validateRetentionWithoutBucket(props.accessLogRetention, props.accessLogsBucket);
     validateAccessLogsBucket('accessLogsBucket', props.accessLogsBucket);
     validateEmails('notificationEmails', props.notificationEmails);
+    // Every alarm here notifies the topic (new or passed in) besides these actions.
+    validateAlarmActions('alarmActions', props.alarmActions?.length, true);
     const retentionDays = (props.accessLogRetention ?? Duration.days(365)).toDays();
     if (retentionDays < 365) {
       Annotations.of(this).addWarningV2(
@@ -298,6 +314,7 @@ export class SharedResources extends Construct {
     for (const email of props.notificationEmails ?? []) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
+    this.warnIfAlarmsUndelivered(props.alarmActions ?? []);
 
     const egress = props.egress ?? EgressMode.ENDPOINTS_ONLY;
     validateAdditionalEndpoints(
@@ -333,8 +350,10 @@ export class SharedResources extends Construct {
     this.hostLogGroup = createAuditLogGroup(this, 'HostLogs', 'host', this.logsEncryptionKey, retentionDays);
     const flowLogs = this.node.tryFindChild('FlowLogs') as logs.ILogGroup | undefined;
     this.logDeliveryAlarms = [
-      logSilenceAlarm(this, 'HostLogsDelivery', this.hostLogGroup, 'host logs', this.alarmTopic),
-      ...(flowLogs ? [logSilenceAlarm(this, 'FlowLogsDelivery', flowLogs, 'VPC flow logs', this.alarmTopic)] : []),
+      logSilenceAlarm(this, 'HostLogsDelivery', this.hostLogGroup, 'host logs', this.alarmTopic, props.alarmActions),
+      ...(flowLogs
+        ? [logSilenceAlarm(this, 'FlowLogsDelivery', flowLogs, 'VPC flow logs', this.alarmTopic, props.alarmActions)]
+        : []),
     ];
     if (props.sessionLogs !== undefined) {
       if (props.sessionLogging === true) {
@@ -386,6 +405,7 @@ export class SharedResources extends Construct {
       encryptionKey: this.logsEncryptionKey,
       allowLogsToUseKey: (logGroupNamePattern: string) => this.allowLogsToUseKey(logGroupNamePattern),
       alarmTopic: this.alarmTopic,
+      alarmActions: props.alarmActions,
     });
   }
 
@@ -459,6 +479,41 @@ export class SharedResources extends Construct {
         conditions: { ...onlyTheAutoScalingRole, Bool: { 'kms:GrantIsForAWSResource': true } },
       }),
     );
+  }
+
+  /**
+   * Warns (`multi-az-failover-service:alarmsUndelivered`) when the alarms would reach nobody: no
+   * `alarmActions`, and a topic defined in this app (the new one, or a `sns.Topic` passed in) with
+   * no subscription anywhere in the app when it is synthesized, so subscriptions added after this
+   * constructor count. An imported topic (`Topic.fromTopicArn`) is not checked: its subscriptions
+   * live outside the app, where synth cannot see them. A subscription made outside the app to a
+   * topic of the app (console, CLI) is invisible too: acknowledge the warning then
+   * (`Annotations.of(shared).acknowledgeWarning('multi-az-failover-service:alarmsUndelivered')`).
+   */
+  private warnIfAlarmsUndelivered(alarmActions: cloudwatch.IAlarmAction[]): void {
+    const topic = this.alarmTopic;
+    if (alarmActions.length > 0 || !Resource.isOwnedResource(topic)) {
+      return;
+    }
+    let warned = false;
+    this.node.addValidation({
+      validate: () => {
+        const subscribed = this.node.root.node
+          .findAll()
+          .some((c) => c instanceof sns.CfnSubscription && c.topicArn === topic.topicArn);
+        if (!subscribed && !warned) {
+          warned = true;
+          Annotations.of(this).addWarningV2(
+            'multi-az-failover-service:alarmsUndelivered',
+            'The alarms reach nobody: the alarm topic has no subscription and no `alarmActions` are given, so the ' +
+              'security alarms (request smuggling, 5xx, AWS WAF, log delivery, failover) fire into an empty topic ' +
+              '(PCI DSS v4.0.1 10.4.1.1, 10.7.2). Set `notificationEmails`, pass `alarmActions` (a pager) or a topic ' +
+              'of your own, or subscribe to `alarmTopic`. See docs/OPERATIONS.md, "Who receives the alarms".',
+          );
+        }
+        return [];
+      },
+    });
   }
 
   /**

@@ -93,6 +93,8 @@ interface WebAclBindContext {
   readonly allowLogsToUseKey: (logGroupNamePattern: string) => void;
   /** The topic of the web ACL's alarm, if any. */
   readonly alarmTopic?: sns.ITopic;
+  /** The user's extra actions on the alarm's ALARM state. */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -308,7 +310,7 @@ class ManagedWebAcl extends WebAclOption {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    notify([blocked], context.alarmTopic);
+    notify([blocked], context.alarmTopic, context.alarmActions);
     return webAcl.attrArn;
   }
 }

@@ -1,12 +1,15 @@
 import { App, CfnElement, CliCredentialsStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EgressMode, SharedResources, SharedResourcesProps, WebAclOption } from '../src';
 import { importedVpc, newStack } from './util';
 import { INTERFACE_ENDPOINTS } from '../src/shared/endpoints';
@@ -587,9 +590,91 @@ describe('with default props', () => {
     });
   });
 
-  test('no warning is raised', () => {
+  test('the only warning is that the alarms reach nobody (no subscription, no alarmActions)', () => {
     // THEN
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+    expect(warnings.map((w) => String(w.entry.data).replace(/.*\[ack: (.*)\]$/, '$1'))).toEqual([
+      'multi-az-failover-service:alarmsUndelivered',
+    ]);
+  });
+});
+
+describe('alarms reach someone', () => {
+  const undelivered = Match.stringLikeRegexp('alarmsUndelivered');
+
+  test('without a subscription or alarmActions, synth warns that the alarms reach nobody', () => {
+    // WHEN
+    const { stack } = newShared();
+
+    // THEN
+    Annotations.fromStack(stack).hasWarning(
+      '/TestStack/Shared',
+      'The alarms reach nobody: the alarm topic has no subscription and no `alarmActions` are given, so the security alarms (request smuggling, 5xx, AWS WAF, log delivery, failover) fire into an empty topic (PCI DSS v4.0.1 10.4.1.1, 10.7.2). Set `notificationEmails`, pass `alarmActions` (a pager) or a topic of your own, or subscribe to `alarmTopic`. See docs/OPERATIONS.md, "Who receives the alarms". [ack: multi-az-failover-service:alarmsUndelivered]',
+    );
+  });
+
+  test.each<[string, (stack: Stack) => ExtraProps]>([
+    ['notificationEmails', () => ({ notificationEmails: ['oncall@example.com'] })],
+    ['alarmActions', (s) => ({ alarmActions: [new cw_actions.SnsAction(new sns.Topic(s, 'Pager'))] })],
+    // an imported topic's subscriptions live outside the app: trusted, not checked
+    ['an imported alarmTopic', (s) => ({ alarmTopic: sns.Topic.fromTopicArn(s, 'Topic', TOPIC_ARN) })],
+  ])('with %s, synth does not warn', (_, props) => {
+    // WHEN
+    const { stack } = newShared(props);
+
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', undelivered);
+  });
+
+  test('a subscription added to alarmTopic after the constructor counts', () => {
+    // GIVEN
+    const stack = newStack();
+    const shared = new SharedResources(stack, 'Shared', { availabilityZones: ZONES });
+
+    // WHEN
+    shared.alarmTopic.addSubscription(new subscriptions.SqsSubscription(new sqs.Queue(stack, 'Queue')));
+
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', undelivered);
+  });
+
+  test('a topic of the app passed in without a subscription is checked too', () => {
+    // WHEN
+    const { stack } = newShared((s) => ({ alarmTopic: new sns.Topic(s, 'OwnTopic') }));
+
+    // THEN
+    expect(Annotations.fromStack(stack).findWarning('*', undelivered)).toHaveLength(1);
+  });
+
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html:
+  // AlarmActions, "Maximum number of 5 items".
+  test('alarmActions reach the log-delivery and AWS WAF alarms, after the topic', () => {
+    // GIVEN
+    const stack = newStack();
+    const pager = new sns.Topic(stack, 'Pager');
+
+    // WHEN
+    const { shared, template } = newShared(() => ({ alarmActions: [new cw_actions.SnsAction(pager)] }), stack);
+
+    // THEN
+    const actions = [stack.resolve(shared.alarmTopic.topicArn), stack.resolve(pager.topicArn)];
+    for (const description of ['^No host logs arrived', '^No VPC flow logs arrived', '^AWS WAF blocked']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmDescription: Match.stringLikeRegexp(description),
+        AlarmActions: actions,
+      });
+    }
+  });
+
+  test('more than 4 alarmActions are rejected: a CloudWatch alarm takes 5, one is the topic', () => {
+    // GIVEN
+    const stack = newStack();
+    const alarmActions = [1, 2, 3, 4, 5].map((i) => new cw_actions.SnsAction(new sns.Topic(stack, `Pager${i}`)));
+
+    // WHEN / THEN
+    expect(() => newShared(() => ({ alarmActions }), stack)).toThrow(
+      '`alarmActions` must list at most 4 actions: a CloudWatch alarm takes 5, and one is the alarm topic, got: 5',
+    );
   });
 });
 
@@ -708,7 +793,7 @@ describe('with existing resources', () => {
         `The key policy of the imported \`encryptionKey\` cannot be changed here; make sure it has the statement ${sid} [ack: multi-az-failover-service:importedKeyPolicy]`,
       );
     }
-    expect(annotations.findWarning('*', Match.anyValue())).toHaveLength(3);
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('importedKeyPolicy'))).toHaveLength(3);
   });
 
   test('an imported logs key is used as is, with a warning for the CloudWatch Logs statement', () => {
@@ -745,7 +830,7 @@ describe('with existing resources', () => {
         'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
       ]),
     );
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('importedKeyPolicy'));
   });
 
   test('an existing topic is used: no topic and no CloudWatch key statement are created', () => {
