@@ -566,6 +566,29 @@ export class SharedResources extends Construct {
         resources: ['*'],
       }),
     );
+    // Who else may use the key for the topic: principals of this account, and only through SNS
+    // (PCI DSS v4.0.1 3.6.1.2). A publisher needs kms:GenerateDataKey and kms:Decrypt
+    // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html), which SNS requests on
+    // its behalf, so kms:ViaService is sns.<region>.amazonaws.com
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+    // The account principal keeps the IAM check: an identity also needs an IAM policy that allows it.
+    // Only on a key this construct creates: on a key passed in it names no required permission.
+    if (this.encryptionKey instanceof kms.Key && this.encryptionKey.node.scope === this) {
+      this.encryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowThisAccountToUseTheKeyOnlyThroughSnsForTheTopic',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `sns.${stack.region}.${Aws.URL_SUFFIX}`,
+              'kms:CallerAccount': Aws.ACCOUNT_ID,
+            },
+          },
+        }),
+      );
+    }
     return topic;
   }
 
@@ -608,5 +631,31 @@ export class SharedResources extends Construct {
         },
       }),
     );
+    // Who else may use the key for these log groups: principals of this account, only through
+    // CloudWatch Logs and only for these log groups (PCI DSS v4.0.1 3.6.1.2), the form of AWS's
+    // own policy for callers of CloudWatch Logs on encrypted log groups (kms:ViaService
+    // logs.<region>.amazonaws.com with kms:EncryptionContext:aws:logs:arn,
+    // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html).
+    // Session Manager's own use of the key (operators' kms:GenerateDataKey, the agent's
+    // kms:Decrypt) is direct, granted by IAM policies on the key's ARN: see docs/SECURITY-CONTROLS.md.
+    if (this.logsEncryptionKey instanceof kms.Key && this.logsEncryptionKey.node.scope === this) {
+      this.logsEncryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowThisAccountToUseTheKeyOnlyThroughCloudWatchLogsForTheseLogGroups',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `logs.${stack.region}.${Aws.URL_SUFFIX}`,
+              'kms:CallerAccount': Aws.ACCOUNT_ID,
+            },
+            ArnLike: {
+              'kms:EncryptionContext:aws:logs:arn': Lazy.list({ produce: () => this.logGroupArnPatterns }),
+            },
+          },
+        }),
+      );
+    }
   }
 }

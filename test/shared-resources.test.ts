@@ -678,6 +678,120 @@ describe('alarms reach someone', () => {
   });
 });
 
+// PCI DSS v4.0.1 3.6.1.2: each key names who may use it, for what, and who administers it.
+describe('key custodians', () => {
+  const viaService = (service: string) => ({ 'Fn::Join': ['', [`${service}.eu-west-1.`, { Ref: 'AWS::URLSuffix' }]] });
+
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html (a publisher needs
+  // kms:GenerateDataKey and kms:Decrypt); kms:ViaService:
+  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+  test('the data key lets principals of this account use it only through SNS, for the topic', () => {
+    // WHEN
+    const { stack, shared, template } = newShared();
+
+    // THEN
+    const statement = keyStatements(stack, template, shared.encryptionKey).find(
+      (st) => st.Sid === 'AllowThisAccountToUseTheKeyOnlyThroughSnsForTheTopic',
+    );
+    expect(statement).toEqual({
+      Sid: 'AllowThisAccountToUseTheKeyOnlyThroughSnsForTheTopic',
+      Effect: 'Allow',
+      Principal: {
+        AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] },
+      },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'kms:ViaService': viaService('sns'), 'kms:CallerAccount': { Ref: 'AWS::AccountId' } },
+      },
+    });
+  });
+
+  // The form of AWS's policy for callers of CloudWatch Logs on encrypted log groups:
+  // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html
+  test('the logs key lets principals of this account use it only through CloudWatch Logs, for its log groups', () => {
+    // WHEN
+    const { stack, shared, template } = newShared();
+
+    // THEN
+    const statements = keyStatements(stack, template, shared.logsEncryptionKey);
+    const statement = statements.find(
+      (st) => st.Sid === 'AllowThisAccountToUseTheKeyOnlyThroughCloudWatchLogsForTheseLogGroups',
+    );
+    const service = statements.find((st) => st.Sid === 'AllowCloudWatchLogsToEncryptThisConstructsLogGroups');
+    expect(statement.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(statement.Condition.StringEquals).toEqual({
+      'kms:ViaService': viaService('logs'),
+      'kms:CallerAccount': { Ref: 'AWS::AccountId' },
+    });
+    // the same log groups as the CloudWatch Logs service statement
+    expect(statement.Condition.ArnLike).toEqual(service.Condition.ArnLike);
+  });
+
+  // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html (key administrators)
+  test('both keys name their administrators: the execution role and keyAdminRole, without cryptographic use', () => {
+    // WHEN
+    const { stack, shared, template } = newShared((s) => ({
+      keyAdminRole: iam.Role.fromRoleArn(s, 'KeyAdmin', 'arn:aws:iam::111122223333:role/key-custodian'),
+    }));
+
+    // THEN
+    for (const key of [shared.encryptionKey, shared.logsEncryptionKey]) {
+      const admin = keyStatements(stack, template, key).find(
+        (st) => st.Sid === 'AllowKeyAdministratorsToAdministerTheKey',
+      );
+      expect(admin.Principal).toEqual({ AWS: '*' });
+      expect(admin.Condition).toEqual({
+        ArnLike: {
+          'aws:PrincipalArn': [
+            expect.objectContaining({ 'Fn::Sub': expect.stringContaining('cfn-exec-role') }),
+            'arn:aws:iam::111122223333:role/key-custodian',
+          ],
+        },
+        StringEquals: { 'kms:CallerAccount': { Ref: 'AWS::AccountId' } },
+      });
+      expect(admin.Action).toEqual(expect.arrayContaining(['kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion']));
+      for (const use of ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:*']) {
+        expect(admin.Action).not.toContain(use);
+      }
+    }
+  });
+
+  // The Auto Scaling service-linked role calls KMS directly
+  // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html):
+  // a kms:ViaService condition would deny it.
+  test('the Auto Scaling role statements keep their form, without kms:ViaService', () => {
+    // WHEN
+    const { stack, shared, template } = newShared();
+
+    // THEN
+    const statements = keyStatements(stack, template, shared.encryptionKey).filter((st) =>
+      String(st.Sid).startsWith('AllowAutoScalingServiceLinkedRole'),
+    );
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) {
+      expect(statement.Principal).toEqual({ AWS: '*' });
+      expect(JSON.stringify(statement.Condition)).not.toContain('kms:ViaService');
+    }
+  });
+
+  // No AWS page we found says that CloudWatch sets aws:SourceArn or aws:SourceAccount on the KMS
+  // requests of an alarm that publishes to an encrypted topic (SNS's "Enable compatibility between
+  // event sources from AWS services and encrypted topics" shows the statement without conditions):
+  // a condition the caller does not set would deny every alarm notification. The topic policy
+  // scopes the alarms instead (aws:SourceAccount, aws:SourceArn on sns:Publish).
+  test('the CloudWatch statement on the data key has no source condition the caller is not documented to set', () => {
+    // WHEN
+    const { stack, shared, template } = newShared();
+
+    // THEN
+    const statement = keyStatements(stack, template, shared.encryptionKey).find(
+      (st) => st.Sid === 'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
+    );
+    expect(statement.Condition).toBeUndefined();
+  });
+});
+
 describe('accessLogRetention', () => {
   test.each<[number, Array<{ StorageClass: string; TransitionInDays: number }> | undefined]>([
     [1, undefined],
