@@ -531,6 +531,7 @@ export class MultiAzFailoverService extends Construct {
     // Releases reach the secondary first: the primary changes only after every zone of the
     // secondary has signalled healthy on the new release.
     this.primary.releaseAfter(this.secondary);
+    shared.watchLoadBalancers([this.primary.loadBalancer, this.secondary.loadBalancer]);
     shared.addSessionTargets(
       [this.primary, this.secondary].flatMap((t) => t.zonalFleets.map((fleet) => fleet.autoScalingGroup)),
     );

@@ -2,6 +2,7 @@ import { Annotations, ArnFormat, Aws, Duration, Lazy, Names, Resource, Stack } f
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -34,6 +35,7 @@ import { INTERFACE_ENDPOINTS, interfaceEndpointNames } from './shared/endpoints'
 import { createGuardedKey } from './shared/keys';
 import { createZoneKeyedVpc } from './shared/network';
 import { OperatorAccess } from './shared/operator-access';
+import { TamperDetection } from './shared/tamper-detection';
 import { WebAclOption } from './web-acl-option';
 
 /** The path and name of EC2 Auto Scaling's default service-linked role. */
@@ -258,6 +260,9 @@ export class SharedResources extends Construct {
   /** Grants of {@link SharedResources.operatorPolicy}. */
   private readonly operatorAccess?: OperatorAccess;
 
+  /** The EventBridge rules on management events that turn off a control. */
+  private readonly tamperDetection: TamperDetection;
+
   /**
    * Fire when a log group received nothing for an hour: the host logs (every instance's CloudWatch
    * agent stopped) and, with the VPC this construct creates, the flow logs.
@@ -407,6 +412,30 @@ export class SharedResources extends Construct {
       alarmTopic: this.alarmTopic,
       alarmActions: props.alarmActions,
     });
+
+    // Tampering with a control is noticed (PCI DSS v4.0.1 10.7.2, 11.5.2): see docs/SECURITY-CONTROLS.md.
+    const serverAccessLogs = this.node.tryFindChild('ServerAccessLogsBucket') as s3.IBucket | undefined;
+    this.tamperDetection = new TamperDetection(this, 'TamperDetection', {
+      topic: this.alarmTopic,
+      keys: [this.encryptionKey, this.logsEncryptionKey],
+      buckets: [this.accessLogsBucket, ...(serverAccessLogs ? [serverAccessLogs] : [])],
+      logGroupNamePrefixes: [auditLogGroupPrefix(this), `aws-waf-logs-${Aws.STACK_NAME}-`],
+      sessionDocumentNames: [
+        ...(this.sessionLogs?.documentName ? [this.sessionLogs.documentName] : []),
+        ...(props.accountSessionPreferences ? [ACCOUNT_SESSION_DOCUMENT] : []),
+      ],
+    });
+  }
+
+  /**
+   * Notices changes to the attributes of these load balancers (their access logs among them): an
+   * EventBridge rule on `ModifyLoadBalancerAttributes` notifies the alarm topic.
+   * `MultiAzFailoverService` adds both tiers' load balancers.
+   *
+   * @param loadBalancers the load balancers whose attribute changes notify the topic
+   */
+  public watchLoadBalancers(loadBalancers: elbv2.IApplicationLoadBalancer[]): void {
+    this.tamperDetection.watchLoadBalancers(loadBalancers.map((lb) => lb.loadBalancerArn));
   }
 
   /**
@@ -562,6 +591,20 @@ export class SharedResources extends Construct {
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    // The tampering rules publish through EventBridge, which needs the key of an encrypted topic
+    // ("Amazon SNS permissions",
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions).
+    // No source condition: none is documented for EventBridge's KMS requests (unverified either
+    // way); the topic policy names the rules (aws:SourceArn on sns:Publish).
+    this.addKeyStatement(
+      'encryptionKey',
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeRulesToPublishToTheEncryptedTopic',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
       }),

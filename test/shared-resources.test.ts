@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -792,6 +793,152 @@ describe('key custodians', () => {
   });
 });
 
+// PCI DSS v4.0.1 10.7.2, 11.5.2. CloudTrail delivers management events to EventBridge as
+// "AWS API Call via CloudTrail" (with a trail, in the Region of the call, read-only calls not at all):
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+describe('tamper detection', () => {
+  let stack: Stack;
+  let shared: SharedResources;
+  let template: Template;
+  beforeAll(() => {
+    // GIVEN / WHEN
+    ({ stack, shared, template } = newShared());
+  });
+
+  const ruleOf = (id: string) => {
+    const rules = template.findResources('AWS::Events::Rule');
+    const match = Object.entries(rules).find(([logicalId]) => logicalId.startsWith(`SharedTamperDetection${id}`));
+    expect(match).toBeDefined();
+    return match![1].Properties;
+  };
+
+  test.each([
+    [
+      'WebAclTampering',
+      'aws.wafv2',
+      'wafv2.amazonaws.com',
+      ['DisassociateWebACL', 'DeleteWebACL', 'DeleteLoggingConfiguration'],
+    ],
+    ['FlowLogTampering', 'aws.ec2', 'ec2.amazonaws.com', ['DeleteFlowLogs']],
+    [
+      'KeyTampering',
+      'aws.kms',
+      'kms.amazonaws.com',
+      ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'DisableKeyRotation'],
+    ],
+    [
+      'LogBucketTampering',
+      'aws.s3',
+      's3.amazonaws.com',
+      [
+        'PutBucketPolicy',
+        'DeleteBucketPolicy',
+        'PutBucketLifecycle',
+        'DeleteBucketLifecycle',
+        'PutBucketVersioning',
+        'PutObjectLockConfiguration',
+      ],
+    ],
+    [
+      'LogGroupTampering',
+      'aws.logs',
+      'logs.amazonaws.com',
+      ['PutRetentionPolicy', 'DeleteRetentionPolicy', 'PutLogGroupDeletionProtection', 'DeleteLogGroup'],
+    ],
+    [
+      'SessionDocumentTampering',
+      'aws.ssm',
+      'ssm.amazonaws.com',
+      ['UpdateDocument', 'UpdateDocumentDefaultVersion', 'DeleteDocument'],
+    ],
+  ])('the %s rule matches CloudTrail management events of %s: %j', (id, source, eventSource, eventNames) => {
+    // THEN
+    const rule = ruleOf(id);
+    expect(rule.State).toBe('ENABLED');
+    expect(rule.EventPattern.source).toEqual([source]);
+    expect(rule.EventPattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
+    expect(rule.EventPattern.detail.eventSource).toEqual([eventSource]);
+    expect(rule.EventPattern.detail.eventName).toEqual(eventNames);
+    expect(rule.Targets).toEqual([{ Id: 'Target0', Arn: stack.resolve(shared.alarmTopic.topicArn) }]);
+  });
+
+  test('the key, bucket, log-group and session-document rules match only the resources of the service', () => {
+    // THEN
+    expect(ruleOf('KeyTampering').EventPattern.detail.requestParameters.keyId).toEqual([
+      stack.resolve(shared.encryptionKey.keyId),
+      stack.resolve(shared.encryptionKey.keyArn),
+      stack.resolve(shared.logsEncryptionKey.keyId),
+      stack.resolve(shared.logsEncryptionKey.keyArn),
+    ]);
+    expect(ruleOf('LogBucketTampering').EventPattern.detail.requestParameters.bucketName).toEqual(
+      expect.arrayContaining([stack.resolve(shared.accessLogsBucket.bucketName)]),
+    );
+    const logGroups = JSON.stringify(ruleOf('LogGroupTampering').EventPattern.detail.$or);
+    expect(logGroups).toContain('logGroupName');
+    expect(logGroups).toContain('logGroupIdentifier');
+    expect(logGroups).toContain('aws-waf-logs-');
+    expect(ruleOf('SessionDocumentTampering').EventPattern.detail.requestParameters.name).toEqual([
+      { Ref: sessionDocumentId(shared) },
+    ]);
+  });
+
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+  test('the topic lets EventBridge publish only for these rules, and the key lets EventBridge encrypt', () => {
+    // THEN
+    const rules = Object.keys(template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(6);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowTamperDetectionRulesToPublish',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: { ArnEquals: { 'aws:SourceArn': rules.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) } },
+          }),
+        ]),
+      },
+    });
+    const statement = keyStatements(stack, template, shared.encryptionKey).find(
+      (st) => st.Sid === 'AllowEventBridgeRulesToPublishToTheEncryptedTopic',
+    );
+    expect(statement).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    });
+  });
+
+  test('watchLoadBalancers adds a rule on their attribute changes (access logs)', () => {
+    // GIVEN
+    const s = newStack();
+    const sh = new SharedResources(s, 'Shared', { availabilityZones: ZONES });
+    const lb = elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(s, 'Lb', {
+      loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/payments/0123456789abcdef',
+      securityGroupId: 'sg-0123456789abcdef0',
+    });
+
+    // WHEN
+    sh.watchLoadBalancers([lb]);
+
+    // THEN
+    Template.fromStack(s).hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.elasticloadbalancing'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['elasticloadbalancing.amazonaws.com'],
+          eventName: ['ModifyLoadBalancerAttributes'],
+          requestParameters: {
+            loadBalancerArn: [
+              'arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/payments/0123456789abcdef',
+            ],
+          },
+        },
+      },
+    });
+  });
+});
+
 describe('accessLogRetention', () => {
   test.each<[number, Array<{ StorageClass: string; TransitionInDays: number }> | undefined]>([
     [1, undefined],
@@ -901,13 +1048,14 @@ describe('with existing resources', () => {
       'AllowAutoScalingServiceLinkedRoleUseOfTheKey',
       'AllowAutoScalingServiceLinkedRoleAttachmentOfPersistentResources',
       'AllowCloudWatchAlarmsToPublishToTheEncryptedTopic',
+      'AllowEventBridgeRulesToPublishToTheEncryptedTopic',
     ]) {
       annotations.hasWarning(
         '/TestStack/Shared',
         `The key policy of the imported \`encryptionKey\` cannot be changed here; make sure it has the statement ${sid} [ack: multi-az-failover-service:importedKeyPolicy]`,
       );
     }
-    expect(annotations.findWarning('*', Match.stringLikeRegexp('importedKeyPolicy'))).toHaveLength(3);
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('importedKeyPolicy'))).toHaveLength(4);
   });
 
   test('an imported logs key is used as is, with a warning for the CloudWatch Logs statement', () => {
