@@ -393,6 +393,7 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::CloudWatch::Dashboard': 'DashboardName',
   'AWS::EC2::LaunchTemplate': 'LaunchTemplateName',
   'AWS::EC2::SecurityGroup': 'GroupName',
+  'AWS::Events::Rule': 'Name',
   'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Name',
   'AWS::ElasticLoadBalancingV2::TargetGroup': 'Name',
   'AWS::IAM::InstanceProfile': 'InstanceProfileName',

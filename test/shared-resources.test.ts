@@ -795,7 +795,7 @@ describe('key custodians', () => {
 
 // PCI DSS v4.0.1 10.7.2, 11.5.2. CloudTrail delivers management events to EventBridge as
 // "AWS API Call via CloudTrail" (with a trail, in the Region of the call, read-only calls not at all):
-// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/event-types.html
 describe('tamper detection', () => {
   let stack: Stack;
   let shared: SharedResources;

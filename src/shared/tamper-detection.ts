@@ -10,7 +10,9 @@ import { Construct } from 'constructs';
  * The detail type of the management events that CloudTrail delivers to EventBridge: only with a
  * trail that logs management events, only in the Region of the call, and never for read-only
  * calls (Get, List, Describe)
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/event-types.html: "a CloudTrail trail with
+ * logging enabled is required"; read-only events only for rules in the state
+ * ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS).
  */
 export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
 
