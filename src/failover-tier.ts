@@ -191,8 +191,12 @@ export interface TierOptions {
 
   /**
    * More actions for the ALARM state of every alarm of the tier, in addition to the alarm
-   * topic's: for example a `cloudwatch_actions.LambdaAction` or an Incident Manager
-   * `SsmIncidentAction`.
+   * topic's: for example an `SnsAction` for a pager's topic, a `cloudwatch_actions.LambdaAction`
+   * or an Incident Manager `SsmIncidentAction`. `MultiAzFailoverService` adds them wherever it
+   * notifies its topic: both tiers, the log-delivery and AWS WAF alarms and, in us-east-1, the
+   * Route 53 alarms (`FailedOverAlarm`, `EndToEndAlarm`). Alarms that only drive automation (warm
+   * standby, zonal autoshift blocking) keep their own actions. At most 4 beside a topic (a
+   * CloudWatch alarm takes 5 actions per state).
    *
    * @default - only the alarm topic
    */

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { notify } from './private/notify';
+import { notify, validateAlarmActions } from './private/notify';
 
 /** The only region where Route 53 publishes health-check metrics. */
 const ROUTE53_METRICS_REGION = 'us-east-1';
@@ -25,6 +25,15 @@ export interface HealthCheckAlarmProps {
    * @default - no action
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * More actions on ALARM, for example an `SnsAction` for a PagerDuty or Opsgenie topic in
+   * us-east-1. A CloudWatch alarm takes at most 5 actions per state: at most 4 beside
+   * `alarmTopic`.
+   *
+   * @default - only `alarmTopic`
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -49,6 +58,7 @@ export class HealthCheckAlarm extends Construct {
         `\`HealthCheckAlarm\` must be in a us-east-1 stack (Route 53 publishes health-check metrics only there), got: a stack in ${region}`,
       );
     }
+    validateAlarmActions('alarmActions', props.alarmActions?.length, props.alarmTopic !== undefined);
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
       alarmDescription: props.description,
       metric: new cloudwatch.Metric({
@@ -64,6 +74,6 @@ export class HealthCheckAlarm extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    notify([this.alarm], props.alarmTopic);
+    notify([this.alarm], props.alarmTopic, props.alarmActions);
   }
 }

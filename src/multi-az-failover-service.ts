@@ -501,10 +501,12 @@ export class MultiAzFailoverService extends Construct {
       sessionLogs,
       operatorMfa,
       accessLogsLockMode,
-      // Also tier options: the tiers' security groups follow the same mode, and their instances
-      // create the operators' OS users that the operator policy names.
+      // Also tier options: the tiers' security groups follow the same mode, their instances create
+      // the operators' OS users that the operator policy names, and every alarm of the service (log
+      // delivery and AWS WAF ones included) reaches the user's actions.
       egress: tierOptions.egress,
       operatorUsers: tierOptions.operatorUsers,
+      alarmActions: tierOptions.alarmActions,
     });
     this.shared = shared;
     this.vpc = shared.vpc;
@@ -556,6 +558,7 @@ export class MultiAzFailoverService extends Construct {
     // Releases reach the secondary first: the primary changes only after every zone of the
     // secondary has signalled healthy on the new release.
     this.primary.releaseAfter(this.secondary);
+    shared.watchLoadBalancers([this.primary.loadBalancer, this.secondary.loadBalancer]);
     shared.addSessionTargets(
       [this.primary, this.secondary].flatMap((t) => t.zonalFleets.map((fleet) => fleet.autoScalingGroup)),
     );
@@ -619,11 +622,13 @@ export class MultiAzFailoverService extends Construct {
         healthCheck: this.primary.routingHealthCheck,
         description: `The primary tier of ${this.domainName} is unhealthy: DNS answers with the secondary`,
         alarmTopic: this.alarmTopic,
+        alarmActions: tierOptions.alarmActions,
       });
       new HealthCheckAlarm(this, 'EndToEndAlarm', {
         healthCheck: this.endToEndHealthCheck,
         description: `${this.domainName} does not answer its health path over HTTPS`,
         alarmTopic: this.alarmTopic,
+        alarmActions: tierOptions.alarmActions,
       });
     }
 

@@ -1,7 +1,8 @@
-import { Annotations, ArnFormat, Aws, Duration, Lazy, Names, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Duration, Lazy, Names, Resource, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,6 +12,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { EgressMode } from './egress-mode';
 import { OperatorMfa } from './operator-mfa';
+import { validateAlarmActions } from './private/notify';
 import {
   validateAccessLogsBucket,
   validateAdditionalEndpoints,
@@ -35,6 +37,7 @@ import { INTERFACE_ENDPOINTS, interfaceEndpointNames } from './shared/endpoints'
 import { createGuardedKey } from './shared/keys';
 import { createZoneKeyedVpc } from './shared/network';
 import { OperatorAccess } from './shared/operator-access';
+import { TamperDetection } from './shared/tamper-detection';
 import { WebAclOption } from './web-acl-option';
 
 /** The path and name of EC2 Auto Scaling's default service-linked role. */
@@ -127,6 +130,19 @@ export interface SharedResourcesProps {
    * @default - none
    */
   readonly notificationEmails?: string[];
+
+  /**
+   * More actions on ALARM for the alarms this construct creates (host and flow log delivery, AWS
+   * WAF blocked requests), for example an `SnsAction` for a PagerDuty or Opsgenie topic. Pass the
+   * same actions as the tiers' `alarmActions` (`MultiAzFailoverService` forwards them). A
+   * CloudWatch alarm takes at most 5 actions per state: at most 4 beside the alarm topic.
+   *
+   * Without `notificationEmails`, `alarmActions` or a subscription to the topic, synth warns
+   * (`multi-az-failover-service:alarmsUndelivered`): the security alarms would reach nobody.
+   *
+   * @default - only the alarm topic
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 
   /**
    * The AWS WAF web ACL for the load balancers.
@@ -279,6 +295,9 @@ export class SharedResources extends Construct {
   /** Grants of {@link SharedResources.operatorPolicy}. */
   private readonly operatorAccess?: OperatorAccess;
 
+  /** The EventBridge rules on management events that turn off a control. */
+  private readonly tamperDetection: TamperDetection;
+
   /**
    * Fire when a log group received nothing for an hour: the host logs (every instance's CloudWatch
    * agent stopped) and, with the VPC this construct creates, the flow logs.
@@ -304,6 +323,8 @@ export class SharedResources extends Construct {
       );
     }
     validateEmails('notificationEmails', props.notificationEmails);
+    // Every alarm here notifies the topic (new or passed in) besides these actions.
+    validateAlarmActions('alarmActions', props.alarmActions?.length, true);
     const retentionDays = (props.accessLogRetention ?? Duration.days(365)).toDays();
     if (retentionDays < 365) {
       Annotations.of(this).addWarningV2(
@@ -340,6 +361,7 @@ export class SharedResources extends Construct {
     for (const email of props.notificationEmails ?? []) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
+    this.warnIfAlarmsUndelivered(props.alarmActions ?? []);
 
     const egress = props.egress ?? EgressMode.ENDPOINTS_ONLY;
     validateAdditionalEndpoints(
@@ -375,8 +397,10 @@ export class SharedResources extends Construct {
     this.hostLogGroup = createAuditLogGroup(this, 'HostLogs', 'host', this.logsEncryptionKey, retentionDays);
     const flowLogs = this.node.tryFindChild('FlowLogs') as logs.ILogGroup | undefined;
     this.logDeliveryAlarms = [
-      logSilenceAlarm(this, 'HostLogsDelivery', this.hostLogGroup, 'host logs', this.alarmTopic),
-      ...(flowLogs ? [logSilenceAlarm(this, 'FlowLogsDelivery', flowLogs, 'VPC flow logs', this.alarmTopic)] : []),
+      logSilenceAlarm(this, 'HostLogsDelivery', this.hostLogGroup, 'host logs', this.alarmTopic, props.alarmActions),
+      ...(flowLogs
+        ? [logSilenceAlarm(this, 'FlowLogsDelivery', flowLogs, 'VPC flow logs', this.alarmTopic, props.alarmActions)]
+        : []),
     ];
     if (props.sessionLogs !== undefined) {
       if (props.sessionLogging === true) {
@@ -430,7 +454,32 @@ export class SharedResources extends Construct {
       encryptionKey: this.logsEncryptionKey,
       allowLogsToUseKey: (logGroupNamePattern: string) => this.allowLogsToUseKey(logGroupNamePattern),
       alarmTopic: this.alarmTopic,
+      alarmActions: props.alarmActions,
     });
+
+    // Tampering with a control is noticed (PCI DSS v4.0.1 10.7.2, 11.5.2): see docs/SECURITY-CONTROLS.md.
+    const serverAccessLogs = this.node.tryFindChild('ServerAccessLogsBucket') as s3.IBucket | undefined;
+    this.tamperDetection = new TamperDetection(this, 'TamperDetection', {
+      topic: this.alarmTopic,
+      keys: [this.encryptionKey, this.logsEncryptionKey],
+      buckets: [this.accessLogsBucket, ...(serverAccessLogs ? [serverAccessLogs] : [])],
+      logGroupNamePrefixes: [auditLogGroupPrefix(this), `aws-waf-logs-${Aws.STACK_NAME}-`],
+      sessionDocumentNames: [
+        ...(this.sessionLogs?.documentName ? [this.sessionLogs.documentName] : []),
+        ...(props.accountSessionPreferences ? [ACCOUNT_SESSION_DOCUMENT] : []),
+      ],
+    });
+  }
+
+  /**
+   * Notices changes to the attributes of these load balancers (their access logs among them): an
+   * EventBridge rule on `ModifyLoadBalancerAttributes` notifies the alarm topic.
+   * `MultiAzFailoverService` adds both tiers' load balancers.
+   *
+   * @param loadBalancers the load balancers whose attribute changes notify the topic
+   */
+  public watchLoadBalancers(loadBalancers: elbv2.IApplicationLoadBalancer[]): void {
+    this.tamperDetection.watchLoadBalancers(loadBalancers.map((lb) => lb.loadBalancerArn));
   }
 
   /**
@@ -506,6 +555,41 @@ export class SharedResources extends Construct {
   }
 
   /**
+   * Warns (`multi-az-failover-service:alarmsUndelivered`) when the alarms would reach nobody: no
+   * `alarmActions`, and a topic defined in this app (the new one, or a `sns.Topic` passed in) with
+   * no subscription anywhere in the app when it is synthesized, so subscriptions added after this
+   * constructor count. An imported topic (`Topic.fromTopicArn`) is not checked: its subscriptions
+   * live outside the app, where synth cannot see them. A subscription made outside the app to a
+   * topic of the app (console, CLI) is invisible too: acknowledge the warning then
+   * (`Annotations.of(shared).acknowledgeWarning('multi-az-failover-service:alarmsUndelivered')`).
+   */
+  private warnIfAlarmsUndelivered(alarmActions: cloudwatch.IAlarmAction[]): void {
+    const topic = this.alarmTopic;
+    if (alarmActions.length > 0 || !Resource.isOwnedResource(topic)) {
+      return;
+    }
+    let warned = false;
+    this.node.addValidation({
+      validate: () => {
+        const subscribed = this.node.root.node
+          .findAll()
+          .some((c) => c instanceof sns.CfnSubscription && c.topicArn === topic.topicArn);
+        if (!subscribed && !warned) {
+          warned = true;
+          Annotations.of(this).addWarningV2(
+            'multi-az-failover-service:alarmsUndelivered',
+            'The alarms reach nobody: the alarm topic has no subscription and no `alarmActions` are given, so the ' +
+              'security alarms (request smuggling, 5xx, AWS WAF, log delivery, failover) fire into an empty topic ' +
+              '(PCI DSS v4.0.1 10.4.1.1, 10.7.2). Set `notificationEmails`, pass `alarmActions` (a pager) or a topic ' +
+              'of your own, or subscribe to `alarmTopic`. See docs/OPERATIONS.md, "Who receives the alarms".',
+          );
+        }
+        return [];
+      },
+    });
+  }
+
+  /**
    * The alarm topic, encrypted with the key. A topic policy replaces SNS's default policy, so
    * the policy that `enforceSSL` creates (a Deny without TLS) must also allow CloudWatch alarms
    * to publish, or no alarm would ever notify anyone
@@ -555,6 +639,43 @@ export class SharedResources extends Construct {
         resources: ['*'],
       }),
     );
+    // The tampering rules publish through EventBridge, which needs the key of an encrypted topic
+    // ("Amazon SNS permissions",
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions).
+    // No source condition: none is documented for EventBridge's KMS requests (unverified either
+    // way); the topic policy names the rules (aws:SourceArn on sns:Publish).
+    this.addKeyStatement(
+      'encryptionKey',
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeRulesToPublishToTheEncryptedTopic',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    // Who else may use the key for the topic: principals of this account, and only through SNS
+    // (PCI DSS v4.0.1 3.6.1.2). A publisher needs kms:GenerateDataKey and kms:Decrypt
+    // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html), which SNS requests on
+    // its behalf, so kms:ViaService is sns.<region>.amazonaws.com
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+    // The account principal keeps the IAM check: an identity also needs an IAM policy that allows it.
+    // Only on a key this construct creates: on a key passed in it names no required permission.
+    if (this.encryptionKey instanceof kms.Key && this.encryptionKey.node.scope === this) {
+      this.encryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowThisAccountToUseTheKeyOnlyThroughSnsForTheTopic',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `sns.${stack.region}.${Aws.URL_SUFFIX}`,
+              'kms:CallerAccount': Aws.ACCOUNT_ID,
+            },
+          },
+        }),
+      );
+    }
     return topic;
   }
 
@@ -597,5 +718,31 @@ export class SharedResources extends Construct {
         },
       }),
     );
+    // Who else may use the key for these log groups: principals of this account, only through
+    // CloudWatch Logs and only for these log groups (PCI DSS v4.0.1 3.6.1.2), the form of AWS's
+    // own policy for callers of CloudWatch Logs on encrypted log groups (kms:ViaService
+    // logs.<region>.amazonaws.com with kms:EncryptionContext:aws:logs:arn,
+    // https://docs.aws.amazon.com/aws-managed-policy/latest/reference/CloudWatchLogsAPIKeyAccess.html).
+    // Session Manager's own use of the key (operators' kms:GenerateDataKey, the agent's
+    // kms:Decrypt) is direct, granted by IAM policies on the key's ARN: see docs/SECURITY-CONTROLS.md.
+    if (this.logsEncryptionKey instanceof kms.Key && this.logsEncryptionKey.node.scope === this) {
+      this.logsEncryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowThisAccountToUseTheKeyOnlyThroughCloudWatchLogsForTheseLogGroups',
+          principals: [new iam.AccountRootPrincipal()],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `logs.${stack.region}.${Aws.URL_SUFFIX}`,
+              'kms:CallerAccount': Aws.ACCOUNT_ID,
+            },
+            ArnLike: {
+              'kms:EncryptionContext:aws:logs:arn': Lazy.list({ produce: () => this.logGroupArnPatterns }),
+            },
+          },
+        }),
+      );
+    }
   }
 }

@@ -2,6 +2,7 @@ import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import type { FailoverTierProps } from './failover-tier';
+import { validateAlarmActions } from './private/notify';
 import {
   validateAccessLogsBucket,
   validateAvailabilityZones,
@@ -101,19 +102,5 @@ function validateProps(region: string, props: FailoverTierProps): void {
         );
       }
     }
-  }
-}
-
-/**
- * A CloudWatch alarm takes at most 5 actions per state ("AlarmActions … Maximum number of 5 items",
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), and
- * every alarm of the tier also notifies the alarm topic when there is one.
- */
-function validateAlarmActions(prop: string, count: number | undefined, withTopic: boolean): void {
-  const max = withTopic ? 4 : 5;
-  if (count !== undefined && count > max) {
-    throw new Error(
-      `\`${prop}\` must list at most ${max} actions: a CloudWatch alarm takes 5${withTopic ? ', and one is the alarm topic' : ''}, got: ${count}`,
-    );
   }
 }

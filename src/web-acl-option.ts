@@ -214,6 +214,8 @@ interface WebAclBindContext {
   readonly allowLogsToUseKey: (logGroupNamePattern: string) => void;
   /** The topic of the web ACL's alarm, if any. */
   readonly alarmTopic?: sns.ITopic;
+  /** The user's extra actions on the alarm's ALARM state. */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
 /**
@@ -464,7 +466,7 @@ class ManagedWebAcl extends WebAclOption {
       visibilityConfig: visibility(WEB_ACL_METRIC_NAME),
       rules: [...rateRules, ...managedRules],
     });
-    this.alarmOnVersionExpiry(scope, context.alarmTopic);
+    this.alarmOnVersionExpiry(scope, context.alarmTopic, context.alarmActions);
 
     context.allowLogsToUseKey(`aws-waf-logs-${Aws.STACK_NAME}-*`);
     const logGroupName = `aws-waf-logs-${Aws.STACK_NAME}-${webAcl.attrId}`;
@@ -517,7 +519,7 @@ class ManagedWebAcl extends WebAclOption {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    notify([blocked], context.alarmTopic);
+    notify([blocked], context.alarmTopic, context.alarmActions);
     return webAcl.attrArn;
   }
 
@@ -530,7 +532,11 @@ class ManagedWebAcl extends WebAclOption {
    * https://docs.aws.amazon.com/waf/latest/developerguide/waf-managed-rule-groups-versioning-lifecycle.html).
    * One alarm per pinned version notifies the topic 30 days ahead.
    */
-  private alarmOnVersionExpiry(scope: Construct, topic: sns.ITopic | undefined): void {
+  private alarmOnVersionExpiry(
+    scope: Construct,
+    topic: sns.ITopic | undefined,
+    actions: cloudwatch.IAlarmAction[] | undefined,
+  ): void {
     const region = Stack.of(scope).region;
     const alarms = MANAGED_RULE_GROUPS.flatMap((group) => {
       const version = group.versionField === undefined ? undefined : this.versions[group.versionField];
@@ -558,7 +564,7 @@ class ManagedWebAcl extends WebAclOption {
         }),
       ];
     });
-    notify(alarms, topic);
+    notify(alarms, topic, actions);
   }
 }
 

@@ -440,6 +440,7 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::CloudWatch::Dashboard': 'DashboardName',
   'AWS::EC2::LaunchTemplate': 'LaunchTemplateName',
   'AWS::EC2::SecurityGroup': 'GroupName',
+  'AWS::Events::Rule': 'Name',
   'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Name',
   'AWS::ElasticLoadBalancingV2::TargetGroup': 'Name',
   'AWS::IAM::InstanceProfile': 'InstanceProfileName',
@@ -798,4 +799,38 @@ describe.each(CONFIGURATIONS.map(([name]) => name))('every resource of the %s co
     );
     expect(orphaned).toEqual([]);
   });
+});
+
+// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions:
+// EventBridge publishes to a topic only if the topic policy allows events.amazonaws.com; a topic
+// policy replaces SNS's default policy, so a rule whose topic policy does not name it delivers
+// nothing, silently. Over every EventBridge rule of the default shape that targets a topic of the
+// stack (an imported topic's policy is the user's).
+test('every EventBridge rule that targets a topic of the stack is allowed by that topic’s policy, by its ARN', () => {
+  // GIVEN
+  const { template } = synthShape('default');
+  const resources = resourcesOf(template);
+  const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+
+  // THEN
+  const rules = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Events::Rule');
+  expect(rules.length).toBeGreaterThan(0);
+  for (const [id, rule] of rules) {
+    for (const target of rule.Properties.Targets as Array<{ Arn: any }>) {
+      const topicId = target.Arn?.Ref;
+      if (topicId === undefined || resources[topicId]?.Type !== 'AWS::SNS::Topic') {
+        continue;
+      }
+      const allowed = policies
+        .filter((p) => JSON.stringify(p.Properties.Topics).includes(topicId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as any[])
+        .some(
+          (st) =>
+            st.Effect === 'Allow' &&
+            st.Principal?.Service === 'events.amazonaws.com' &&
+            JSON.stringify(st.Condition?.ArnEquals?.['aws:SourceArn'] ?? []).includes(`"${id}"`),
+        );
+      expect({ rule: id, allowed }).toEqual({ rule: id, allowed: true });
+    }
+  }
 });

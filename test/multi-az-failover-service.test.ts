@@ -15,6 +15,7 @@ import {
   HealthCheckAlarm,
   MultiAzFailoverService,
   MultiAzFailoverServiceProps,
+  SecondaryMode,
   WebAclOption,
 } from '../src';
 import {
@@ -488,10 +489,11 @@ describe('with default props', () => {
     }
   });
 
-  test('the fixed-capacity warning of the Auto Scaling groups is acknowledged: only the placeholder, SSM image and default-zone warnings remain', () => {
+  test('the fixed-capacity warning of the Auto Scaling groups is acknowledged: only the placeholder, SSM image, default-zone and undelivered-alarms warnings remain', () => {
     // THEN
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
     expect(warnings.map((w) => String(w.entry.data).replace(/.*\[ack: (.*)\]$/, '$1')).sort()).toEqual([
+      'multi-az-failover-service:alarmsUndelivered',
       'multi-az-failover-service:defaultAvailabilityZones',
       'multi-az-failover-service:imageFromSsm',
       'multi-az-failover-service:imageFromSsm',
@@ -870,6 +872,96 @@ describe('options', () => {
         AlarmActions: [stack.resolve(service.alarmTopic.topicArn)],
       });
     }
+  });
+
+  // Item "Alarms reach someone": the user's alarmActions go wherever the service notifies its topic.
+  // In us-east-1, where the Route 53 alarms exist
+  // (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html).
+  // A CloudWatch alarm takes at most 5 actions per state
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+  test.each<[string, ExtraProps]>([
+    ['the default service', {}],
+    ['the service with drills', { drills: true }],
+    ['the warm-standby service', { secondaryMode: SecondaryMode.WARM_STANDBY }],
+  ])("in us-east-1, every alarm of %s that notifies the topic also takes the user's alarmActions", (_, extra) => {
+    // GIVEN
+    const stack = new Stack(new App(), 'UsEast1', { env: { region: 'us-east-1' } });
+    const pager = new sns.Topic(stack, 'Pager');
+
+    // WHEN
+    const service = new MultiAzFailoverService(stack, 'Service', {
+      hostedZone: importedZone(stack),
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      alarmActions: [new cw_actions.SnsAction(pager)],
+      ...extra,
+    });
+    const template = Template.fromStack(stack);
+
+    // THEN
+    const topic = stack.resolve(service.alarmTopic.topicArn);
+    const pagerRef = stack.resolve(pager.topicArn);
+    const alarms = {
+      ...template.findResources('AWS::CloudWatch::Alarm'),
+      ...template.findResources('AWS::CloudWatch::CompositeAlarm'),
+    };
+    const notifying = Object.entries(alarms).filter(([, alarm]) =>
+      (alarm.Properties.AlarmActions ?? []).some((action: unknown) => JSON.stringify(action) === JSON.stringify(topic)),
+    );
+    const missing = notifying
+      .filter(
+        ([, alarm]) =>
+          !alarm.Properties.AlarmActions.some((action: unknown) => JSON.stringify(action) === JSON.stringify(pagerRef)),
+      )
+      .map(([id]) => id);
+    expect(missing).toEqual([]);
+    // the walk covers the Route 53, log-delivery and AWS WAF alarms
+    const covered = notifying.map(([id]) => id).join(' ');
+    for (const id of [
+      'FailedOverAlarm',
+      'EndToEndAlarm',
+      'HostLogsDelivery',
+      'FlowLogsDelivery',
+      'WebAclBlockedRequests',
+    ]) {
+      expect(covered).toContain(id);
+    }
+  });
+
+  test('a HealthCheckAlarm takes alarmActions after its topic', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'UsEast1', { env: { region: 'us-east-1' } });
+    const healthCheck = route53.HealthCheck.fromHealthCheckId(stack, 'Check', 'abcdef01-2345-6789-abcd-ef0123456789');
+    const topic = new sns.Topic(stack, 'Topic');
+    const pager = new sns.Topic(stack, 'Pager');
+
+    // WHEN
+    new HealthCheckAlarm(stack, 'Alarm', {
+      healthCheck,
+      description: 'x',
+      alarmTopic: topic,
+      alarmActions: [new cw_actions.SnsAction(pager)],
+    });
+
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [stack.resolve(topic.topicArn), stack.resolve(pager.topicArn)],
+      OKActions: [stack.resolve(topic.topicArn)],
+    });
+  });
+
+  test('a HealthCheckAlarm rejects more than 4 alarmActions beside its topic', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'UsEast1', { env: { region: 'us-east-1' } });
+    const healthCheck = route53.HealthCheck.fromHealthCheckId(stack, 'Check', 'abcdef01-2345-6789-abcd-ef0123456789');
+    const alarmTopic = new sns.Topic(stack, 'Topic');
+    const alarmActions = [1, 2, 3, 4, 5].map((i) => new cw_actions.SnsAction(new sns.Topic(stack, `Pager${i}`)));
+
+    // WHEN / THEN
+    expect(
+      () => new HealthCheckAlarm(stack, 'Alarm', { healthCheck, description: 'x', alarmTopic, alarmActions }),
+    ).toThrow(
+      '`alarmActions` must list at most 4 actions: a CloudWatch alarm takes 5, and one is the alarm topic, got: 5',
+    );
   });
 
   test('a HealthCheckAlarm outside us-east-1 is rejected', () => {
@@ -1649,12 +1741,13 @@ describe('tier options reach both tiers', () => {
     ],
     alarmActions: [
       (stack) => ({ alarmActions: [new cw_actions.SnsAction(new sns.Topic(stack, 'MarkerTopic'))] }),
-      // per tier: six, the health alarm and five per zone
+      // per tier: six, the health alarm and five per zone; and the shared host-log, flow-log and
+      // AWS WAF alarms (blocked requests, and the expiry of its 2 pinned rule group versions)
       (t) => {
         t.resourcePropertiesCountIs(
           'AWS::CloudWatch::Alarm',
           { AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^MarkerTopic') }]) },
-          2 * (6 + 1 + 3 * 5),
+          2 * (6 + 1 + 3 * 5) + 3 + 2,
         );
         t.resourcePropertiesCountIs(
           'AWS::CloudWatch::CompositeAlarm',

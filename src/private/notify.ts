@@ -22,3 +22,17 @@ export function notify(
     }
   }
 }
+
+/**
+ * A CloudWatch alarm takes at most 5 actions per state ("AlarmActions … Maximum number of 5 items",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html), and
+ * every alarm that gets `alarmActions` also notifies the alarm topic when there is one.
+ */
+export function validateAlarmActions(prop: string, count: number | undefined, withTopic: boolean): void {
+  const max = withTopic ? 4 : 5;
+  if (count !== undefined && count > max) {
+    throw new Error(
+      `\`${prop}\` must list at most ${max} actions: a CloudWatch alarm takes 5${withTopic ? ', and one is the alarm topic' : ''}, got: ${count}`,
+    );
+  }
+}

@@ -146,6 +146,7 @@ export function logSilenceAlarm(
   logGroup: logs.ILogGroup,
   what: string,
   alarmTopic: sns.ITopic,
+  alarmActions: cloudwatch.IAlarmAction[] = [],
 ): cloudwatch.Alarm {
   const alarm = new cloudwatch.Alarm(scope, id, {
     alarmDescription: `No ${what} arrived in an hour: their delivery stopped`,
@@ -161,6 +162,6 @@ export function logSilenceAlarm(
     evaluationPeriods: 1,
     treatMissingData: cloudwatch.TreatMissingData.BREACHING,
   });
-  notify([alarm], alarmTopic);
+  notify([alarm], alarmTopic, alarmActions);
   return alarm;
 }

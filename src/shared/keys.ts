@@ -89,8 +89,49 @@ export function createGuardedKey(scope: Construct, options: GuardedKeyOptions): 
       conditions: { ArnNotLike: { 'aws:PrincipalArn': exempt } },
     }),
   );
+  // Who administers the key, named in its policy (PCI DSS v4.0.1 3.6.1.2): the same principals,
+  // with the key administrators' actions of KMS's default key policy
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-administrators).
+  // Named by `aws:PrincipalArn` under `Principal: *`, like the Auto Scaling role: a principal named
+  // in a key policy must exist when the policy is written
+  // (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html), a condition need not.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowKeyAdministratorsToAdministerTheKey',
+      principals: [new iam.AnyPrincipal()],
+      actions: KEY_ADMINISTRATION_ACTIONS,
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'aws:PrincipalArn': exempt },
+        StringEquals: { 'kms:CallerAccount': Aws.ACCOUNT_ID },
+      },
+    }),
+  );
   return key;
 }
+
+/**
+ * The key administrators' actions of KMS's default key policy ("Allows key administrators to
+ * administer the KMS key"), without the cryptographic operations: administrators manage the key,
+ * they do not use it.
+ */
+export const KEY_ADMINISTRATION_ACTIONS = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
 
 /** The key-policy actions only key administrators may call. */
 export const KEY_LIFECYCLE_ACTIONS = [
