@@ -78,6 +78,15 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly additionalEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
 
   /**
+   * Your application's S3 buckets that the instances may use through the S3 gateway endpoint of
+   * the VPC the construct creates; every other bucket is refused there, except the AWS-owned ones
+   * the hosts need (see `SharedResourcesProps.egressBuckets` and docs/NETWORK.md). Refused with `vpc`.
+   *
+   * @default - none: the instances reach only the AWS-owned buckets
+   */
+  readonly egressBuckets?: s3.IBucket[];
+
+  /**
    * The Availability Zones to run in: 2 to 6 distinct zones of the stack's region. Each tier
    * has one Auto Scaling group per zone, and the new VPC one public and one private subnet per
    * zone, all keyed by the zone's name: adding, removing or replacing a zone changes only that
@@ -427,6 +436,7 @@ export class MultiAzFailoverService extends Construct {
       certificate,
       vpc,
       additionalEndpoints,
+      egressBuckets,
       availabilityZones,
       instancesPerAz,
       maxInstancesPerAz,
@@ -463,6 +473,7 @@ export class MultiAzFailoverService extends Construct {
     const shared = new SharedResources(this, 'Shared', {
       vpc,
       additionalEndpoints,
+      egressBuckets,
       availabilityZones: this.availabilityZones,
       encryptionKey,
       accessLogsBucket,

@@ -88,6 +88,19 @@ export interface SharedResourcesProps {
   readonly additionalEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
 
   /**
+   * Your application's S3 buckets that the instances may use through the new VPC's S3 gateway
+   * endpoint, with this account's credentials. The endpoint's policy allows reads of the AWS-owned
+   * buckets the hosts need (the Amazon Linux 2023 repositories of the Region and Systems Manager's
+   * buckets, listed in docs/NETWORK.md) and these buckets, and refuses every other bucket, this
+   * account's others included (PCI DSS v4.0.1 1.3.2). The gateway endpoint carries all S3 traffic
+   * of the Region from the private subnets, also under `EgressMode.INTERNET`. Refused with `vpc`,
+   * which gets no endpoints from the construct.
+   *
+   * @default - none: the instances reach only the AWS-owned buckets
+   */
+  readonly egressBuckets?: s3.IBucket[];
+
+  /**
    * An existing customer-managed key. Only a key defined in the same app gets the key-policy
    * statements the construct needs; an imported key must carry them already.
    *
@@ -306,6 +319,11 @@ export class SharedResources extends Construct {
       props.vpc !== undefined,
       INTERFACE_ENDPOINTS.map(([, service]) => service.shortName),
     );
+    if (props.vpc !== undefined && props.egressBuckets !== undefined && props.egressBuckets.length > 0) {
+      throw new Error(
+        `\`egressBuckets\` must be left out with \`vpc\`: the construct adds no S3 endpoint to your own VPC, got: ${props.egressBuckets.length} bucket(s)`,
+      );
+    }
     if (props.vpc) {
       this.vpc = props.vpc;
       if (egress === EgressMode.ENDPOINTS_ONLY) {
@@ -327,6 +345,7 @@ export class SharedResources extends Construct {
         this.logsEncryptionKey,
         egress,
         props.additionalEndpoints ?? [],
+        props.egressBuckets ?? [],
       );
     }
 
