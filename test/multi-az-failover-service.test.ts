@@ -480,6 +480,8 @@ describe('with default props', () => {
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
     expect(warnings.map((w) => String(w.entry.data).replace(/.*\[ack: (.*)\]$/, '$1')).sort()).toEqual([
       'multi-az-failover-service:defaultAvailabilityZones',
+      'multi-az-failover-service:egressAnyIpv4',
+      'multi-az-failover-service:egressAnyIpv4',
       'multi-az-failover-service:imageFromSsm',
       'multi-az-failover-service:imageFromSsm',
       'multi-az-failover-service:placeholderApplication',
