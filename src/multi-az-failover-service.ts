@@ -87,6 +87,15 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly egressBuckets?: s3.IBucket[];
 
   /**
+   * A Route 53 Resolver DNS Firewall on the VPC the construct creates that answers only the names
+   * the hosts need and blocks every other DNS query (see `SharedResourcesProps.dnsFirewall` and
+   * docs/NETWORK.md). Refused as `true` with `vpc` and under `EgressMode.INTERNET`.
+   *
+   * @default - true in a VPC the construct creates with `EgressMode.ENDPOINTS_ONLY`, else false
+   */
+  readonly dnsFirewall?: boolean;
+
+  /**
    * The Availability Zones to run in: 2 to 6 distinct zones of the stack's region. Each tier
    * has one Auto Scaling group per zone, and the new VPC one public and one private subnet per
    * zone, all keyed by the zone's name: adding, removing or replacing a zone changes only that
@@ -437,6 +446,7 @@ export class MultiAzFailoverService extends Construct {
       vpc,
       additionalEndpoints,
       egressBuckets,
+      dnsFirewall,
       availabilityZones,
       instancesPerAz,
       maxInstancesPerAz,
@@ -474,6 +484,7 @@ export class MultiAzFailoverService extends Construct {
       vpc,
       additionalEndpoints,
       egressBuckets,
+      dnsFirewall,
       availabilityZones: this.availabilityZones,
       encryptionKey,
       accessLogsBucket,
