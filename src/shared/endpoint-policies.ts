@@ -102,9 +102,14 @@ export function ownAccountStatement(): iam.PolicyStatement {
 export function interfaceEndpointPolicy(id: string): iam.PolicyStatement[] | null {
   switch (id) {
     case 'SsmEndpoint':
-      // AWS-owned documents (AWS-RunPatchBaseline, AWS-UpdateSSMAgent) and public parameters have
-      // no account in their ARN: only this account's callers may read them
-      // (https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/vpc_endpoint_policies/ssm_endpoint_policy.json).
+      // AWS-owned documents (AWS-RunPatchBaseline, AWS-UpdateSSMAgent) and public parameters
+      // (/aws/service/...) belong to no account of yours: only this account's callers may read
+      // them (https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/vpc_endpoint_policies/ssm_endpoint_policy.json
+      // writes their ARNs with an empty account). The account is `*` here, which also matches an
+      // empty one; the names keep it to AWS's: `AWS-` is a reserved document-name prefix and
+      // parameter names cannot begin with `aws`
+      // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateDocument.html,
+      // https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html).
       return [
         ownAccountStatement(),
         new iam.PolicyStatement({
@@ -112,8 +117,8 @@ export function interfaceEndpointPolicy(id: string): iam.PolicyStatement[] | nul
           principals: [new iam.AnyPrincipal()],
           actions: ['ssm:DescribeDocument', 'ssm:GetDocument', 'ssm:GetParameter', 'ssm:GetParameters'],
           resources: [
-            `arn:${Aws.PARTITION}:ssm:${Aws.REGION}::document/*`,
-            `arn:${Aws.PARTITION}:ssm:${Aws.REGION}::parameter/aws/*`,
+            `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:*:document/AWS-*`,
+            `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:*:parameter/aws/*`,
           ],
           conditions: { StringEquals: { 'aws:PrincipalAccount': Aws.ACCOUNT_ID } },
         }),
