@@ -78,7 +78,7 @@ export function tierSecurityGroups(tier: Construct, props: FailoverTierProps): T
           ? 'through the NAT gateways, anywhere on the internet'
           : "only the VPC's routes (no route off the VPC but the S3 gateway endpoint's) keep it to S3"
       }. Pass \`egressPrefixLists\` with the Region's S3 prefix list (com.amazonaws.<region>.s3: ` +
-        "`ec2.PrefixList.fromPrefixListId` with the id from `aws ec2 describe-managed-prefix-lists`, or " +
+        '`ec2.PrefixList.fromPrefixListId` with the id from `aws ec2 describe-managed-prefix-lists`, or ' +
         '`ec2.PrefixList.fromLookup` where synth has credentials) so that the group itself allows only the VPC and S3. ' +
         'See docs/NETWORK.md, "Why 0.0.0.0/0 for S3".',
     );

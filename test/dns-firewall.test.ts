@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EgressMode, SharedResources, SharedResourcesProps } from '../src';
-import { DNS_FIREWALL_ALLOWED_DOMAINS } from '../src/shared/dns-firewall';
 import { importedVpc, newStack } from './util';
+import { DNS_FIREWALL_ALLOWED_DOMAINS } from '../src/shared/dns-firewall';
 
 // Route 53 Resolver DNS Firewall filters the DNS queries of a VPC's resources through rule groups
 // associated with the VPC (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-dns-firewall.html).
@@ -41,7 +41,12 @@ describe('DNS Firewall (default: on, in the VPC the construct creates)', () => {
           FirewallDomainListId: { 'Fn::GetAtt': [allowed, 'Id'] },
           FirewallDomainRedirectionAction: 'TRUST_REDIRECTION_DOMAIN',
         },
-        { Priority: 200, Action: 'BLOCK', BlockResponse: 'NXDOMAIN', FirewallDomainListId: { 'Fn::GetAtt': [everything, 'Id'] } },
+        {
+          Priority: 200,
+          Action: 'BLOCK',
+          BlockResponse: 'NXDOMAIN',
+          FirewallDomainListId: { 'Fn::GetAtt': [everything, 'Id'] },
+        },
       ],
     });
   });

@@ -3,8 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EgressMode, SharedResources, SharedResourcesProps } from '../src';
-import { AWS_OWNED_BUCKETS } from '../src/shared/endpoint-policies';
 import { importedVpc, newStack } from './util';
+import { AWS_OWNED_BUCKETS } from '../src/shared/endpoint-policies';
 
 // PCI DSS v4.0.1 1.3.2: outbound traffic from the CDE is restricted to what is necessary. Without a
 // policy, "the default endpoint policy grants full access to the endpoint"
@@ -92,7 +92,9 @@ describe('interface endpoint policies', () => {
       Action: ['ssm:DescribeDocument', 'ssm:GetDocument', 'ssm:GetParameter', 'ssm:GetParameters'],
       Resource: [
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':*:document/AWS-*']] },
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':*:parameter/aws/*']] },
+        {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':*:parameter/aws/*']],
+        },
       ],
       Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
     });
@@ -158,7 +160,10 @@ describe('S3 gateway endpoint policy', () => {
       Resource: AWS_OWNED_BUCKETS.map(({ name }) => {
         const [before, after] = name.split('<region>');
         return {
-          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${before}`, { Ref: 'AWS::Region' }, `${after}/*`]],
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${before}`, { Ref: 'AWS::Region' }, `${after}/*`],
+          ],
         };
       }),
     });
@@ -197,7 +202,9 @@ describe('S3 gateway endpoint policy', () => {
     // WHEN / THEN
     expect(() =>
       newShared((s) => ({ vpc: importedVpc(s), egressBuckets: [s3.Bucket.fromBucketName(s, 'AppData', 'app-data')] })),
-    ).toThrow('`egressBuckets` must be left out with `vpc`: the construct adds no S3 endpoint to your own VPC, got: 1 bucket(s)');
+    ).toThrow(
+      '`egressBuckets` must be left out with `vpc`: the construct adds no S3 endpoint to your own VPC, got: 1 bucket(s)',
+    );
   });
 
   test('the endpoint policy holds under INTERNET too (the gateway endpoint carries the Region’s S3 traffic)', () => {
@@ -208,7 +215,9 @@ describe('S3 gateway endpoint policy', () => {
     expect(statementsOf(template, 's3').map((s) => s.Sid)).toEqual(['ReadAwsOwnedBuckets']);
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       ServiceName: 'com.amazonaws.eu-west-1.kms',
-      PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Sid: 'ThisAccountToThisAccount' })]) }),
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'ThisAccountToThisAccount' })]),
+      }),
     });
   });
 });

@@ -1039,20 +1039,30 @@ describe('egress (PCI DSS v4.0.1 1.3.2)', () => {
   });
 
   test.each<[string, EgressMode, string]>([
-    ['ENDPOINTS_ONLY', EgressMode.ENDPOINTS_ONLY, "only the VPC's routes (no route off the VPC but the S3 gateway endpoint's) keep it to S3"],
+    [
+      'ENDPOINTS_ONLY',
+      EgressMode.ENDPOINTS_ONLY,
+      "only the VPC's routes (no route off the VPC but the S3 gateway endpoint's) keep it to S3",
+    ],
     ['INTERNET', EgressMode.INTERNET, 'through the NAT gateways, anywhere on the internet'],
-  ])('%s without egressPrefixLists: synth warns that the group allows 0.0.0.0/0 (egressAnyIpv4)', (_, egress, where) => {
-    // WHEN
-    const { stack } = newTier((s) => ({ vpc: vpcWithCidr(s), egress }));
+  ])(
+    '%s without egressPrefixLists: synth warns that the group allows 0.0.0.0/0 (egressAnyIpv4)',
+    (_, egress, where) => {
+      // WHEN
+      const { stack } = newTier((s) => ({ vpc: vpcWithCidr(s), egress }));
 
-    // THEN: the S3 prefix list id cannot be read from CloudFormation
-    // (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html: "You can reference the
-    // ID of the prefix list for Amazon S3 in security group rules"; its id differs per Region)
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('allows HTTPS to 0.0.0.0/0'));
-    expect(warnings).toHaveLength(1);
-    expect(String(warnings[0].entry.data)).toContain(where);
-    expect(String(warnings[0].entry.data)).toContain('[ack: multi-az-failover-service:egressAnyIpv4]');
-  });
+      // THEN: the S3 prefix list id cannot be read from CloudFormation
+      // (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html: "You can reference the
+      // ID of the prefix list for Amazon S3 in security group rules"; its id differs per Region)
+      const warnings = Annotations.fromStack(stack).findWarning(
+        '*',
+        Match.stringLikeRegexp('allows HTTPS to 0.0.0.0/0'),
+      );
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0].entry.data)).toContain(where);
+      expect(String(warnings[0].entry.data)).toContain('[ack: multi-az-failover-service:egressAnyIpv4]');
+    },
+  );
 
   test('with egressPrefixLists, no egressAnyIpv4 warning', () => {
     // WHEN

@@ -1807,3 +1807,37 @@ describe('tier options reach both tiers', () => {
     check(template);
   });
 });
+
+describe('egress options reach the shared resources', () => {
+  test('egressBuckets reaches the S3 gateway endpoint policy, and dnsFirewall: false leaves the DNS Firewall out', () => {
+    // WHEN
+    const { template } = newService((s) => ({
+      egressBuckets: [s3.Bucket.fromBucketName(s, 'AppData', 'payments-app-data')],
+      dnsFirewall: false,
+    }));
+
+    // THEN (docs/NETWORK.md, "Endpoint policies" and "DNS")
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ThisAccountToEgressBuckets',
+            Resource: Match.arrayWith([
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::payments-app-data']] },
+            ]),
+          }),
+        ]),
+      }),
+    });
+    template.resourceCountIs('AWS::Route53Resolver::FirewallRuleGroupAssociation', 0);
+  });
+
+  test('by default the VPC the service creates has the DNS Firewall', () => {
+    // WHEN
+    const { template } = newService();
+
+    // THEN
+    template.resourceCountIs('AWS::Route53Resolver::FirewallRuleGroupAssociation', 1);
+  });
+});

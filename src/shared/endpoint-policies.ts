@@ -35,7 +35,8 @@ export interface AwsOwnedBucket {
 export const AWS_OWNED_BUCKETS: ReadonlyArray<AwsOwnedBucket> = [
   {
     name: 'al2023-repos-<region>-de612dc2',
-    readBy: 'dnf: the Amazon Linux 2023 package repositories of the Region (aws-cfn-bootstrap, amazon-cloudwatch-agent, rsyslog, updates)',
+    readBy:
+      'dnf: the Amazon Linux 2023 package repositories of the Region (aws-cfn-bootstrap, amazon-cloudwatch-agent, rsyslog, updates)',
     source:
       "AWS's data perimeter examples (https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/vpc_endpoint_policies/README.md), citing https://docs.aws.amazon.com/linux/al2023/ug/live-patching.html",
     verified: false,
@@ -68,9 +69,7 @@ export const AWS_OWNED_BUCKETS: ReadonlyArray<AwsOwnedBucket> = [
 
 /** The object ARNs of the AWS-owned buckets in the stack's Region. */
 export function awsOwnedObjectArns(): string[] {
-  return AWS_OWNED_BUCKETS.map(
-    ({ name }) => `arn:${Aws.PARTITION}:s3:::${name.replace('<region>', Aws.REGION)}/*`,
-  );
+  return AWS_OWNED_BUCKETS.map(({ name }) => `arn:${Aws.PARTITION}:s3:::${name.replace('<region>', Aws.REGION)}/*`);
 }
 
 /**
