@@ -91,7 +91,7 @@ describe('interface endpoint policies', () => {
       Principal: { AWS: '*' },
       Action: ['ssm:DescribeDocument', 'ssm:GetDocument', 'ssm:GetParameter', 'ssm:GetParameters'],
       Resource: [
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':*:document/AWS-*']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':*:document/AWS*']] },
         {
           'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':*:parameter/aws/*']],
         },

@@ -105,7 +105,7 @@ export function interfaceEndpointPolicy(id: string): iam.PolicyStatement[] | nul
       // (/aws/service/...) belong to no account of yours: only this account's callers may read
       // them (https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/vpc_endpoint_policies/ssm_endpoint_policy.json
       // writes their ARNs with an empty account). The account is `*` here, which also matches an
-      // empty one; the names keep it to AWS's: `AWS-` is a reserved document-name prefix and
+      // empty one; the names keep it to AWS's: `aws` is a reserved document-name prefix and
       // parameter names cannot begin with `aws`
       // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CreateDocument.html,
       // https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html).
@@ -116,7 +116,7 @@ export function interfaceEndpointPolicy(id: string): iam.PolicyStatement[] | nul
           principals: [new iam.AnyPrincipal()],
           actions: ['ssm:DescribeDocument', 'ssm:GetDocument', 'ssm:GetParameter', 'ssm:GetParameters'],
           resources: [
-            `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:*:document/AWS-*`,
+            `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:*:document/AWS*`,
             `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:*:parameter/aws/*`,
           ],
           conditions: { StringEquals: { 'aws:PrincipalAccount': Aws.ACCOUNT_ID } },
