@@ -79,6 +79,24 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly additionalEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
 
   /**
+   * Your application's S3 buckets that the instances may use through the S3 gateway endpoint of
+   * the VPC the construct creates; every other bucket is refused there, except the AWS-owned ones
+   * the hosts need (see `SharedResourcesProps.egressBuckets` and docs/NETWORK.md). Refused with `vpc`.
+   *
+   * @default - none: the instances reach only the AWS-owned buckets
+   */
+  readonly egressBuckets?: s3.IBucket[];
+
+  /**
+   * A Route 53 Resolver DNS Firewall on the VPC the construct creates that answers only the names
+   * the hosts need and blocks every other DNS query (see `SharedResourcesProps.dnsFirewall` and
+   * docs/NETWORK.md). Refused as `true` with `vpc` and under `EgressMode.INTERNET`.
+   *
+   * @default - true in a VPC the construct creates with `EgressMode.ENDPOINTS_ONLY`, else false
+   */
+  readonly dnsFirewall?: boolean;
+
+  /**
    * The Availability Zones to run in: 2 to 6 distinct zones of the stack's region. Each tier
    * has one Auto Scaling group per zone, and the new VPC one public and one private subnet per
    * zone, all keyed by the zone's name: adding, removing or replacing a zone changes only that
@@ -448,6 +466,8 @@ export class MultiAzFailoverService extends Construct {
       certificate,
       vpc,
       additionalEndpoints,
+      egressBuckets,
+      dnsFirewall,
       availabilityZones,
       instancesPerAz,
       maxInstancesPerAz,
@@ -486,6 +506,8 @@ export class MultiAzFailoverService extends Construct {
     const shared = new SharedResources(this, 'Shared', {
       vpc,
       additionalEndpoints,
+      egressBuckets,
+      dnsFirewall,
       availabilityZones: this.availabilityZones,
       encryptionKey,
       accessLogsBucket,

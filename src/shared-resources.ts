@@ -33,6 +33,7 @@ import {
   logGroupArn,
   logSilenceAlarm,
 } from './shared/audit-logs';
+import { addDnsFirewall } from './shared/dns-firewall';
 import { INTERFACE_ENDPOINTS, interfaceEndpointNames } from './shared/endpoints';
 import { createGuardedKey } from './shared/keys';
 import { createZoneKeyedVpc } from './shared/network';
@@ -91,6 +92,33 @@ export interface SharedResourcesProps {
    * @default - none
    */
   readonly additionalEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
+
+  /**
+   * Your application's S3 buckets that the instances may use through the new VPC's S3 gateway
+   * endpoint, with this account's credentials. The endpoint's policy allows reads of the AWS-owned
+   * buckets the hosts need (the Amazon Linux 2023 repositories of the Region and Systems Manager's
+   * buckets, listed in docs/NETWORK.md) and these buckets, and refuses every other bucket, this
+   * account's others included (PCI DSS v4.0.1 1.3.2). The gateway endpoint carries all S3 traffic
+   * of the Region from the private subnets, also under `EgressMode.INTERNET`. Refused with `vpc`,
+   * which gets no endpoints from the construct.
+   *
+   * @default - none: the instances reach only the AWS-owned buckets
+   */
+  readonly egressBuckets?: s3.IBucket[];
+
+  /**
+   * A Route 53 Resolver DNS Firewall rule group on the new VPC that answers only the names the
+   * hosts need (AWS's `*.amazonaws.com`, EC2's private host names, the VPC's reverse lookups) and
+   * blocks every other query with NXDOMAIN, so that a host cannot send data out in DNS queries
+   * (docs/NETWORK.md lists the names; about $0.60 per million queries, unverified). Associated
+   * at priority 9900, the last a rule group may take, so that rule groups you associate with the
+   * VPC (an allow-list of your private hosted zones' names, say) are evaluated first. Refused as
+   * `true` with `vpc` (the construct never associates it with your own VPC) and under
+   * `EgressMode.INTERNET` (the instances call third parties by name).
+   *
+   * @default - true in a VPC the construct creates with `EgressMode.ENDPOINTS_ONLY`, else false
+   */
+  readonly dnsFirewall?: boolean;
 
   /**
    * An existing customer-managed key. Only a key defined in the same app gets the key-policy
@@ -370,6 +398,21 @@ export class SharedResources extends Construct {
       props.vpc !== undefined,
       INTERFACE_ENDPOINTS.map(([, service]) => service.shortName),
     );
+    if (props.dnsFirewall === true && props.vpc !== undefined) {
+      throw new Error(
+        '`dnsFirewall` must be left out or false with `vpc`: the construct never associates a DNS Firewall rule group with your own VPC, got: true',
+      );
+    }
+    if (props.dnsFirewall === true && egress === EgressMode.INTERNET) {
+      throw new Error(
+        '`dnsFirewall` must be left out or false under `EgressMode.INTERNET`: its allow-list holds only AWS names, and the instances call third parties by name, got: true',
+      );
+    }
+    if (props.vpc !== undefined && props.egressBuckets !== undefined && props.egressBuckets.length > 0) {
+      throw new Error(
+        `\`egressBuckets\` must be left out with \`vpc\`: the construct adds no S3 endpoint to your own VPC, got: ${props.egressBuckets.length} bucket(s)`,
+      );
+    }
     if (props.vpc) {
       this.vpc = props.vpc;
       if (egress === EgressMode.ENDPOINTS_ONLY) {
@@ -391,7 +434,11 @@ export class SharedResources extends Construct {
         this.logsEncryptionKey,
         egress,
         props.additionalEndpoints ?? [],
+        props.egressBuckets ?? [],
       );
+      if (egress === EgressMode.ENDPOINTS_ONLY && props.dnsFirewall !== false) {
+        addDnsFirewall(this, this.vpc);
+      }
     }
 
     this.hostLogGroup = createAuditLogGroup(this, 'HostLogs', 'host', this.logsEncryptionKey, retentionDays);

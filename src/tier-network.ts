@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { EgressMode } from './egress-mode';
@@ -66,6 +67,21 @@ export function tierSecurityGroups(tier: Construct, props: FailoverTierProps): T
     );
   }
   if (egressPrefixLists === undefined) {
+    // The S3 prefix list's id differs per Region and CloudFormation cannot return it (no attribute
+    // on AWS::EC2::VPCEndpoint, no intrinsic); a lookup needs credentials at synth and a custom
+    // resource a Lambda function: so the id is the user's to pass, and the rule stays any-IPv4 until
+    // then, which this warning says (docs/NETWORK.md, "Why 0.0.0.0/0 for S3").
+    Annotations.of(tier).addWarningV2(
+      'multi-az-failover-service:egressAnyIpv4',
+      `The instances' security group allows HTTPS to 0.0.0.0/0: ${
+        egress === EgressMode.INTERNET
+          ? 'through the NAT gateways, anywhere on the internet'
+          : "only the VPC's routes (no route off the VPC but the S3 gateway endpoint's) keep it to S3"
+      }. Pass \`egressPrefixLists\` with the Region's S3 prefix list (com.amazonaws.<region>.s3: ` +
+        '`ec2.PrefixList.fromPrefixListId` with the id from `aws ec2 describe-managed-prefix-lists`, or ' +
+        '`ec2.PrefixList.fromLookup` where synth has credentials) so that the group itself allows only the VPC and S3. ' +
+        'See docs/NETWORK.md, "Why 0.0.0.0/0 for S3".',
+    );
     instanceSg.addEgressRule(
       ec2.Peer.anyIpv4(),
       https,

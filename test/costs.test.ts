@@ -76,6 +76,9 @@ const COUNTERS: Record<string, (resources: Resources) => number> = {
   'kms-keys': (r) => ofType(r, 'AWS::KMS::Key').length,
   'log-groups': (r) => ofType(r, 'AWS::Logs::LogGroup').length,
   'flow-logs': (r) => ofType(r, 'AWS::EC2::FlowLog').length,
+  // DNS Firewall bills the domain names stored in its domain lists (docs/NETWORK.md, "DNS").
+  'dns-firewall-domains': (r) =>
+    sum(ofType(r, 'AWS::Route53Resolver::FirewallDomainList').map((list) => (list.Domains ?? []).length)),
 };
 
 /** The rows every checked table must have (the list): a missing one fails, not skips. */

@@ -448,6 +448,10 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::IAM::Role': 'RoleName',
   'AWS::KMS::Alias': 'AliasName',
   'AWS::Logs::LogGroup': 'LogGroupName',
+  // DNS Firewall (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html).
+  'AWS::Route53Resolver::FirewallDomainList': 'Name',
+  'AWS::Route53Resolver::FirewallRuleGroup': 'Name',
+  'AWS::Route53Resolver::FirewallRuleGroupAssociation': 'Name',
   'AWS::S3::Bucket': 'BucketName',
   'AWS::SNS::Topic': 'TopicName',
   'AWS::SSM::Document': 'Name',
@@ -833,4 +837,43 @@ test('every EventBridge rule that targets a topic of the stack is allowed by tha
       expect({ rule: id, allowed }).toEqual({ rule: id, allowed: true });
     }
   }
+});
+
+// PCI DSS v4.0.1 1.3.2 as a class rule: "the default endpoint policy grants full access to the
+// endpoint" (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html), so every
+// statement of every endpoint policy must hold its callers to this account, except the two
+// exceptions that cannot (anonymous reads of AWS-owned buckets by dnf, and cfn-signal without
+// credentials, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-signal.html); and a
+// DNS Firewall rule group is only ever associated with a VPC of the template, never a user's own.
+describe.each(CONFIGURATIONS.map(([name]) => name))('egress of the %s configuration', (name) => {
+  test('every endpoint policy statement is held to this account, or is one of the two documented exceptions', () => {
+    const resources = configuration(name);
+    const offenders = Object.entries(resources)
+      .filter(([, resource]) => resource.Type === 'AWS::EC2::VPCEndpoint')
+      .flatMap(([id, resource]) =>
+        (resource.Properties?.PolicyDocument?.Statement ?? []).map((statement: any) => [id, statement] as const),
+      )
+      .filter(([, statement]) => {
+        const held =
+          JSON.stringify(statement.Condition?.StringEquals?.['aws:PrincipalAccount']) ===
+          JSON.stringify({ Ref: 'AWS::AccountId' });
+        const awsOwnedReads = statement.Sid === 'ReadAwsOwnedBuckets' && statement.Action === 's3:GetObject';
+        const signals =
+          statement.Action === 'cloudformation:SignalResource' &&
+          JSON.stringify(statement.Resource) === JSON.stringify({ Ref: 'AWS::StackId' });
+        return statement.Effect === 'Allow' && !held && !awsOwnedReads && !signals;
+      })
+      .map(([id, statement]) => `${id}/${statement.Sid}`);
+    expect(offenders).toEqual([]);
+  });
+
+  test('a DNS Firewall rule group is associated only with a VPC of this template', () => {
+    const resources = configuration(name);
+    const vpcs = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::EC2::VPC');
+    const offenders = Object.entries(resources)
+      .filter(([, resource]) => resource.Type === 'AWS::Route53Resolver::FirewallRuleGroupAssociation')
+      .filter(([, resource]) => !vpcs.includes(resource.Properties?.VpcId?.Ref))
+      .map(([id]) => id);
+    expect(offenders).toEqual([]);
+  });
 });

@@ -418,10 +418,11 @@ describe('with default props', () => {
     expect(target.failoverHealthCheck).toBe(tier.routingHealthCheck);
   });
 
-  test('the fixed-capacity warning is acknowledged: only the placeholder and SSM image warnings remain', () => {
+  test('the fixed-capacity warning is acknowledged: only the any-IPv4 egress, placeholder and SSM image warnings remain', () => {
     // THEN
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
     expect(warnings.map((w) => String(w.entry.data))).toEqual([
+      expect.stringContaining('[ack: multi-az-failover-service:egressAnyIpv4]'),
       expect.stringContaining('[ack: multi-az-failover-service:placeholderApplication]'),
       expect.stringContaining('[ack: multi-az-failover-service:imageFromSsm]'),
     ]);
@@ -1119,6 +1120,43 @@ describe('egress (PCI DSS v4.0.1 1.3.2)', () => {
       expect.objectContaining({ ...https, CidrIp: '10.1.0.0/16' }),
       expect.objectContaining({ ...https, DestinationPrefixListId: S3_LIST }),
     ]);
+  });
+
+  test.each<[string, EgressMode, string]>([
+    [
+      'ENDPOINTS_ONLY',
+      EgressMode.ENDPOINTS_ONLY,
+      "only the VPC's routes (no route off the VPC but the S3 gateway endpoint's) keep it to S3",
+    ],
+    ['INTERNET', EgressMode.INTERNET, 'through the NAT gateways, anywhere on the internet'],
+  ])(
+    '%s without egressPrefixLists: synth warns that the group allows 0.0.0.0/0 (egressAnyIpv4)',
+    (_, egress, where) => {
+      // WHEN
+      const { stack } = newTier((s) => ({ vpc: vpcWithCidr(s), egress }));
+
+      // THEN: the S3 prefix list id cannot be read from CloudFormation
+      // (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html: "You can reference the
+      // ID of the prefix list for Amazon S3 in security group rules"; its id differs per Region)
+      const warnings = Annotations.fromStack(stack).findWarning(
+        '*',
+        Match.stringLikeRegexp('allows HTTPS to 0.0.0.0/0'),
+      );
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0].entry.data)).toContain(where);
+      expect(String(warnings[0].entry.data)).toContain('[ack: multi-az-failover-service:egressAnyIpv4]');
+    },
+  );
+
+  test('with egressPrefixLists, no egressAnyIpv4 warning', () => {
+    // WHEN
+    const { stack } = newTier((s) => ({
+      vpc: vpcWithCidr(s),
+      egressPrefixLists: [ec2.PrefixList.fromPrefixListId(s, 'S3', S3_LIST)],
+    }));
+
+    // THEN
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('allows HTTPS to 0.0.0.0/0'));
   });
 
   test('ENDPOINTS_ONLY in a VPC imported without its CIDR: one rule, 443 to any IPv4 address', () => {

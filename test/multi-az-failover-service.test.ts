@@ -495,6 +495,8 @@ describe('with default props', () => {
     expect(warnings.map((w) => String(w.entry.data).replace(/.*\[ack: (.*)\]$/, '$1')).sort()).toEqual([
       'multi-az-failover-service:alarmsUndelivered',
       'multi-az-failover-service:defaultAvailabilityZones',
+      'multi-az-failover-service:egressAnyIpv4',
+      'multi-az-failover-service:egressAnyIpv4',
       'multi-az-failover-service:imageFromSsm',
       'multi-az-failover-service:imageFromSsm',
       'multi-az-failover-service:placeholderApplication',
@@ -1928,5 +1930,39 @@ describe('tier options reach both tiers', () => {
 
     // THEN
     check(template);
+  });
+});
+
+describe('egress options reach the shared resources', () => {
+  test('egressBuckets reaches the S3 gateway endpoint policy, and dnsFirewall: false leaves the DNS Firewall out', () => {
+    // WHEN
+    const { template } = newService((s) => ({
+      egressBuckets: [s3.Bucket.fromBucketName(s, 'AppData', 'payments-app-data')],
+      dnsFirewall: false,
+    }));
+
+    // THEN (docs/NETWORK.md, "Endpoint policies" and "DNS")
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ThisAccountToEgressBuckets',
+            Resource: Match.arrayWith([
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::payments-app-data']] },
+            ]),
+          }),
+        ]),
+      }),
+    });
+    template.resourceCountIs('AWS::Route53Resolver::FirewallRuleGroupAssociation', 0);
+  });
+
+  test('by default the VPC the service creates has the DNS Firewall', () => {
+    // WHEN
+    const { template } = newService();
+
+    // THEN
+    template.resourceCountIs('AWS::Route53Resolver::FirewallRuleGroupAssociation', 1);
   });
 });

@@ -1,5 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DependencyGroup } from 'constructs';
+import { interfaceEndpointPolicy, s3EndpointPolicy } from './endpoint-policies';
 
 /**
  * The interface endpoints every VPC that the construct creates gets, keyed by construct id
@@ -71,12 +73,17 @@ export function additionalEndpointId(service: ec2.InterfaceVpcEndpointAwsService
  * The endpoints join each private subnet's `internetConnectivityEstablished`, which the tiers'
  * Auto Scaling groups depend on: instances start once their zone's way out exists, whether that
  * is a NAT route, the endpoints, or both.
+ *
+ * Each endpoint whose service accepts a policy gets one (see `endpoint-policies.ts`): only this
+ * account's principals on this account's resources, plus the AWS-owned resources the hosts need;
+ * on S3, only the AWS-owned buckets and `egressBuckets`.
  */
 export function addServiceEndpoints(
   vpc: ec2.Vpc,
   vpcCidr: string,
   privateSubnets: ec2.ISubnet[],
   additional: ec2.InterfaceVpcEndpointAwsService[] = [],
+  egressBuckets: s3.IBucket[] = [],
 ): void {
   const securityGroup = new ec2.SecurityGroup(vpc, 'EndpointSecurityGroup', {
     vpc,
@@ -91,22 +98,28 @@ export function addServiceEndpoints(
     ...INTERFACE_ENDPOINTS.map(([id, service]) => [id, service] as const),
     ...additional.map((service) => [additionalEndpointId(service), service] as const),
   ];
-  const endpoints: ec2.VpcEndpoint[] = all.map(([id, service]) =>
-    vpc.addInterfaceEndpoint(id, {
+  const endpoints: ec2.VpcEndpoint[] = all.map(([id, service]) => {
+    const endpoint = vpc.addInterfaceEndpoint(id, {
       service,
       privateDnsEnabled: true,
       subnets: { subnets: privateSubnets },
       securityGroups: [securityGroup],
       // The ingress rule above, once, instead of one per endpoint.
       open: false,
-    }),
-  );
-  endpoints.push(
-    vpc.addGatewayEndpoint('S3Endpoint', {
-      service: ec2.GatewayVpcEndpointAwsService.S3,
-      subnets: [{ subnets: privateSubnets }],
-    }),
-  );
+    });
+    for (const statement of interfaceEndpointPolicy(id) ?? []) {
+      endpoint.addToPolicy(statement);
+    }
+    return endpoint;
+  });
+  const s3Endpoint = vpc.addGatewayEndpoint('S3Endpoint', {
+    service: ec2.GatewayVpcEndpointAwsService.S3,
+    subnets: [{ subnets: privateSubnets }],
+  });
+  for (const statement of s3EndpointPolicy(egressBuckets)) {
+    s3Endpoint.addToPolicy(statement);
+  }
+  endpoints.push(s3Endpoint);
 
   for (const subnet of privateSubnets) {
     if (subnet.internetConnectivityEstablished instanceof DependencyGroup) {

@@ -2,6 +2,7 @@ import { Aws, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup } from 'constructs';
 import { createAuditLogGroup } from './audit-logs';
 import { addServiceEndpoints } from './endpoints';
@@ -45,6 +46,7 @@ export function createZoneKeyedVpc(
   encryptionKey: kms.IKey,
   egress: EgressMode,
   additionalEndpoints: ec2.InterfaceVpcEndpointAwsService[],
+  egressBuckets: s3.IBucket[] = [],
 ): ec2.Vpc {
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR),
@@ -103,7 +105,7 @@ export function createZoneKeyedVpc(
     vpc.privateSubnets.push(privateSubnet);
   });
 
-  addServiceEndpoints(vpc, VPC_CIDR, vpc.privateSubnets, additionalEndpoints);
+  addServiceEndpoints(vpc, VPC_CIDR, vpc.privateSubnets, additionalEndpoints, egressBuckets);
   addFlowLogs(scope, vpc, encryptionKey);
   return vpc;
 }
