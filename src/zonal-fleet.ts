@@ -425,9 +425,10 @@ export class ZonalFleet extends Construct {
       // The group publishes every minute while it exists: no data means no group metrics.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    // Both are created once the group has signalled (its creation policy): a new stack's first
-    // minutes, before any target is registered, are not an empty zone.
-    this.healthyHostsAlarm.node.addDependency(group);
+    // Not made to wait for the group, unlike the in-service alarm: it is one of the release alarms
+    // that the group's update policy names, so the group depends on it, and a dependency back would
+    // be a cycle that CloudFormation refuses. On a stack's first create it may therefore report the
+    // zone empty for the minutes before the first targets register, and notify once.
     this.target5xxAlarm = new cloudwatch.Alarm(this, 'Target5xx', {
       alarmDescription: `The targets in ${az} answered 5xx more than ${MIN_5XX} times in 5 minutes`,
       metric: inZone('HTTPCode_Target_5XX_Count', cloudwatch.Stats.SUM, fiveMinutes),

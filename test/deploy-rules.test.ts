@@ -700,6 +700,47 @@ describe.each(CONFIGURATIONS.map(([name]) => name))('every resource of the %s co
     }
   });
 
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html:
+  // CloudFormation orders resources by DependsOn and by every Ref and Fn::GetAtt (also those in
+  // UpdatePolicy and CreationPolicy), and refuses a template whose dependencies form a cycle
+  // ("Circular dependency between resources"). aws-cdk-lib finds cycles among construct
+  // dependencies, not among references written into an update policy: this rule finds them all.
+  test('no resource depends on itself through DependsOn, Ref or Fn::GetAtt', () => {
+    const resources = configuration(name);
+    const edges = new Map<string, Set<string>>();
+    for (const [id, resource] of Object.entries(resources)) {
+      const text = JSON.stringify({ ...resource, Type: undefined });
+      const targets = new Set<string>([...(resource.DependsOn ?? [])]);
+      for (const other of Object.keys(resources)) {
+        if (text.includes(`{"Ref":"${other}"}`) || text.includes(`{"Fn::GetAtt":["${other}",`)) {
+          targets.add(other);
+        }
+      }
+      targets.delete(id);
+      edges.set(id, targets);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (id: string, path: string[]): void => {
+      if (state.get(id) === 'done') {
+        return;
+      }
+      if (state.get(id) === 'visiting') {
+        cycles.push([...path.slice(path.indexOf(id)), id].join(' -> '));
+        return;
+      }
+      state.set(id, 'visiting');
+      for (const next of edges.get(id) ?? []) {
+        visit(next, [...path, id]);
+      }
+      state.set(id, 'done');
+    };
+    for (const id of edges.keys()) {
+      visit(id, []);
+    }
+    expect(cycles).toEqual([]);
+  });
+
   // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html and
   // API_PutCompositeAlarm.html: AlarmName "Length Constraints: Minimum length of 1. Maximum length of
   // 255"; AlarmActions and OKActions "Maximum number of 5 items". Names are measured with the stack's
