@@ -132,7 +132,7 @@ export class ZonalShiftRunbook extends Construct {
       statements: [
         new iam.PolicyStatement({
           sid: 'ShiftThisServicesResourcesOnly',
-          actions: ['arc-zonal-shift:StartZonalShift', 'arc-zonal-shift:CancelZonalShift'],
+          actions: ['arc-zonal-shift:StartZonalShift'],
           resources: ['*'],
           conditions: {
             StringEquals: {
@@ -142,6 +142,16 @@ export class ZonalShiftRunbook extends Construct {
               ],
             },
           },
+        }),
+        // A cancel names only the shift's id (DELETE /zonalshifts/{zonalShiftId}, CancelZonalShift),
+        // and no page says that ARC evaluates `arc-zonal-shift:ResourceIdentifier` on it: a
+        // condition the request does not carry would deny every cancel and leave traffic away from
+        // the zone until the shift expires. The runbook cancels only the shifts it found on this
+        // service's resources (ListZonalShifts with their resource identifiers).
+        new iam.PolicyStatement({
+          sid: 'CancelTheShiftsTheRunbookFound',
+          actions: ['arc-zonal-shift:CancelZonalShift'],
+          resources: ['*'],
         }),
         new iam.PolicyStatement({
           sid: 'FindZoneIdAndActiveShifts',
@@ -153,7 +163,7 @@ export class ZonalShiftRunbook extends Construct {
     acknowledge(
       policy.node.defaultChild!,
       [awsSolutions('IAM5[Resource::*]')],
-      "arc-zonal-shift:StartZonalShift and CancelZonalShift are narrowed to this service's load balancers and groups by the arc-zonal-shift:ResourceIdentifier condition, the form the ARC guide gives for every resource type (the Service Authorization Reference names load balancers only as resource types); arc-zonal-shift:ListZonalShifts and ec2:DescribeAvailabilityZones are read-only and have no resource type",
+      "arc-zonal-shift:StartZonalShift is narrowed to this service's load balancers and groups by the arc-zonal-shift:ResourceIdentifier condition, the form the ARC guide gives for every resource type (the Service Authorization Reference names load balancers only as resource types); CancelZonalShift names only a shift id, on which no page says the condition is evaluated, and the runbook cancels only the shifts it found on this service's resources; arc-zonal-shift:ListZonalShifts and ec2:DescribeAvailabilityZones are read-only and have no resource type",
     );
 
     const steps: any[] = [
@@ -275,7 +285,10 @@ export class ZonalShiftRunbook extends Construct {
             description:
               'Start: how long the zonal shifts last, a whole number of minutes (m) or hours (h), at most 72h; extend with arc-zonal-shift update-zonal-shift',
             default: expiryString(expiry),
-            allowedPattern: '^([1-9][0-9]{0,3}m|[1-9][0-9]?h)$',
+            // At most three days: "You can initially set a zonal shift to expire in a maximum of
+            // three days (72 hours)" (StartZonalShift): 1 to 4320 minutes, or 1 to 72 hours.
+            allowedPattern:
+              '^(([1-9]|[1-9][0-9]|[1-9][0-9]{2}|[1-3][0-9]{3}|4[0-2][0-9]{2}|43[01][0-9]|4320)m|([1-9]|[1-6][0-9]|7[0-2])h)$',
           },
           Comment: {
             type: 'String',

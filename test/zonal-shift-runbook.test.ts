@@ -175,6 +175,11 @@ describe('one action moves the whole zone', () => {
     ['2h', true],
     ['72h', true],
     ['4320m', true],
+    ['1m', true],
+    ['73h', false],
+    ['99h', false],
+    ['4321m', false],
+    ['9999m', false],
     ['0h', false],
     ['2 h', false],
     ['3d', false],
@@ -231,7 +236,7 @@ describe('one action moves the whole zone', () => {
       {
         Sid: 'ShiftThisServicesResourcesOnly',
         Effect: 'Allow',
-        Action: ['arc-zonal-shift:StartZonalShift', 'arc-zonal-shift:CancelZonalShift'],
+        Action: 'arc-zonal-shift:StartZonalShift',
         Resource: '*',
         Condition: {
           StringEquals: {
@@ -242,6 +247,12 @@ describe('one action moves the whole zone', () => {
             ],
           },
         },
+      },
+      {
+        Sid: 'CancelTheShiftsTheRunbookFound',
+        Effect: 'Allow',
+        Action: 'arc-zonal-shift:CancelZonalShift',
+        Resource: '*',
       },
       {
         Sid: 'FindZoneIdAndActiveShifts',

@@ -401,6 +401,8 @@ def test_members_are_concrete_classes_with_their_class_only_methods():
 
     # WHEN methods that only the classes have are called on the exposed members
     service.primary.load_balancer.set_attribute("routing.http.xff_header_processing.mode", "preserve")
+    # anomaly mitigation works with weighted random only: turned off before another algorithm
+    service.primary.target_group.set_attribute("load_balancing.algorithm.anomaly_mitigation", "off")
     service.primary.target_group.set_attribute("load_balancing.algorithm.type", "least_outstanding_requests")
     service.primary.auto_scaling_groups[0].scale_on_request_count("Requests", target_requests_per_minute=600)
 
@@ -451,14 +453,20 @@ def test_managed_rules_options_and_alarm_actions_from_python():
     rules = acl["Properties"]["Rules"]
     assert rules[0]["Statement"]["RateBasedStatement"]["Limit"] == 500
     assert rules[0]["Action"] == {"Count": {}}
-    assert rules[2]["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"] == [
+    common = next(
+        rule
+        for rule in rules
+        if rule["Statement"].get("ManagedRuleGroupStatement", {}).get("Name") == "AWSManagedRulesCommonRuleSet"
+    )
+    assert common["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"] == [
         {"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}
     ]
     template.resource_properties_count_is(
         "AWS::CloudWatch::Alarm",
         {"AlarmActions": Match.array_with([{"Ref": Match.string_like_regexp("^PagerDuty")}])},
-        # per tier: six, the health alarm, and four per zone (three default zones)
-        2 * (6 + 1 + 3 * 4),
+        # per tier: six, the health alarm, and five per zone (three default zones); shared: host-log
+        # and flow-log delivery, AWS WAF blocked requests and its 2 pinned versions' expiry
+        2 * (6 + 1 + 3 * 5) + 3 + 2,
     )
 
 
