@@ -348,6 +348,16 @@ describe('docs/BRING-YOUR-APPLICATION.md', () => {
     expect(managed).toContain('parameter/payments/api/*');
   });
 
+  // The S3 gateway endpoint's policy refuses every bucket that is not AWS's or in `egressBuckets`
+  // (docs/NETWORK.md): the example's download works only if its bucket is listed.
+  test('the S3 gateway endpoint lets the instances read the artifact bucket', () => {
+    // THEN
+    const gateway = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).find(
+      (e: any) => e.Properties.VpcEndpointType === 'Gateway',
+    ) as any;
+    expect(JSON.stringify(gateway.Properties.PolicyDocument)).toContain('payments-artifacts-eu-west-1');
+  });
+
   test('the VPC gets a Secrets Manager endpoint, and the instances may reach the database on 5432 only', () => {
     // THEN
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
