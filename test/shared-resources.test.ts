@@ -1764,3 +1764,28 @@ describe('access-log lock mode', () => {
     );
   });
 });
+
+describe('tamper detection with an imported topic', () => {
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions:
+  // EventBridge publishes only where the topic policy allows it; an imported topic's policy is not
+  // the stack's, so synth says the rules may deliver nothing.
+  test('warns that the rules publish only if the imported topic allows EventBridge', () => {
+    // WHEN
+    const { stack } = newShared((s) => ({ alarmTopic: sns.Topic.fromTopicArn(s, 'Imported', TOPIC_ARN) }));
+
+    // THEN
+    expect(
+      Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('tamperEventsUndelivered')),
+    ).toHaveLength(1);
+  });
+
+  test('does not warn with the topic the construct creates', () => {
+    // WHEN
+    const { stack } = newShared();
+
+    // THEN
+    expect(
+      Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('tamperEventsUndelivered')),
+    ).toHaveLength(0);
+  });
+});

@@ -1,4 +1,4 @@
-import { Aws, Lazy } from 'aws-cdk-lib';
+import { Annotations, Aws, Lazy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -127,7 +127,7 @@ export class TamperDetection extends Construct {
     for (const watch of watches) {
       this.addRule(watch);
     }
-    props.topic.addToResourcePolicy(
+    const { statementAdded } = props.topic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowTamperDetectionRulesToPublish',
         principals: [new iam.ServicePrincipal('events.amazonaws.com')],
@@ -138,6 +138,15 @@ export class TamperDetection extends Construct {
         },
       }),
     );
+    // An imported topic's policy is not the stack's to change: unless it already lets EventBridge
+    // publish (and its key, if any, lets EventBridge use it), the rules deliver nothing, silently
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions).
+    if (!statementAdded) {
+      Annotations.of(this).addWarningV2(
+        'multi-az-failover-service:tamperEventsUndelivered',
+        "The alarm topic is imported, so its policy cannot be changed here: the tamper-detection rules publish to it only if its policy allows events.amazonaws.com (aws:SourceArn: this stack's rules) and its KMS key, if any, lets EventBridge use it. See docs/SECURITY-CONTROLS.md.",
+      );
+    }
   }
 
   /** Also notices attribute changes of these load balancers (their access logs among them). */
