@@ -198,6 +198,18 @@ describe('with default props', () => {
     });
   });
 
+  // PCI DSS 2.2.2/8.2.2: no SSH key pair, so no shared key opens a shell; EC2 puts a key on an
+  // instance only from the launch template's KeyName
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
+  test('no launch template names an SSH key pair', () => {
+    // THEN
+    const templates = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
+    expect(templates.length).toBeGreaterThan(0);
+    for (const launchTemplate of templates) {
+      expect(launchTemplate.Properties.LaunchTemplateData.KeyName).toBeUndefined();
+    }
+  });
+
   test('the root volume is a 20 GiB gp3 volume encrypted with the key', () => {
     // THEN
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
