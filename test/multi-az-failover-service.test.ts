@@ -924,6 +924,7 @@ describe('options', () => {
       'HostLogsDelivery',
       'FlowLogsDelivery',
       'WebAclBlockedRequests',
+      'RefusedEgress',
     ]) {
       expect(covered).toContain(id);
     }
