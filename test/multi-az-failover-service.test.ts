@@ -925,6 +925,8 @@ describe('options', () => {
       'FlowLogsDelivery',
       'WebAclBlockedRequests',
       'RefusedEgress',
+      'PrimaryLogShippingAlarm',
+      'SecondaryLogShippingAlarm',
     ]) {
       expect(covered).toContain(id);
     }
