@@ -927,6 +927,7 @@ describe('options', () => {
       'RefusedEgress',
       'PrimaryLogShippingAlarm',
       'SecondaryLogShippingAlarm',
+      'WebAclLogsDelivery',
     ]) {
       expect(covered).toContain(id);
     }
