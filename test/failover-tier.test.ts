@@ -46,8 +46,11 @@ describe('with default props', () => {
     ['AWS::AutoScaling::AutoScalingGroup', 3],
     // one per zone: each one's user data signals its own zone's group
     ['AWS::EC2::LaunchTemplate', 3],
-    // unhealthy hosts, no healthy host, latency, target 5xx, load balancer 5xx, desync
-    ['AWS::CloudWatch::Alarm', 6 + 1 + 3 * 5],
+    // unhealthy hosts, no healthy host, latency, target 5xx, load balancer 5xx, desync; the health
+    // alarm; the hosts' log shipping; five per zone
+    ['AWS::CloudWatch::Alarm', 6 + 1 + 1 + 3 * 5],
+    // the count of the hosts whose log-shipping heartbeat arrives
+    ['AWS::CloudWatch::InsightRule', 1],
     // one "zone impaired" composite per zone
     ['AWS::CloudWatch::CompositeAlarm', 3],
     // HTTPS, capacity (CloudWatch metric) and the calculated routing check
