@@ -1615,7 +1615,9 @@ describe('silent hosts', () => {
     expect(text).toContain('"file_path": "/var/log/log-heartbeat.log"');
     expect(text).toContain('"log_stream_name": "{instance_id}/heartbeat"');
     expect(text).toContain('http://169.254.169.254/latest/meta-data/instance-id');
-    expect(text).toMatch(/printf '\{"heartbeat":"%s","source":"TestStack-Tier-[0-9A-F]{8}"\}\\n' "\$instance_id" > \/etc\/log-heartbeat\.json/);
+    expect(text).toMatch(
+      /printf '\{"heartbeat":"%s","source":"TestStack-Tier-[0-9A-F]{8}"\}\\n' "\$instance_id" > \/etc\/log-heartbeat\.json/,
+    );
     expect(text).toContain(
       'for unit in rsyslog auditd amazon-cloudwatch-agent; do systemctl is-active --quiet "$unit" || exit 0; done',
     );

@@ -338,7 +338,11 @@ describe('managedRules()', () => {
       Period: 1800,
       Stat: 'Sum',
     });
-    expect(stat('blocked').Metric).toEqual({ Namespace: 'AWS/WAFV2', MetricName: 'BlockedRequests', Dimensions: webAcl });
+    expect(stat('blocked').Metric).toEqual({
+      Namespace: 'AWS/WAFV2',
+      MetricName: 'BlockedRequests',
+      Dimensions: webAcl,
+    });
     expect(stat('incoming')).toEqual({
       Metric: {
         Namespace: 'AWS/Logs',

@@ -51,7 +51,7 @@ export const HEARTBEAT_SOURCE_FIELD = 'source';
  * instance metadata (IMDSv2,
  * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html).
  */
-export function hostLoggingUserData(logGroupName: string, heartbeatSource: string): ec2.UserData {
+export function hostLoggingUserData(logGroupName: string, source: string): ec2.UserData {
   const config = {
     agent: { run_as_user: 'root' },
     logs: {
@@ -74,7 +74,7 @@ export function hostLoggingUserData(logGroupName: string, heartbeatSource: strin
     JSON.stringify(config, undefined, 2),
     'EOF',
     `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${AGENT_CONFIG}`,
-    ...heartbeatCommands(heartbeatSource),
+    ...heartbeatCommands(source),
   );
   return userData;
 }
