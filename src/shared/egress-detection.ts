@@ -16,10 +16,14 @@ export const METRIC_NAMESPACE = 'MultiAzFailoverService';
  * NAT gateways' and the endpoints' interfaces have none) to an address outside the VPC, which its
  * security group or the network ACL refused (`action` REJECT)
  * (https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html). The instances may send
- * only HTTPS to the VPC and to S3 (see `tierSecurityGroups`): anything else they try to send out of
- * the VPC (another port, another destination) is a compromise signal, unlike the internet's scans
- * that the load balancers refuse, which arrive (ingress) on interfaces without an instance.
- * Traffic to S3 is never refused on its port, so "outside the VPC" is "outside the VPC and S3".
+ * only HTTPS, to the VPC and to S3 (see `tierSecurityGroups`): anything else they try to send out of
+ * the VPC is a compromise signal, unlike the internet's scans that the load balancers refuse,
+ * which arrive (ingress) on interfaces without an instance. HTTPS to S3 is never refused, so
+ * "outside the VPC" is "outside the VPC and S3". Without `egressPrefixLists` the group allows HTTPS
+ * to any IPv4 address (S3's addresses are not known at synth) and only the routes drop what is not
+ * S3's: such HTTPS is not refused, and the records cannot tell S3's addresses from others (the
+ * `pkt-dst-aws-service` field would, but a flow log's format cannot change without replacing it).
+ * docs/SECURITY-CONTROLS.md, "Refused egress", states that limit.
  *
  * The pattern names every field of the record format in order (space-delimited, as flow logs
  * write them to CloudWatch Logs); `!=` with a wildcard matches the addresses outside the VPC's
