@@ -27,6 +27,7 @@ import { TierAlarms } from './tier-alarms';
 import { tierEntry } from './tier-entry';
 import { tierHealth } from './tier-health';
 import { tierInstances } from './tier-instances';
+import { tierLogShipping } from './tier-log-shipping';
 import { tierSecurityGroups } from './tier-network';
 import { checkTierProps } from './tier-validation';
 import { tierZonalShift } from './tier-zonal-shift';
@@ -520,6 +521,12 @@ export class FailoverTier extends Construct implements IFailoverTarget {
   public readonly failoverHealthCheck: route53.IHealthCheck;
   /** The tier's CloudWatch alarms. */
   public readonly alarms: TierAlarms;
+  /**
+   * Fires when an in-service instance of the tier sent no log-shipping heartbeat for 9 minutes:
+   * its CloudWatch agent, rsyslog or auditd stopped, or its logs cannot leave it (PCI DSS v4.0.1
+   * 10.7.2). Counts the instances Auto Scaling launches later too.
+   */
+  public readonly logShippingAlarm: cloudwatch.Alarm;
   /** Instances in the whole tier: Availability Zones × instances per zone. */
   public readonly instanceCount: number;
 
@@ -595,6 +602,13 @@ export class FailoverTier extends Construct implements IFailoverTarget {
       instanceCount: this.instanceCount,
       unhealthyHostThresholdPercent: props.unhealthyHostThresholdPercent,
       latencyThreshold: props.latencyThreshold,
+      alarmTopic: props.alarmTopic,
+      alarmActions: props.alarmActions,
+    });
+    // A host that stops shipping its logs (tier-log-shipping.ts).
+    this.logShippingAlarm = tierLogShipping(this, {
+      hostLogGroup: props.hostLogGroup,
+      autoScalingGroups: this.autoScalingGroups,
       alarmTopic: props.alarmTopic,
       alarmActions: props.alarmActions,
     });

@@ -34,6 +34,7 @@ import {
   logSilenceAlarm,
 } from './shared/audit-logs';
 import { addDnsFirewall } from './shared/dns-firewall';
+import { refusedEgressAlarm } from './shared/egress-detection';
 import { INTERFACE_ENDPOINTS, interfaceEndpointNames } from './shared/endpoints';
 import { createGuardedKey } from './shared/keys';
 import { createZoneKeyedVpc } from './shared/network';
@@ -332,6 +333,13 @@ export class SharedResources extends Construct {
    */
   public readonly logDeliveryAlarms: cloudwatch.Alarm[];
 
+  /**
+   * Fires when an instance tried to send traffic out of the VPC that its security group refused
+   * (counted from the flow logs): a compromise signal. Only with the VPC this construct creates,
+   * whose flow logs it reads.
+   */
+  public readonly refusedEgressAlarm?: cloudwatch.Alarm;
+
   /** The ARN patterns of the log groups that CloudWatch Logs may encrypt with the logs key. */
   private readonly logGroupArnPatterns: string[] = [];
 
@@ -449,6 +457,9 @@ export class SharedResources extends Construct {
         ? [logSilenceAlarm(this, 'FlowLogsDelivery', flowLogs, 'VPC flow logs', this.alarmTopic, props.alarmActions)]
         : []),
     ];
+    if (flowLogs) {
+      this.refusedEgressAlarm = refusedEgressAlarm(this, flowLogs, this.alarmTopic, props.alarmActions);
+    }
     if (props.sessionLogs !== undefined) {
       if (props.sessionLogging === true) {
         throw new Error(

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { FailoverTierProps } from './failover-tier';
 import { hostAccessUserData } from './private/host-access';
-import { hostLoggingUserData } from './private/host-logging';
+import { heartbeatSource, hostLoggingUserData } from './private/host-logging';
 import { instancePolicy } from './private/instance-policy';
 import { placeholderUserData } from './private/placeholder-user-data';
 
@@ -95,7 +95,7 @@ export function tierInstances(tier: Construct, props: FailoverTierProps, options
   // zone's fleet appends its release signal.
   const userDataParts = [
     hostAccessUserData(props.operatorUsers ?? []),
-    hostLoggingUserData(props.hostLogGroup.logGroupName),
+    hostLoggingUserData(props.hostLogGroup.logGroupName, heartbeatSource(tier)),
     props.userData ?? placeholderUserData(options.healthCheckPath),
   ];
   return { role, policy, instanceProfile, launchTemplateProps, userDataParts };

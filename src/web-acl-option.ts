@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { uniqueAlarmName } from './private/alarm-name';
 import { notify } from './private/notify';
 import {
   INCLUDED_WEB_ACL_CAPACITY,
@@ -519,8 +520,58 @@ class ManagedWebAcl extends WebAclOption {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    notify([blocked], context.alarmTopic, context.alarmActions);
+    notify([blocked, this.alarmOnLogSilence(scope, wafLogs)], context.alarmTopic, context.alarmActions);
     return webAcl.attrArn;
+  }
+
+  /**
+   * The web ACL's log delivery (PCI DSS v4.0.1 10.7.2): AWS WAF logs every request the web ACL
+   * evaluates (no logging filter here), and CloudWatch Logs publishes `IncomingLogEvents` for the
+   * log group only while events arrive
+   * (https://docs.aws.amazon.com/waf/latest/developerguide/logging.html,
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html).
+   * So requests the web ACL allowed or blocked (`AllowedRequests`, `BlockedRequests`, Rule=ALL,
+   * https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html) with no log event
+   * arriving means the delivery stopped. Two half hours in a row, so that logs delivered late
+   * across a period's end do not page: AWS WAF documents no delivery delay for CloudWatch Logs
+   * (unverified). A web ACL that serves no request has nothing to log, and is not an alarm.
+   */
+  private alarmOnLogSilence(scope: Construct, wafLogs: logs.ILogGroup): cloudwatch.Alarm {
+    const period = Duration.minutes(30);
+    const requests = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/WAFV2',
+        metricName,
+        dimensionsMap: { WebACL: WEB_ACL_METRIC_NAME, Region: Stack.of(scope).region, Rule: 'ALL' },
+        period,
+        statistic: cloudwatch.Stats.SUM,
+      });
+    return new cloudwatch.Alarm(scope, 'WebAclLogsDelivery', {
+      alarmName: uniqueAlarmName(scope, 'WebAclLogsDelivery'),
+      alarmDescription:
+        'The web ACL evaluated requests for an hour and no AWS WAF log event arrived: its logging stopped (docs/SECURITY-CONTROLS.md, "Log delivery")',
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(FILL(allowed, 0) + FILL(blocked, 0) > 0 AND FILL(incoming, 0) == 0, 1, 0)',
+        usingMetrics: {
+          allowed: requests('AllowedRequests'),
+          blocked: requests('BlockedRequests'),
+          incoming: new cloudwatch.Metric({
+            namespace: 'AWS/Logs',
+            metricName: 'IncomingLogEvents',
+            dimensionsMap: { LogGroupName: wafLogs.logGroupName },
+            period,
+            statistic: cloudwatch.Stats.SUM,
+          }),
+        },
+        period,
+        label: 'Requests evaluated without a log event (1 when so)',
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 2,
+      // No request and no log event: nothing to deliver.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /**

@@ -72,6 +72,10 @@ const COUNTERS: Record<string, (resources: Resources) => number> = {
   'metric-math-alarm-metrics': (r) =>
     sum(alarms(r).map((a) => (a.Metrics ?? []).filter((m: any) => m.MetricStat !== undefined).length)),
   'composite-alarms': (r) => ofType(r, 'AWS::CloudWatch::CompositeAlarm').length,
+  // Contributor Insights rules (the tiers' log-shipping counts), billed per rule a month.
+  'insight-rules': (r) => ofType(r, 'AWS::CloudWatch::InsightRule').length,
+  // Each metric filter publishes one custom metric (no dimensions).
+  'metric-filter-metrics': (r) => ofType(r, 'AWS::Logs::MetricFilter').length,
   dashboards: (r) => ofType(r, 'AWS::CloudWatch::Dashboard').length,
   'kms-keys': (r) => ofType(r, 'AWS::KMS::Key').length,
   'log-groups': (r) => ofType(r, 'AWS::Logs::LogGroup').length,

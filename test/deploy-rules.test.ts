@@ -438,6 +438,8 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::CloudWatch::Alarm': 'AlarmName',
   'AWS::CloudWatch::CompositeAlarm': 'AlarmName',
   'AWS::CloudWatch::Dashboard': 'DashboardName',
+  // Contributor Insights rules are named (RuleName is required): unique per account and Region.
+  'AWS::CloudWatch::InsightRule': 'RuleName',
   'AWS::EC2::LaunchTemplate': 'LaunchTemplateName',
   'AWS::EC2::SecurityGroup': 'GroupName',
   'AWS::Events::Rule': 'Name',
@@ -448,6 +450,7 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::IAM::Role': 'RoleName',
   'AWS::KMS::Alias': 'AliasName',
   'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::Logs::MetricFilter': 'FilterName',
   // DNS Firewall (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html).
   'AWS::Route53Resolver::FirewallDomainList': 'Name',
   'AWS::Route53Resolver::FirewallRuleGroup': 'Name',

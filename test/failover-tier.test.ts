@@ -46,8 +46,11 @@ describe('with default props', () => {
     ['AWS::AutoScaling::AutoScalingGroup', 3],
     // one per zone: each one's user data signals its own zone's group
     ['AWS::EC2::LaunchTemplate', 3],
-    // unhealthy hosts, no healthy host, latency, target 5xx, load balancer 5xx, desync
-    ['AWS::CloudWatch::Alarm', 6 + 1 + 3 * 5],
+    // unhealthy hosts, no healthy host, latency, target 5xx, load balancer 5xx, desync; the health
+    // alarm; the hosts' log shipping; five per zone
+    ['AWS::CloudWatch::Alarm', 6 + 1 + 1 + 3 * 5],
+    // the count of the hosts whose log-shipping heartbeat arrives
+    ['AWS::CloudWatch::InsightRule', 1],
     // one "zone impaired" composite per zone
     ['AWS::CloudWatch::CompositeAlarm', 3],
     // HTTPS, capacity (CloudWatch metric) and the calculated routing check
@@ -1596,4 +1599,99 @@ test("the tier's NoHealthyHosts is created after every zone's group has signalle
   for (const fleet of tier.zonalFleets) {
     expect(alarm.DependsOn).toContain(logicalIdOf(fleet.autoScalingGroup));
   }
+});
+
+// PCI DSS v4.0.1 10.7.2: a host that stops shipping its logs is noticed, per instance, within 15
+// minutes, including instances that Auto Scaling launches after the deploy. Contributor Insights
+// counts the instances whose heartbeat arrives
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights-GraphReportData.html:
+// UniqueContributors), Auto Scaling counts the instances in service
+// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html).
+describe('silent hosts', () => {
+  let stack: Stack;
+  let tier: FailoverTier;
+  let template: Template;
+  let pager: sns.Topic;
+  beforeAll(() => {
+    stack = newStack();
+    pager = new sns.Topic(stack, 'Pager');
+    ({ tier, template } = newTier(
+      (s) => ({ alarmTopic: new sns.Topic(s, 'Topic'), alarmActions: [new cw_actions.SnsAction(pager)] }),
+      stack,
+    ));
+  });
+
+  test('every instance appends a heartbeat with its instance id each minute, while rsyslog, auditd and the agent run, and ships it', () => {
+    // THEN
+    const text = userDataText(template);
+    expect(text).toContain('"file_path": "/var/log/log-heartbeat.log"');
+    expect(text).toContain('"log_stream_name": "{instance_id}/heartbeat"');
+    expect(text).toContain('http://169.254.169.254/latest/meta-data/instance-id');
+    expect(text).toMatch(
+      /printf '\{"heartbeat":"%s","source":"TestStack-Tier-[0-9A-F]{8}"\}\\n' "\$instance_id" > \/etc\/log-heartbeat\.json/,
+    );
+    expect(text).toContain(
+      'for unit in rsyslog auditd amazon-cloudwatch-agent; do systemctl is-active --quiet "$unit" || exit 0; done',
+    );
+    expect(text).toContain('cat /etc/log-heartbeat.json >> /var/log/log-heartbeat.log');
+    expect(text).toMatch(/OnUnitActiveSec=60\nAccuracySec=1s/);
+    expect(text).toContain('systemctl enable --now log-heartbeat.timer');
+    // after the agent starts
+    expect(text.indexOf('log-heartbeat.timer')).toBeGreaterThan(text.indexOf('amazon-cloudwatch-agent-ctl'));
+  });
+
+  test('a Contributor Insights rule counts the instances of this tier whose heartbeat reached the host log group', () => {
+    // THEN
+    const rules = Object.values(template.findResources('AWS::CloudWatch::InsightRule'));
+    expect(rules).toHaveLength(1);
+    const [rule] = rules;
+    expect(rule.Properties.RuleState).toBe('ENABLED');
+    const body = JSON.parse(
+      (rule.Properties.RuleBody['Fn::Join'][1] as unknown[])
+        .map((part) => (typeof part === 'string' ? part : 'HOST_LOG_GROUP'))
+        .join(''),
+    );
+    const heartbeat = userDataText(template).match(/"source":"([^"]+)"/)![1];
+    expect(body).toEqual({
+      Schema: { Name: 'CloudWatchLogRule', Version: 1 },
+      LogGroupNames: ['HOST_LOG_GROUP'],
+      LogFormat: 'JSON',
+      Contribution: { Keys: ['$.heartbeat'], Filters: [{ Match: '$.source', In: [heartbeat] }] },
+      AggregateOn: 'Count',
+    });
+    expect(JSON.stringify(rule.Properties.RuleBody)).toContain(JSON.stringify(stack.resolve(hostLogGroupName(stack))));
+  });
+
+  test("the alarm fires when in-service instances outnumber the heartbeats for 3 periods of 3 minutes, notifying the topic and the user's alarmActions", () => {
+    // THEN
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) =>
+      JSON.stringify(a.Properties.Metrics ?? []).includes('INSIGHT_RULE_METRIC'),
+    )!;
+    expect(alarm).toBeDefined();
+    expect(stack.resolve(tier.logShippingAlarm.alarmArn)).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/LogShippingAlarm/), 'Arn'],
+    });
+    expect(alarm.Properties).toMatchObject({
+      EvaluationPeriods: 3,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [expect.anything(), stack.resolve(pager.topicArn)],
+    });
+    const metrics: any[] = alarm.Properties.Metrics;
+    const result = metrics.find((m) => m.ReturnData !== false);
+    expect(result.Expression).toBe('inservice0 + inservice1 + inservice2 - FILL(shipping, 0)');
+    const shipping = metrics.find((m) => m.Id === 'shipping');
+    expect(shipping.Period).toBe(180);
+    expect(JSON.stringify(shipping.Expression)).toContain("', 'UniqueContributors')");
+    expect(JSON.stringify(shipping.Expression)).toMatch(/INSIGHT_RULE_METRIC\('.*LogShippingRule.*RuleName/);
+    const groups = tier.autoScalingGroups.map((group) => stack.resolve(group.autoScalingGroupName));
+    const counted = metrics
+      .filter((m) => m.MetricStat?.Metric.MetricName === 'GroupInServiceInstances')
+      .map((m) => {
+        expect(m.MetricStat).toMatchObject({ Stat: 'Minimum', Period: 180 });
+        return m.MetricStat.Metric.Dimensions[0].Value;
+      });
+    expect(counted).toEqual(groups);
+  });
 });

@@ -82,9 +82,11 @@ describe('with default props', () => {
     ['AWS::SNS::Subscription', 0],
     // 3 per tier: unhealthy hosts, no healthy host, latency
     // per tier: 6 (availability and security detection), the health alarm, and 4 per zone; AWS
-    // WAF blocked requests and the expiry of its 2 pinned rule group versions; host-log and
-    // flow-log delivery
-    ['AWS::CloudWatch::Alarm', 2 * (6 + 1 + 3 * 5) + 1 + 2 + 2],
+    // WAF blocked requests, log delivery and the expiry of its 2 pinned rule group versions;
+    // host-log and flow-log delivery; refused egress; per tier, its hosts' log shipping
+    ['AWS::CloudWatch::Alarm', 2 * (6 + 1 + 1 + 3 * 5) + 2 + 2 + 2 + 1],
+    ['AWS::CloudWatch::InsightRule', 2],
+    ['AWS::Logs::MetricFilter', 1],
     ['AWS::CloudWatch::CompositeAlarm', 2 * 3],
     // HTTPS and capacity per tier, the primary's calculated routing check, and the end-to-end check
     ['AWS::Route53::HealthCheck', 6],
@@ -924,6 +926,10 @@ describe('options', () => {
       'HostLogsDelivery',
       'FlowLogsDelivery',
       'WebAclBlockedRequests',
+      'RefusedEgress',
+      'PrimaryLogShippingAlarm',
+      'SecondaryLogShippingAlarm',
+      'WebAclLogsDelivery',
     ]) {
       expect(covered).toContain(id);
     }
@@ -1743,13 +1749,14 @@ describe('tier options reach both tiers', () => {
     ],
     alarmActions: [
       (stack) => ({ alarmActions: [new cw_actions.SnsAction(new sns.Topic(stack, 'MarkerTopic'))] }),
-      // per tier: six, the health alarm and five per zone; and the shared host-log, flow-log and
-      // AWS WAF alarms (blocked requests, and the expiry of its 2 pinned rule group versions)
+      // per tier: six, the health alarm, the log-shipping alarm and five per zone; and the shared
+      // host-log, flow-log, refused-egress and AWS WAF alarms (blocked requests, log delivery, and
+      // the expiry of its 2 pinned rule group versions)
       (t) => {
         t.resourcePropertiesCountIs(
           'AWS::CloudWatch::Alarm',
           { AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('^MarkerTopic') }]) },
-          2 * (6 + 1 + 3 * 5) + 3 + 2,
+          2 * (6 + 1 + 1 + 3 * 5) + 3 + 2 + 2,
         );
         t.resourcePropertiesCountIs(
           'AWS::CloudWatch::CompositeAlarm',

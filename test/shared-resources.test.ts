@@ -1789,3 +1789,78 @@ describe('tamper detection with an imported topic', () => {
     ).toHaveLength(0);
   });
 });
+
+// PCI DSS v4.0.1 10.4.1.1, 11.5.1: egress that the instances' security groups refuse is counted
+// from the flow logs (https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) and
+// alarms; the internet's scans refused at the load balancers are not counted.
+describe('refused egress', () => {
+  let stack: Stack;
+  let shared: SharedResources;
+  let template: Template;
+  let pager: sns.Topic;
+  beforeAll(() => {
+    stack = newStack();
+    pager = new sns.Topic(stack, 'Pager');
+    ({ shared, template } = newShared(() => ({ alarmActions: [new cw_actions.SnsAction(pager)] }), stack));
+  });
+
+  /** The flow-log record fields of the template's flow log, in order. */
+  const recordFields = () => {
+    const [flowLog] = Object.values(template.findResources('AWS::EC2::FlowLog'));
+    return [...(flowLog.Properties.LogFormat as string).matchAll(/\$\{([a-z0-9-]+)\}/g)].map((m) => m[1]);
+  };
+
+  test('a metric filter on the flow logs counts the REJECTed egress of instances to addresses outside the VPC', () => {
+    // THEN
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter'));
+    expect(filters).toHaveLength(1);
+    const [filter] = filters;
+    expect(filter.Properties.LogGroupName.Ref).toMatch(/^SharedFlowLogs/);
+    const pattern: string = filter.Properties.FilterPattern;
+    // every field of the record, in the record's order, so that each condition reads its own column
+    const columns = pattern
+      .slice(1, -1)
+      .split(', ')
+      .map((column) => column.split(/\s*(?:!=|=)\s*/)[0]);
+    expect(columns).toEqual(recordFields().map((field) => field.replace(/-/g, '_')));
+    expect(pattern).toContain('dstaddr != "10.0.*"');
+    expect(pattern).toContain('action = "REJECT"');
+    expect(pattern).toContain('instance_id != "-"');
+    expect(pattern).toContain('flow_direction = "egress"');
+    expect(template.findResources('AWS::EC2::VPC')).toEqual({
+      [Object.keys(template.findResources('AWS::EC2::VPC'))[0]]: expect.objectContaining({
+        Properties: expect.objectContaining({ CidrBlock: '10.0.0.0/16' }),
+      }),
+    });
+    expect(filter.Properties.MetricTransformations).toEqual([
+      expect.objectContaining({ MetricNamespace: 'MultiAzFailoverService', MetricValue: '1' }),
+    ]);
+  });
+
+  test("any refused egress in 5 minutes notifies the topic and the user's alarmActions", () => {
+    // THEN
+    const [filter] = Object.values(template.findResources('AWS::Logs::MetricFilter'));
+    const [transformation] = filter.Properties.MetricTransformations;
+    expect(shared.refusedEgressAlarm).toBeDefined();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: Match.anyValue(),
+      Namespace: transformation.MetricNamespace,
+      MetricName: transformation.MetricName,
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [stack.resolve(shared.alarmTopic.topicArn), stack.resolve(pager.topicArn)],
+    });
+  });
+
+  test('with your own VPC, whose flow logs the construct does not read, there is no refused-egress alarm', () => {
+    // WHEN
+    const { shared: own, template: ownTemplate } = newShared((s) => ({ vpc: importedVpc(s, ZONES) }));
+
+    // THEN
+    expect(own.refusedEgressAlarm).toBeUndefined();
+    ownTemplate.resourceCountIs('AWS::Logs::MetricFilter', 0);
+  });
+});

@@ -303,6 +303,57 @@ describe('managedRules()', () => {
     });
   });
 
+  // PCI DSS v4.0.1 10.7.2: AWS WAF logs every request it evaluates
+  // (https://docs.aws.amazon.com/waf/latest/developerguide/logging.html), and IncomingLogEvents
+  // exists only while events arrive
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html).
+  test('an alarm fires when the web ACL evaluated requests for an hour and no WAF log event arrived', () => {
+    // WHEN
+    const { template } = bind(WebAclOption.managedRules());
+
+    // THEN
+    const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) =>
+      JSON.stringify(a.Properties.Metrics ?? []).includes('IncomingLogEvents'),
+    )!;
+    expect(alarm).toBeDefined();
+    expect(alarm.Properties).toMatchObject({
+      EvaluationPeriods: 2,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    const metrics: any[] = alarm.Properties.Metrics;
+    expect(metrics.find((m) => m.Expression).Expression).toBe(
+      'IF(FILL(allowed, 0) + FILL(blocked, 0) > 0 AND FILL(incoming, 0) == 0, 1, 0)',
+    );
+    const stat = (id: string) => metrics.find((m) => m.Id === id).MetricStat;
+    const webAcl = [
+      { Name: 'Region', Value: 'eu-west-1' },
+      { Name: 'Rule', Value: 'ALL' },
+      { Name: 'WebACL', Value: 'PaymentApiWebAcl' },
+    ];
+    expect(stat('allowed')).toEqual({
+      Metric: { Namespace: 'AWS/WAFV2', MetricName: 'AllowedRequests', Dimensions: webAcl },
+      Period: 1800,
+      Stat: 'Sum',
+    });
+    expect(stat('blocked').Metric).toEqual({
+      Namespace: 'AWS/WAFV2',
+      MetricName: 'BlockedRequests',
+      Dimensions: webAcl,
+    });
+    expect(stat('incoming')).toEqual({
+      Metric: {
+        Namespace: 'AWS/Logs',
+        MetricName: 'IncomingLogEvents',
+        Dimensions: [{ Name: 'LogGroupName', Value: { Ref: logGroupId } }],
+      },
+      Period: 1800,
+      Stat: 'Sum',
+    });
+  });
+
   test('logs to an encrypted aws-waf-logs- log group kept one year, without credentials', () => {
     // WHEN
     const { stack, key, arn, allowLogsToUseKey, template } = bind(WebAclOption.managedRules());

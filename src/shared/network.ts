@@ -11,7 +11,32 @@ import { acknowledge, compliancePacks } from '../private/acknowledge';
 import { zoneCidrSlot, zoneConstructId } from '../private/zones';
 
 /** The VPC's address range. Each zone's slot (see `zoneCidrSlot`) takes a fixed part of it. */
-const VPC_CIDR = '10.0.0.0/16';
+export const VPC_CIDR = '10.0.0.0/16';
+
+/** Every address of {@link VPC_CIDR} as a CloudWatch Logs filter-pattern wildcard. */
+export const VPC_ADDRESS_WILDCARD = '10.0.*';
+
+/**
+ * The fields of the flow-log records, in order: the default fields and the v3 to v5 fields an
+ * investigation needs: which instance, which way, the packet's real source and destination behind
+ * NAT, and the TCP flags (scans, resets)
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html).
+ */
+export const FLOW_LOG_FORMAT: ec2.LogFormat[] = [
+  ec2.LogFormat.ALL_DEFAULT_FIELDS,
+  ec2.LogFormat.VPC_ID,
+  ec2.LogFormat.SUBNET_ID,
+  ec2.LogFormat.INSTANCE_ID,
+  ec2.LogFormat.TCP_FLAGS,
+  ec2.LogFormat.PKT_SRC_ADDR,
+  ec2.LogFormat.PKT_DST_ADDR,
+  ec2.LogFormat.FLOW_DIRECTION,
+];
+
+/** The names of the flow-log fields of {@link FLOW_LOG_FORMAT}, in record order (`srcaddr`, `log-status`...). */
+export function flowLogFieldNames(): string[] {
+  return FLOW_LOG_FORMAT.flatMap((format) => [...format.value.matchAll(/\$\{([a-z0-9-]+)\}/g)].map((m) => m[1]));
+}
 
 /** The public /24 of a zone's slot: slot 0 is 10.0.0.0/24, slot 2 is 10.0.2.0/24. */
 function publicCidr(slot: number): string {
@@ -143,19 +168,8 @@ function addFlowLogs(scope: Construct, vpc: ec2.Vpc, encryptionKey: kms.IKey): v
   const flowLog = vpc.addFlowLog('All', {
     destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs, role.withoutPolicyUpdates()),
     trafficType: ec2.FlowLogTrafficType.ALL,
-    // The default fields and the v3 to v5 fields an investigation needs: which instance, which
-    // way, the packet's real source and destination behind NAT, and the TCP flags (scans, resets),
-    // aggregated every minute rather than every 10 minutes (PCI DSS v4.0.1 10.2.1).
-    logFormat: [
-      ec2.LogFormat.ALL_DEFAULT_FIELDS,
-      ec2.LogFormat.VPC_ID,
-      ec2.LogFormat.SUBNET_ID,
-      ec2.LogFormat.INSTANCE_ID,
-      ec2.LogFormat.TCP_FLAGS,
-      ec2.LogFormat.PKT_SRC_ADDR,
-      ec2.LogFormat.PKT_DST_ADDR,
-      ec2.LogFormat.FLOW_DIRECTION,
-    ],
+    // Aggregated every minute rather than every 10 minutes (PCI DSS v4.0.1 10.2.1).
+    logFormat: FLOW_LOG_FORMAT,
     maxAggregationInterval: ec2.FlowLogMaxAggregationInterval.ONE_MINUTE,
   });
   // Flow-log creation checks that the role may write to the log group.
