@@ -218,6 +218,8 @@ GET_ATT = {
     ("AWS::ElasticLoadBalancingV2::TargetGroup", "TargetGroupFullName"): "targetgroup/{n}/0123456789abcdef",
     ("AWS::WAFv2::WebACL", "Arn"): "arn:{p}:wafv2:{r}:{a}:regional/webacl/{n}/{u}",
     ("AWS::SSM::Parameter", "Value"): "{n}",
+    # https://docs.aws.amazon.com/arc-region-switch/latest/api/API_Plan.html: plan/<name>:<6 characters>, no Region.
+    ("AWS::ARCRegionSwitch::Plan", "Arn"): "arn:{p}:arc-region-switch::{a}:plan/{n}:abc123",
 }
 
 # The property that holds a resource's name, where the user (or the construct) sets one.
@@ -233,6 +235,7 @@ NAME_PROPERTIES = {
     "AWS::Lambda::Function": "FunctionName",
     "AWS::CloudWatch::Alarm": "AlarmName",
     "AWS::WAFv2::WebACL": "Name",
+    "AWS::ARCRegionSwitch::Plan": "Name",
 }
 
 
