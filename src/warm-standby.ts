@@ -21,11 +21,31 @@ export enum SecondaryMode {
 }
 
 /**
+ * How a Region waits for traffic (see `MultiAzFailoverServiceProps.regionMode`).
+ */
+export enum RegionMode {
+  /** The Region serves, or stands by, at the size it is given. */
+  ACTIVE = 'active',
+  /**
+   * The Region stands by for another Region (the secondary of a `GlobalFailover`): its primary tier
+   * runs a small floor (`regionStandbyInstancesPerAz`, default 1) and scales to its full size when
+   * requests arrive on it (see {@link WarmStandby} without `active`).
+   */
+  WARM_STANDBY = 'warm-standby',
+}
+
+/**
  * Properties for {@link WarmStandby}.
  */
 export interface WarmStandbyProps {
-  /** The tier that serves while healthy (the primary). */
-  readonly active: FailoverTier;
+  /**
+   * The tier that serves while healthy (the primary): the standby also takes over when this tier
+   * has fewer healthy hosts than its `minHealthyHosts`.
+   *
+   * @default - none: the standby takes over only when requests arrive on it (a Region standby,
+   * whose active Region's metrics are in another Region)
+   */
+  readonly active?: FailoverTier;
 
   /** The tier that waits with a small floor and scales up to take over (the secondary). */
   readonly standby: FailoverTier;
@@ -65,6 +85,11 @@ const STAND_DOWN_MINUTES = 15;
  * pair per zone. A metric that stops (the active tier's load balancer gone) counts as zero healthy
  * hosts.
  *
+ * Without `active` (a Region standby: `MultiAzFailoverServiceProps.regionMode`), the other
+ * Region's tiers are in another stack and their metrics in another Region (this construct alarms
+ * on metrics of its own Region only), so the only signal is requests arriving on the standby: the
+ * global records failed over to this Region.
+ *
  * After a failover the standby serves at its floor until the new instances pass their health
  * checks: about 1 minute to alarm, 3 to 5 minutes to boot, install and pass the target group's
  * checks (see docs/FAILOVER.md).
@@ -80,17 +105,27 @@ export class WarmStandby extends Construct {
     validateInteger('takeoverRequestsPerMinute', props.takeoverRequestsPerMinute, 1, 1_000_000);
     const threshold = props.takeoverRequestsPerMinute ?? 1000;
     const minute = Duration.minutes(1);
-    const usingMetrics = {
-      activeHealthy: props.active.targetGroup.metrics.healthyHostCount({
-        period: minute,
-        statistic: cloudwatch.Stats.MINIMUM,
-      }),
+    const active = props.active;
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {
+      ...(active
+        ? {
+            activeHealthy: active.targetGroup.metrics.healthyHostCount({
+              period: minute,
+              statistic: cloudwatch.Stats.MINIMUM,
+            }),
+          }
+        : {}),
       standbyRequests: props.standby.targetGroup.metrics.requestCount({
         period: minute,
         statistic: cloudwatch.Stats.SUM,
       }),
     };
-    const needed = `(FILL(activeHealthy, 0) < ${props.active.minHealthyHosts} OR FILL(standbyRequests, 0) > ${threshold})`;
+    const needed = active
+      ? `(FILL(activeHealthy, 0) < ${active.minHealthyHosts} OR FILL(standbyRequests, 0) > ${threshold})`
+      : `(FILL(standbyRequests, 0) > ${threshold})`;
+    const why = active
+      ? `The primary has fewer than ${active.minHealthyHosts} healthy hosts, or the standby receives more than ${threshold} requests a minute`
+      : `The standby Region receives more than ${threshold} requests a minute on this tier`;
     this.takeOverAlarms = [];
     this.standDownAlarms = [];
     for (const fleet of props.standby.zonalFleets) {
@@ -108,7 +143,7 @@ export class WarmStandby extends Construct {
       standDown.addAdjustment({ lowerBound: 0, adjustment: fleet.floor });
 
       const takeOverAlarm = new cloudwatch.Alarm(zone, 'TakeOver', {
-        alarmDescription: `The primary has fewer than ${props.active.minHealthyHosts} healthy hosts, or the standby receives more than ${threshold} requests a minute: scale ${fleet.availabilityZone} of the standby to ${props.takeoverInstancesPerAz}`,
+        alarmDescription: `${why}: scale ${fleet.availabilityZone} of the standby to ${props.takeoverInstancesPerAz}`,
         metric: new cloudwatch.MathExpression({
           expression: `IF(${needed}, 1, 0)`,
           usingMetrics,
