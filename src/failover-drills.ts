@@ -1,4 +1,5 @@
 import { ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fis from 'aws-cdk-lib/aws-fis';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -98,6 +99,28 @@ export interface FailoverDrillsProps {
    * @default 25
    */
   readonly partialFleetPercent?: number;
+
+  /**
+   * Whether to add the `RegionLost` drill: every instance of both tiers stopped and every group of
+   * both unable to launch, for `faultDuration`, so that the Region is lost to the global records of
+   * a `GlobalFailover` and the secondary Region must answer (see docs/DRILLS.md). Its stop
+   * condition is `regionLostStopAlarm`, not the secondary tier's health alarm (which the drill
+   * trips on purpose).
+   *
+   * @default false
+   */
+  readonly regionLost?: boolean;
+
+  /**
+   * The stop condition of the `RegionLost` drill: an alarm in this Region (FIS reads its stop
+   * conditions in the experiment's Region).
+   *
+   * @default - a `RegionLostAbort` alarm on the metric `AbortRegionLost` (namespace
+   * `MultiAzFailoverService/Drills`, dimension `Stack`: this stack's name), which fires when anyone
+   * publishes a value of 1 or more: the operator watching the global stack's alarms in us-east-1
+   * stops the drill with one `aws cloudwatch put-metric-data` in this Region
+   */
+  readonly regionLostStopAlarm?: cloudwatch.IAlarm;
 }
 
 /** The service principal of AWS FIS. */
@@ -179,6 +202,8 @@ export class FailoverDrills extends Construct {
   public readonly templates: DrillTemplate[];
   /** The role FIS assumes to run the drills: only the actions and resources the drills use (its managed policy `Policy`). */
   public readonly role: iam.Role;
+  /** The stop condition of the `RegionLost` drill; undefined unless `regionLost` is true. */
+  public readonly regionLostStopAlarm?: cloudwatch.IAlarm;
 
   public constructor(scope: Construct, id: string, props: FailoverDrillsProps) {
     super(scope, id);
@@ -223,9 +248,16 @@ export class FailoverDrills extends Construct {
       : '';
 
     this.templates = [];
-    const add = (name: string, description: string, expectation: string, drill: Drill) => {
+    const add = (
+      name: string,
+      description: string,
+      expectation: string,
+      drill: Drill,
+      stopConditions: fis.CfnExperimentTemplate.ExperimentTemplateStopConditionProperty[] = common.stopConditions,
+    ) => {
       const template = new fis.CfnExperimentTemplate(this, name, {
         ...common,
+        stopConditions,
         description: description.slice(0, 512),
         targets: drill.targets,
         actions: drill.actions,
@@ -327,6 +359,57 @@ export class FailoverDrills extends Construct {
       ].join(' '),
       c,
     );
+
+    // D. The Region lost: both tiers, every zone (opt-in: it takes the whole Regional service down).
+    if (props.regionLost ?? false) {
+      const stopAlarm = props.regionLostStopAlarm ?? this.regionLostAbortAlarm();
+      this.regionLostStopAlarm = stopAlarm;
+      const d = new Drill();
+      d.stopInstances('StopRegion', groupsOf(allFleets), () => 'ALL', duration);
+      d.noCapacity(
+        'NoRegionCapacity',
+        groupsOf(allFleets),
+        primaryFleets.map((f) => f.availabilityZone),
+        duration,
+      );
+      add(
+        'RegionLost',
+        `Stops every instance of both tiers for ${minutes} minutes and makes all their groups unable to launch: the global name must answer from the secondary Region.`,
+        [
+          `0 s: every instance of both tiers stops and no group of either can launch. Route 53's checks of both tiers fail, the Regional failover records have no healthy answer, and the global records (GlobalFailover) answer from the secondary Region within GlobalFailover's failoverBudget worst case: watch the global stack's alarms in us-east-1, where Route 53 publishes its health-check metrics.`,
+          `About 2 minutes in (2 one-minute periods) both tiers' HealthAlarm and NoHealthyHosts fire; ${alarmsOfZones} every zone's HealthyHosts and Impaired, in both tiers.`,
+          `Auto Scaling marks the stopped instances unhealthy and terminates them; its launches fail until the fault ends after ${minutes} minutes, then the groups launch new instances (FIS finds none of the stopped ones left to start).`,
+          `Once they pass their health checks the alarms return to OK and the global records fail back to this Region on their own, unless a Region switch plan activated the secondary Region meanwhile: then execute the plan to activate this Region (docs/DRILLS.md, failback).`,
+          `The drill stops early when its stop alarm fires.`,
+        ].join(' '),
+        d,
+        [{ source: 'aws:cloudwatch:alarm', value: stopAlarm.alarmArn }],
+      );
+    }
+  }
+
+  /**
+   * The default stop condition of `RegionLost`: an alarm in this Region that fires when a value of 1
+   * or more is published to `AbortRegionLost` (the whole Region is down on purpose, so no metric of
+   * this Region tells that the drill went wrong; what tells it, the global name, is measured in
+   * us-east-1).
+   */
+  private regionLostAbortAlarm(): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, 'RegionLostAbort', {
+      alarmDescription:
+        'Stops the RegionLost drill: publish 1 to MultiAzFailoverService/Drills AbortRegionLost (dimension Stack) in this Region',
+      metric: new cloudwatch.Metric({
+        namespace: 'MultiAzFailoverService/Drills',
+        metricName: 'AbortRegionLost',
+        dimensionsMap: { Stack: Aws.STACK_NAME },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /**

@@ -399,6 +399,17 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
    * @default false
    */
   readonly drills?: boolean;
+
+  /**
+   * With `drills: true`, whether to add the `RegionLost` drill: both tiers' instances stopped and
+   * their groups unable to launch, so that a `GlobalFailover` must answer from the other Region
+   * (see docs/DRILLS.md). Its stop condition is an alarm in this Region that fires when an operator
+   * publishes the `AbortRegionLost` metric (see `FailoverDrillsProps.regionLostStopAlarm`). Only in
+   * the primary Region of a `GlobalFailover`: in a single Region it takes the service down.
+   *
+   * @default false
+   */
+  readonly regionLostDrill?: boolean;
 }
 
 /**
@@ -531,6 +542,7 @@ export class MultiAzFailoverService extends Construct {
       maxFailoverTime,
       dashboard,
       drills,
+      regionLostDrill,
       // What is left is exactly the TierOptions: forwarded to both tiers as they are.
       ...tierOptions
     } = props;
@@ -679,7 +691,10 @@ export class MultiAzFailoverService extends Construct {
         failoverBudget: this.failoverBudget,
         volumeEncryptionKey: this.encryptionKey,
         zonalAutoshift: tierOptions.zonalAutoshift,
+        regionLost: regionLostDrill,
       });
+    } else if (regionLostDrill) {
+      throw new Error('`regionLostDrill` needs `drills: true` (it is one of the drills), got: true with drills false');
     }
     this.drillTemplates = this.drills?.templates ?? [];
     if (tierOptions.zonalShift ?? true) {
