@@ -213,9 +213,11 @@ export class RegionSwitchPlan extends Construct {
    * that is healthy only while both children are (`HealthThreshold` 2,
    * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html#health-checks-creating-values-calculated).
    * A record takes one health check, so the plan's check and the automatic one are combined, not
-   * listed. The standby Region's record keeps its automatic health check alone: a failover record
-   * pair whose both records are unhealthy answers with the primary, so a secondary that also
-   * required the plan would stop the automatic failover.
+   * listed. The standby Region's record keeps its automatic health check alone: "when the secondary
+   * resource record set is unhealthy, Route 53 responds to DNS queries with the applicable value from
+   * the primary resource record set regardless of the health of the primary"
+   * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html), so a
+   * secondary that also required the plan would stop the automatic failover.
    *
    * Call it in the second deploy pass, with the id that `list-route53-health-checks` returned for
    * the primary Region.
