@@ -5,11 +5,13 @@ import * as fis from 'aws-cdk-lib/aws-fis';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FailoverBudget } from './failover-budget';
 import { FailoverTier } from './failover-tier';
 import { acknowledge, awsSolutions } from './private/acknowledge';
 import { Drill } from './private/fis-drill';
+import { notify } from './private/notify';
 import { show, validateInteger } from './private/validate';
 import { zoneConstructId } from './private/zones';
 import { ZonalFleet } from './zonal-fleet';
@@ -101,6 +103,14 @@ export interface FailoverDrillsProps {
   readonly partialFleetPercent?: number;
 
   /**
+   * Whether to create the `PrimaryPartialFleet` drill. A primary tier of one instance per zone (the
+   * primary tier of a standby Region, `RegionMode.WARM_STANDBY`) has no partial fleet to stop.
+   *
+   * @default true
+   */
+  readonly partialFleet?: boolean;
+
+  /**
    * Whether to add the `RegionLost` drill: every instance of both tiers stopped and every group of
    * both unable to launch, for `faultDuration`, so that the Region is lost to the global records of
    * a `GlobalFailover` and the secondary Region must answer (see docs/DRILLS.md). Its stop
@@ -121,6 +131,14 @@ export interface FailoverDrillsProps {
    * stops the drill with one `aws cloudwatch put-metric-data` in this Region
    */
   readonly regionLostStopAlarm?: cloudwatch.IAlarm;
+
+  /**
+   * The topic the default `RegionLostAbort` alarm notifies (on ALARM and on OK), so that everyone
+   * on call learns that the drill was stopped.
+   *
+   * @default - the abort alarm notifies no one
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /** The service principal of AWS FIS. */
@@ -211,7 +229,10 @@ export class FailoverDrills extends Construct {
     const minutes = props.faultDuration?.toMinutes() ?? 10;
     const percent = props.partialFleetPercent ?? 25;
     validateInteger('partialFleetPercent', props.partialFleetPercent, 1, 49);
-    validatePartialFleet(props.primary, percent);
+    const partialFleet = props.partialFleet ?? true;
+    if (partialFleet) {
+      validatePartialFleet(props.primary, percent);
+    }
     const duration = `PT${minutes}M`;
     const stack = Stack.of(this);
 
@@ -344,25 +365,13 @@ export class FailoverDrills extends Construct {
     });
 
     // C. Part of the primary fleet: a count per zone (FIS selects no fraction of a resource).
-    const c = new Drill();
-    const perZone = primaryFleets.map((f) => partialCount(f.floor, percent));
-    c.stopInstances('StopPrimaryShare', groupsOf(primaryFleets), (i) => `COUNT(${perZone[i]})`, duration);
-    const first = primaryFleets[0];
-    add(
-      'PrimaryPartialFleet',
-      `Stops ${percent}% of each primary zone's instances (at least one, COUNT(n) per zone) for ${minutes} minutes.`,
-      [
-        `0 s: ${perZone[0]} of each primary zone's ${first.floor} instances ${perZone[0] === 1 ? 'stops' : 'stop'} (${percent}%, at least one).`,
-        `${capitalized(alarmsOfZones)} each primary zone's HealthyHosts fires, and with it the zone's Impaired.`,
-        `Stopped targets are unused, not unhealthy, so UnhealthyHosts stays quiet; the primary keeps at least minHealthyHosts healthy, so its HealthAlarm stays quiet and DNS does not fail over.`,
-        `Auto Scaling marks the stopped instances unhealthy and replaces them (launches are not blocked): once the new instances pass their health checks, HealthyHosts and Impaired return to OK, within the ${minutes}-minute drill if they boot in time; FIS then finds none of the stopped ones left to start.`,
-      ].join(' '),
-      c,
-    );
+    if (partialFleet) {
+      this.addPartialFleetDrill(add, primaryFleets, percent, duration, minutes, alarmsOfZones);
+    }
 
     // D. The Region lost: both tiers, every zone (opt-in: it takes the whole Regional service down).
     if (props.regionLost ?? false) {
-      const stopAlarm = props.regionLostStopAlarm ?? this.regionLostAbortAlarm();
+      const stopAlarm = props.regionLostStopAlarm ?? this.regionLostAbortAlarm(props.alarmTopic);
       this.regionLostStopAlarm = stopAlarm;
       const d = new Drill();
       d.stopInstances('StopRegion', groupsOf(allFleets), () => 'ALL', duration);
@@ -388,14 +397,40 @@ export class FailoverDrills extends Construct {
     }
   }
 
+  /** C. `PrimaryPartialFleet`: part of the primary fleet, a count per zone. */
+  private addPartialFleetDrill(
+    add: (name: string, description: string, expectation: string, drill: Drill) => void,
+    primaryFleets: ZonalFleet[],
+    percent: number,
+    duration: string,
+    minutes: number,
+    alarmsOfZones: string,
+  ): void {
+    const c = new Drill();
+    const perZone = primaryFleets.map((f) => partialCount(f.floor, percent));
+    c.stopInstances('StopPrimaryShare', groupsOf(primaryFleets), (i) => `COUNT(${perZone[i]})`, duration);
+    const first = primaryFleets[0];
+    add(
+      'PrimaryPartialFleet',
+      `Stops ${percent}% of each primary zone's instances (at least one, COUNT(n) per zone) for ${minutes} minutes.`,
+      [
+        `0 s: ${perZone[0]} of each primary zone's ${first.floor} instances ${perZone[0] === 1 ? 'stops' : 'stop'} (${percent}%, at least one).`,
+        `${capitalized(alarmsOfZones)} each primary zone's HealthyHosts fires, and with it the zone's Impaired.`,
+        `Stopped targets are unused, not unhealthy, so UnhealthyHosts stays quiet; the primary keeps at least minHealthyHosts healthy, so its HealthAlarm stays quiet and DNS does not fail over.`,
+        `Auto Scaling marks the stopped instances unhealthy and replaces them (launches are not blocked): once the new instances pass their health checks, HealthyHosts and Impaired return to OK, within the ${minutes}-minute drill if they boot in time; FIS then finds none of the stopped ones left to start.`,
+      ].join(' '),
+      c,
+    );
+  }
+
   /**
    * The default stop condition of `RegionLost`: an alarm in this Region that fires when a value of 1
    * or more is published to `AbortRegionLost` (the whole Region is down on purpose, so no metric of
    * this Region tells that the drill went wrong; what tells it, the global name, is measured in
    * us-east-1).
    */
-  private regionLostAbortAlarm(): cloudwatch.Alarm {
-    return new cloudwatch.Alarm(this, 'RegionLostAbort', {
+  private regionLostAbortAlarm(topic: sns.ITopic | undefined): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, 'RegionLostAbort', {
       alarmDescription:
         'Stops the RegionLost drill: publish 1 to MultiAzFailoverService/Drills AbortRegionLost (dimension Stack) in this Region',
       metric: new cloudwatch.Metric({
@@ -410,6 +445,8 @@ export class FailoverDrills extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    notify([alarm], topic);
+    return alarm;
   }
 
   /**

@@ -692,6 +692,9 @@ export class MultiAzFailoverService extends Construct {
         volumeEncryptionKey: this.encryptionKey,
         zonalAutoshift: tierOptions.zonalAutoshift,
         regionLost: regionLostDrill,
+        // A standby Region's primary tier idles at its small floor: no partial fleet to stop.
+        partialFleet: !regionStandby,
+        alarmTopic: this.alarmTopic,
       });
     } else if (regionLostDrill) {
       throw new Error('`regionLostDrill` needs `drills: true` (it is one of the drills), got: true with drills false');

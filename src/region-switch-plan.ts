@@ -108,8 +108,8 @@ export interface RegionSwitchPlanProps {
 
   /**
    * A role whose principals approve the execution before anything changes: a manual approval step
-   * runs first. The construct lets the role approve steps of this plan only
-   * (`arc-region-switch:ApprovePlanExecutionStep`) when it is a role of this app.
+   * runs first. The construct attaches a managed policy (`approvalPolicy`) that lets the role
+   * approve steps of this plan only (`arc-region-switch:ApprovePlanExecutionStep`).
    *
    * @default - no approval step: the plan raises capacity as soon as it is executed
    */
@@ -250,6 +250,11 @@ export class RegionSwitchPlan extends Construct {
   public readonly planName: string;
   /** The role the plan runs with. */
   public readonly executionRole: iam.Role;
+  /**
+   * The managed policy that lets `approvalRole` approve this plan's steps, attached to it;
+   * undefined without `approvalRole`.
+   */
+  public readonly approvalPolicy?: iam.ManagedPolicy;
 
   public constructor(scope: Construct, id: string, props: RegionSwitchPlanProps) {
     super(scope, id);
@@ -271,7 +276,9 @@ export class RegionSwitchPlan extends Construct {
 
     // What the blocks do, each from its sample policy; the plan depends on it, so that the first
     // evaluation already finds it.
-    const blocksPolicy = new iam.Policy(this, 'BlocksPolicy', {
+    const blocksPolicy = new iam.ManagedPolicy(this, 'BlocksPolicy', {
+      description:
+        'ARC Region switch plan blocks: raise these paired Auto Scaling groups, read this zone and these alarms',
       roles: [this.executionRole],
       statements: blockStatements(
         props.hostedZone,
@@ -378,7 +385,8 @@ export class RegionSwitchPlan extends Construct {
     // (the AWS managed AmazonApplicationRecoveryControllerRegionSwitchPlanExecutionPolicy grants
     // these on every role and plan; here on this role and this plan only). It names the plan, so
     // it is created after it.
-    new iam.Policy(this, 'EvaluationPolicy', {
+    new iam.ManagedPolicy(this, 'EvaluationPolicy', {
+      description: 'ARC Region switch plan evaluation: simulate this role, read this plan',
       roles: [this.executionRole],
       statements: [
         new iam.PolicyStatement({
@@ -398,12 +406,17 @@ export class RegionSwitchPlan extends Construct {
       ],
     });
     if (props.approvalRole) {
-      props.approvalRole.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['arc-region-switch:ApprovePlanExecutionStep'],
-          resources: [this.planArn],
-        }),
-      );
+      this.approvalPolicy = new iam.ManagedPolicy(this, 'ApprovalPolicy', {
+        description: 'Approve the steps of this ARC Region switch plan',
+        roles: [props.approvalRole],
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'ApproveThisPlan',
+            actions: ['arc-region-switch:ApprovePlanExecutionStep'],
+            resources: [this.planArn],
+          }),
+        ],
+      });
     }
     acknowledge(
       blocksPolicy,

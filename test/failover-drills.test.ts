@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FailoverDrills, MultiAzFailoverService, MultiAzFailoverServiceProps } from '../src';
+import { FailoverDrills, MultiAzFailoverService, MultiAzFailoverServiceProps, RegionMode } from '../src';
 import { AZS, importedVpc, importedZone, newStack, privateSubnetId, publicSubnetId } from './util';
 
 /**
@@ -582,12 +582,16 @@ describe('the RegionLost drill (the primary Region of a GlobalFailover)', () => 
   test('exists only when asked for, after the other drills', () => {
     // THEN
     expect(synth({ drills: true }).service.drillTemplates.map((d) => d.name)).not.toContain('RegionLost');
-    expect(built().service.drillTemplates.map((d) => d.name).slice(-1)).toEqual(['RegionLost']);
+    expect(
+      built()
+        .service.drillTemplates.map((d) => d.name)
+        .slice(-1),
+    ).toEqual(['RegionLost']);
   });
 
   // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#stop-instances and
   // #asg-insufficient-instance-capacity-error: as the tier drill does, for both tiers.
-  test("stops every instance of both tiers and blocks launches in every group of both, in every zone", () => {
+  test('stops every instance of both tiers and blocks launches in every group of both, in every zone', () => {
     // THEN
     const { stack, service, properties } = regionLost();
     const groups = [...service.primary.zonalFleets, ...service.secondary.zonalFleets].map((f) =>
@@ -621,6 +625,31 @@ describe('the RegionLost drill (the primary Region of a GlobalFailover)', () => 
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });
+  });
+
+  test('its abort alarm notifies the alarm topic, so that on-call learns the drill was stopped', () => {
+    // THEN
+    const { stack, service, template } = regionLost();
+    const topic = stack.resolve(service.alarmTopic.topicArn);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AbortRegionLost',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+  });
+
+  test('a standby Region (one primary instance per zone) gets the Region drill but no partial-fleet drill', () => {
+    // GIVEN / WHEN
+    const { service } = synth({ drills: true, regionLostDrill: true, regionMode: RegionMode.WARM_STANDBY });
+
+    // THEN
+    expect(service.drillTemplates.map((d) => d.name)).toEqual([
+      'PrimaryTierLost',
+      'ZoneLostEuWest1a',
+      'ZoneLostEuWest1b',
+      'ZoneLostEuWest1c',
+      'RegionLost',
+    ]);
   });
 
   test('docs/DRILLS.md gives its expectation as the template says it', () => {

@@ -156,7 +156,7 @@ describe('RegionSwitchPlan with an approval, two group pairs and health alarms',
   // https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_ec2_autoscaling.html and
   // security_iam_region_switch_route53.html: the sample policies, scoped to these resources.
   test('the execution role may update only the paired groups, read only this zone and these alarms', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [
           {
@@ -194,16 +194,14 @@ describe('RegionSwitchPlan with an approval, two group pairs and health alarms',
 
   test('the plan exists only after its blocks may run (its first evaluation finds the permissions)', () => {
     const [planId] = Object.keys(template.findResources('AWS::ARCRegionSwitch::Plan'));
-    const [blocksPolicyId] = Object.keys(
-      template.findResources('AWS::IAM::Policy', {
-        Properties: { PolicyName: Match.stringLikeRegexp('BlocksPolicy') },
-      }),
+    const [blocksPolicyId] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy')).filter((id) =>
+      id.includes('BlocksPolicy'),
     );
     expect(template.toJSON().Resources[planId].DependsOn).toContain(blocksPolicyId);
   });
 
   test('the evaluation reads only this plan and simulates only this role', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [
           Match.objectLike({ Sid: 'SimulateThisRole', Action: 'iam:SimulatePrincipalPolicy' }),
@@ -217,11 +215,12 @@ describe('RegionSwitchPlan with an approval, two group pairs and health alarms',
   });
 
   test('the approval role may approve steps of this plan only', () => {
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: Match.stringLikeRegexp('Operators') }],
       PolicyDocument: {
         Statement: [
           {
+            Sid: 'ApproveThisPlan',
             Action: 'arc-region-switch:ApprovePlanExecutionStep',
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('RegionSwitchPlan'), 'Arn'] },
