@@ -172,8 +172,8 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
    * when another Region is lost (the secondary of a `GlobalFailover`): its primary tier runs
    * `regionStandbyInstancesPerAz` per zone and scales every zone to `maxInstancesPerAz` (default
    * `instancesPerAz`) when more than `takeoverRequestsPerMinute` requests a minute arrive on it, and
-   * back to the floor after 15 quiet minutes ({@link WarmStandby} without `active`: the other
-   * Region's metrics are not here). After an automatic failover to this Region it serves at the
+   * back to the floor after 30 minutes above it without that traffic ({@link WarmStandby} without
+   * `active`: the other Region's metrics are not here). After an automatic failover to this Region it serves at the
    * floor for about 5 minutes (see docs/REGION-SWITCH-PLAN.md); a Region switch plan raises the
    * groups before it moves traffic. The primary tier then does not scale by target tracking and is
    * not checked for `survivesAzLoss`. Combine it with `secondaryMode: SecondaryMode.WARM_STANDBY`

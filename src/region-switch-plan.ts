@@ -135,9 +135,11 @@ export interface RegionSwitchPlanProps {
   /**
    * How long the capacity step may take: it completes when every group's target groups report as
    * many healthy targets as its new desired capacity (`WaitELBTargetGroupHealthy`). Whole minutes
-   * from 1 to 1440.
+   * from 1 to 1440. A standby Region (`RegionMode.WARM_STANDBY`) returns a group above its floor to
+   * the floor after 30 minutes without traffic: keep this step and the traffic step well within
+   * them.
    *
-   * @default Duration.minutes(30)
+   * @default Duration.minutes(20)
    */
   readonly capacityTimeout?: Duration;
 
@@ -310,7 +312,7 @@ export class RegionSwitchPlan extends Construct {
           asgs: [{ arn: pair.primaryGroupArn }, { arn: pair.standbyGroupArn }],
           capacityMonitoringApproach: 'sampledMaxInLast24Hours',
           targetPercent: props.capacityPercent ?? 100,
-          timeoutMinutes: minutes(props.capacityTimeout, 30),
+          timeoutMinutes: minutes(props.capacityTimeout, 20),
           waitElbTargetGroupHealthy: 'enabled',
         },
       },

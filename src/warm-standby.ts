@@ -71,6 +71,13 @@ export interface WarmStandbyProps {
 const STAND_DOWN_MINUTES = 15;
 
 /**
+ * The same for a Region standby: longer than a Region switch plan's capacity step and traffic step
+ * together (its `capacityTimeout` defaults to 20 minutes), which raise the groups before requests
+ * arrive.
+ */
+const REGION_STAND_DOWN_MINUTES = 30;
+
+/**
  * Scales a warm-standby tier from its floor to take over. Route 53 health-check metrics exist only
  * in us-east-1 and cannot drive scaling in another region, so the signals are regional: the active
  * tier's healthy hosts below its `minHealthyHosts` (what turns its failover record unhealthy), or
@@ -88,7 +95,10 @@ const STAND_DOWN_MINUTES = 15;
  * Without `active` (a Region standby: `MultiAzFailoverServiceProps.regionMode`), the other
  * Region's tiers are in another stack and their metrics in another Region (this construct alarms
  * on metrics of its own Region only), so the only signal is requests arriving on the standby: the
- * global records failed over to this Region.
+ * global records failed over to this Region. Its `StandDown` alarm also needs the zone's group
+ * above its floor (`GroupDesiredCapacity`) and lasts 30 minutes, so that it stays OK while the
+ * Region idles and does not undo a Region switch plan's capacity step before the plan moves the
+ * traffic (an alarm in ALARM would set the floor every minute).
  *
  * After a failover the standby serves at its floor until the new instances pass their health
  * checks: about 1 minute to alarm, 3 to 5 minutes to boot, install and pass the target group's
@@ -156,17 +166,38 @@ export class WarmStandby extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       takeOverAlarm.addAlarmAction(new cw_actions.AutoScalingAction(takeOver));
+      // A Region standby stands down only while its group is above the floor: an alarm that stayed
+      // in ALARM through the idle hours would set the floor again every minute (Auto Scaling
+      // actions repeat while the alarm stays in ALARM), undoing a Region switch plan's capacity step
+      // that raises the group before traffic arrives. The group's desired capacity (group metrics
+      // are on) tells it; 30 minutes leave the plan time to move the traffic.
+      const standDownMinutes = active ? STAND_DOWN_MINUTES : REGION_STAND_DOWN_MINUTES;
       const standDownAlarm = new cloudwatch.Alarm(zone, 'StandDown', {
-        alarmDescription: `Neither signal of a takeover for ${STAND_DOWN_MINUTES} minutes: scale ${fleet.availabilityZone} of the standby back to ${fleet.floor}`,
+        alarmDescription: active
+          ? `Neither signal of a takeover for ${standDownMinutes} minutes: scale ${fleet.availabilityZone} of the standby back to ${fleet.floor}`
+          : `Above its floor without traffic for ${standDownMinutes} minutes: scale ${fleet.availabilityZone} of the standby Region back to ${fleet.floor}`,
         metric: new cloudwatch.MathExpression({
-          expression: `IF(${needed}, 0, 1)`,
-          usingMetrics,
+          expression: active
+            ? `IF(${needed}, 0, 1)`
+            : `IF(FILL(desired, ${fleet.floor}) > ${fleet.floor} AND FILL(standbyRequests, 0) <= ${threshold}, 1, 0)`,
+          usingMetrics: active
+            ? usingMetrics
+            : {
+                ...usingMetrics,
+                desired: new cloudwatch.Metric({
+                  namespace: 'AWS/AutoScaling',
+                  metricName: 'GroupDesiredCapacity',
+                  dimensionsMap: { AutoScalingGroupName: group.autoScalingGroupName },
+                  statistic: cloudwatch.Stats.MINIMUM,
+                  period: minute,
+                }),
+              },
           period: minute,
           label: 'Standby idle',
         }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: STAND_DOWN_MINUTES,
+        evaluationPeriods: standDownMinutes,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       standDownAlarm.addAlarmAction(new cw_actions.AutoScalingAction(standDown));

@@ -208,10 +208,21 @@ describe('a warm-standby Region (the secondary Region of a GlobalFailover)', () 
         }),
       );
       expect(takeOver.AlarmActions).toEqual([{ Ref: policy[0] }]);
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html: an Auto
+      // Scaling action repeats every minute while its alarm stays in ALARM, so the stand-down must
+      // not be in ALARM while the Region idles at its floor, nor undo a Region switch plan's raise
+      // before traffic arrives: it needs the group above its floor, without traffic, for 30 minutes.
       const standDown = resources[logicalIdOf(service.regionStandby!.standDownAlarms[index])].Properties;
+      expect(standDown.EvaluationPeriods).toBe(30);
       expect(standDown.Metrics.find((m: any) => m.Expression).Expression).toBe(
-        'IF((FILL(standbyRequests, 0) > 1000), 0, 1)',
+        'IF(FILL(desired, 1) > 1 AND FILL(standbyRequests, 0) <= 1000, 1, 0)',
       );
+      const desired = standDown.Metrics.find((m: any) => m.Id === 'desired').MetricStat.Metric;
+      expect(desired).toEqual({
+        Namespace: 'AWS/AutoScaling',
+        MetricName: 'GroupDesiredCapacity',
+        Dimensions: [{ Name: 'AutoScalingGroupName', Value: { Ref: logicalIdOf(fleet.autoScalingGroup) } }],
+      });
     });
   });
 
