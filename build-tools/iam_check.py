@@ -220,6 +220,8 @@ GET_ATT = {
     ("AWS::SSM::Parameter", "Value"): "{n}",
     # https://docs.aws.amazon.com/arc-region-switch/latest/api/API_Plan.html: plan/<name>:<6 characters>, no Region.
     ("AWS::ARCRegionSwitch::Plan", "Arn"): "arn:{p}:arc-region-switch::{a}:plan/{n}:abc123",
+    # The group's ARN with its id, as a Region switch plan's EC2 Auto Scaling block and its execution role name it.
+    ("AWS::AutoScaling::AutoScalingGroup", "AutoScalingGroupARN"): "arn:{p}:autoscaling:{r}:{a}:autoScalingGroup:{u}:autoScalingGroupName/{n}",
 }
 
 # The property that holds a resource's name, where the user (or the construct) sets one.
