@@ -524,6 +524,12 @@ function validatePlanProps(props: RegionSwitchPlanProps): void {
 /** A group's ARN: the block's pattern (with the group's id) and the Region it pairs for. */
 function validateGroupArn(prop: string, arn: string, region: string): void {
   if (Token.isUnresolved(arn)) {
+    // `AutoScalingGroup.autoScalingGroupArn` is a token (the partition) around a wildcard id.
+    if (arn.includes(':autoScalingGroup:*:')) {
+      throw new Error(
+        `\`${prop}\` must be an Auto Scaling group ARN with the group's id (Fn::GetAtt AutoScalingGroupARN), got: an ARN with a wildcard id (AutoScalingGroup.autoScalingGroupArn)`,
+      );
+    }
     return;
   }
   const match = GROUP_ARN_PATTERN.exec(arn);

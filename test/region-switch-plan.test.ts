@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -347,6 +348,19 @@ describe('RegionSwitchPlan validation', () => {
         ],
       }),
       '`groupPairs[0].primaryGroupArn` must be an Auto Scaling group ARN with the group\'s id (Fn::GetAtt AutoScalingGroupARN), got: "arn:aws:autoscaling:eu-west-1:111122223333:autoScalingGroup:*:autoScalingGroupName/pay"',
+    ],
+    [
+      "the group's id, not aws-cdk-lib's wildcard ARN",
+      (stack) => ({
+        groupPairs: [
+          {
+            primaryGroupArn: autoscaling.AutoScalingGroup.fromAutoScalingGroupName(stack, 'Group', 'pay')
+              .autoScalingGroupArn,
+            standbyGroupArn: PAIRS[0].standbyGroupArn,
+          },
+        ],
+      }),
+      "`groupPairs[0].primaryGroupArn` must be an Auto Scaling group ARN with the group's id (Fn::GetAtt AutoScalingGroupARN), got: an ARN with a wildcard id (AutoScalingGroup.autoScalingGroupArn)",
     ],
     [
       'the standby group in the standby Region',
