@@ -218,6 +218,10 @@ GET_ATT = {
     ("AWS::ElasticLoadBalancingV2::TargetGroup", "TargetGroupFullName"): "targetgroup/{n}/0123456789abcdef",
     ("AWS::WAFv2::WebACL", "Arn"): "arn:{p}:wafv2:{r}:{a}:regional/webacl/{n}/{u}",
     ("AWS::SSM::Parameter", "Value"): "{n}",
+    # https://docs.aws.amazon.com/arc-region-switch/latest/api/API_Plan.html: plan/<name>:<6 characters>, no Region.
+    ("AWS::ARCRegionSwitch::Plan", "Arn"): "arn:{p}:arc-region-switch::{a}:plan/{n}:abc123",
+    # The group's ARN with its id, as a Region switch plan's EC2 Auto Scaling block and its execution role name it.
+    ("AWS::AutoScaling::AutoScalingGroup", "AutoScalingGroupARN"): "arn:{p}:autoscaling:{r}:{a}:autoScalingGroup:{u}:autoScalingGroupName/{n}",
 }
 
 # The property that holds a resource's name, where the user (or the construct) sets one.
@@ -233,6 +237,7 @@ NAME_PROPERTIES = {
     "AWS::Lambda::Function": "FunctionName",
     "AWS::CloudWatch::Alarm": "AlarmName",
     "AWS::WAFv2::WebACL": "Name",
+    "AWS::ARCRegionSwitch::Plan": "Name",
 }
 
 

@@ -1,14 +1,17 @@
 import { ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fis from 'aws-cdk-lib/aws-fis';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FailoverBudget } from './failover-budget';
 import { FailoverTier } from './failover-tier';
 import { acknowledge, awsSolutions } from './private/acknowledge';
 import { Drill } from './private/fis-drill';
+import { notify } from './private/notify';
 import { show, validateInteger } from './private/validate';
 import { zoneConstructId } from './private/zones';
 import { ZonalFleet } from './zonal-fleet';
@@ -98,6 +101,44 @@ export interface FailoverDrillsProps {
    * @default 25
    */
   readonly partialFleetPercent?: number;
+
+  /**
+   * Whether to create the `PrimaryPartialFleet` drill. A primary tier of one instance per zone (the
+   * primary tier of a standby Region, `RegionMode.WARM_STANDBY`) has no partial fleet to stop.
+   *
+   * @default true
+   */
+  readonly partialFleet?: boolean;
+
+  /**
+   * Whether to add the `RegionLost` drill: every instance of both tiers stopped and every group of
+   * both unable to launch, for `faultDuration`, so that the Region is lost to the global records of
+   * a `GlobalFailover` and the secondary Region must answer (see docs/DRILLS.md). Its stop
+   * condition is `regionLostStopAlarm`, not the secondary tier's health alarm (which the drill
+   * trips on purpose).
+   *
+   * @default false
+   */
+  readonly regionLost?: boolean;
+
+  /**
+   * The stop condition of the `RegionLost` drill: an alarm in this Region (FIS reads its stop
+   * conditions in the experiment's Region).
+   *
+   * @default - a `RegionLostAbort` alarm on the metric `AbortRegionLost` (namespace
+   * `MultiAzFailoverService/Drills`, dimension `Stack`: this stack's name), which fires when anyone
+   * publishes a value of 1 or more: the operator watching the global stack's alarms in us-east-1
+   * stops the drill with one `aws cloudwatch put-metric-data` in this Region
+   */
+  readonly regionLostStopAlarm?: cloudwatch.IAlarm;
+
+  /**
+   * The topic the default `RegionLostAbort` alarm notifies (on ALARM and on OK), so that everyone
+   * on call learns that the drill was stopped.
+   *
+   * @default - the abort alarm notifies no one
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /** The service principal of AWS FIS. */
@@ -179,6 +220,8 @@ export class FailoverDrills extends Construct {
   public readonly templates: DrillTemplate[];
   /** The role FIS assumes to run the drills: only the actions and resources the drills use (its managed policy `Policy`). */
   public readonly role: iam.Role;
+  /** The stop condition of the `RegionLost` drill; undefined unless `regionLost` is true. */
+  public readonly regionLostStopAlarm?: cloudwatch.IAlarm;
 
   public constructor(scope: Construct, id: string, props: FailoverDrillsProps) {
     super(scope, id);
@@ -186,7 +229,10 @@ export class FailoverDrills extends Construct {
     const minutes = props.faultDuration?.toMinutes() ?? 10;
     const percent = props.partialFleetPercent ?? 25;
     validateInteger('partialFleetPercent', props.partialFleetPercent, 1, 49);
-    validatePartialFleet(props.primary, percent);
+    const partialFleet = props.partialFleet ?? true;
+    if (partialFleet) {
+      validatePartialFleet(props.primary, percent);
+    }
     const duration = `PT${minutes}M`;
     const stack = Stack.of(this);
 
@@ -223,9 +269,16 @@ export class FailoverDrills extends Construct {
       : '';
 
     this.templates = [];
-    const add = (name: string, description: string, expectation: string, drill: Drill) => {
+    const add = (
+      name: string,
+      description: string,
+      expectation: string,
+      drill: Drill,
+      stopConditions: fis.CfnExperimentTemplate.ExperimentTemplateStopConditionProperty[] = common.stopConditions,
+    ) => {
       const template = new fis.CfnExperimentTemplate(this, name, {
         ...common,
+        stopConditions,
         description: description.slice(0, 512),
         targets: drill.targets,
         actions: drill.actions,
@@ -312,6 +365,47 @@ export class FailoverDrills extends Construct {
     });
 
     // C. Part of the primary fleet: a count per zone (FIS selects no fraction of a resource).
+    if (partialFleet) {
+      this.addPartialFleetDrill(add, primaryFleets, percent, duration, minutes, alarmsOfZones);
+    }
+
+    // D. The Region lost: both tiers, every zone (opt-in: it takes the whole Regional service down).
+    if (props.regionLost ?? false) {
+      const stopAlarm = props.regionLostStopAlarm ?? this.regionLostAbortAlarm(props.alarmTopic);
+      this.regionLostStopAlarm = stopAlarm;
+      const d = new Drill();
+      d.stopInstances('StopRegion', groupsOf(allFleets), () => 'ALL', duration);
+      d.noCapacity(
+        'NoRegionCapacity',
+        groupsOf(allFleets),
+        primaryFleets.map((f) => f.availabilityZone),
+        duration,
+      );
+      add(
+        'RegionLost',
+        `Stops every instance of both tiers for ${minutes} minutes and makes all their groups unable to launch: the global name must answer from the secondary Region.`,
+        [
+          `0 s: every instance of both tiers stops and no group of either can launch. Route 53's checks of both tiers fail, the Regional failover records have no healthy answer, and the global records (GlobalFailover) answer from the secondary Region within GlobalFailover's failoverBudget worst case: watch the global stack's alarms in us-east-1, where Route 53 publishes its health-check metrics.`,
+          `About 2 minutes in (2 one-minute periods) both tiers' HealthAlarm and NoHealthyHosts fire; ${alarmsOfZones} every zone's HealthyHosts and Impaired, in both tiers.`,
+          `Auto Scaling marks the stopped instances unhealthy and terminates them; its launches fail until the fault ends after ${minutes} minutes, then the groups launch new instances (FIS finds none of the stopped ones left to start).`,
+          `Once they pass their health checks the alarms return to OK and the global records fail back to this Region on their own, unless a Region switch plan activated the secondary Region meanwhile: then execute the plan to activate this Region (docs/DRILLS.md, failback).`,
+          `The drill stops early when its stop alarm fires.`,
+        ].join(' '),
+        d,
+        [{ source: 'aws:cloudwatch:alarm', value: stopAlarm.alarmArn }],
+      );
+    }
+  }
+
+  /** C. `PrimaryPartialFleet`: part of the primary fleet, a count per zone. */
+  private addPartialFleetDrill(
+    add: (name: string, description: string, expectation: string, drill: Drill) => void,
+    primaryFleets: ZonalFleet[],
+    percent: number,
+    duration: string,
+    minutes: number,
+    alarmsOfZones: string,
+  ): void {
     const c = new Drill();
     const perZone = primaryFleets.map((f) => partialCount(f.floor, percent));
     c.stopInstances('StopPrimaryShare', groupsOf(primaryFleets), (i) => `COUNT(${perZone[i]})`, duration);
@@ -327,6 +421,32 @@ export class FailoverDrills extends Construct {
       ].join(' '),
       c,
     );
+  }
+
+  /**
+   * The default stop condition of `RegionLost`: an alarm in this Region that fires when a value of 1
+   * or more is published to `AbortRegionLost` (the whole Region is down on purpose, so no metric of
+   * this Region tells that the drill went wrong; what tells it, the global name, is measured in
+   * us-east-1).
+   */
+  private regionLostAbortAlarm(topic: sns.ITopic | undefined): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, 'RegionLostAbort', {
+      alarmDescription:
+        'Stops the RegionLost drill: publish 1 to MultiAzFailoverService/Drills AbortRegionLost (dimension Stack) in this Region',
+      metric: new cloudwatch.Metric({
+        namespace: 'MultiAzFailoverService/Drills',
+        metricName: 'AbortRegionLost',
+        dimensionsMap: { Stack: Aws.STACK_NAME },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    notify([alarm], topic);
+    return alarm;
   }
 
   /**

@@ -16,4 +16,5 @@ export * from './health-check-alarm';
 export * from './failover-dashboard';
 export * from './failover-drills';
 export * from './warm-standby';
+export * from './region-switch-plan';
 export * from './zonal-shift-runbook';

@@ -27,7 +27,7 @@ import { show, validateConcrete, validateInteger, validateSeconds, validateTagVa
 import { SessionLogDestination } from './session-log-destination';
 import { SharedResources } from './shared-resources';
 import { TierRelease } from './tier-release';
-import { SecondaryMode, WarmStandby } from './warm-standby';
+import { RegionMode, SecondaryMode, WarmStandby } from './warm-standby';
 import { WebAclOption } from './web-acl-option';
 import { ZonalShiftRunbook } from './zonal-shift-runbook';
 
@@ -159,11 +159,38 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
 
   /**
    * With `SecondaryMode.WARM_STANDBY`: the requests per minute on the secondary's target group
-   * above which it takes over even while the primary reports enough healthy hosts.
+   * above which it takes over even while the primary reports enough healthy hosts. With
+   * `RegionMode.WARM_STANDBY`: the requests per minute on the primary tier's target group above
+   * which this Region takes over.
    *
    * @default 1000
    */
   readonly takeoverRequestsPerMinute?: number;
+
+  /**
+   * How this Region waits for traffic. `RegionMode.WARM_STANDBY` is for the Region that serves only
+   * when another Region is lost (the secondary of a `GlobalFailover`): its primary tier runs
+   * `regionStandbyInstancesPerAz` per zone and scales every zone to `maxInstancesPerAz` (default
+   * `instancesPerAz`) when more than `takeoverRequestsPerMinute` requests a minute arrive on it, and
+   * back to the floor after 30 minutes above it without that traffic ({@link WarmStandby} without
+   * `active`: the other Region's metrics are not here). After an automatic failover to this Region it serves at the
+   * floor for about 5 minutes (see docs/REGION-SWITCH-PLAN.md); a Region switch plan raises the
+   * groups before it moves traffic. The primary tier then does not scale by target tracking and is
+   * not checked for `survivesAzLoss`. Combine it with `secondaryMode: SecondaryMode.WARM_STANDBY`
+   * for a secondary tier of one instance per zone too.
+   *
+   * @default RegionMode.ACTIVE
+   */
+  readonly regionMode?: RegionMode;
+
+  /**
+   * With `RegionMode.WARM_STANDBY`: the primary tier's instances per zone while the Region stands
+   * by. An integer from 1 to 100, below the size it takes over at (`maxInstancesPerAz`, default
+   * `instancesPerAz`).
+   *
+   * @default 1
+   */
+  readonly regionStandbyInstancesPerAz?: number;
 
   /**
    * The release the secondary runs when it should not follow the primary's: the previous
@@ -372,6 +399,17 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
    * @default false
    */
   readonly drills?: boolean;
+
+  /**
+   * With `drills: true`, whether to add the `RegionLost` drill: both tiers' instances stopped and
+   * their groups unable to launch, so that a `GlobalFailover` must answer from the other Region
+   * (see docs/DRILLS.md). Its stop condition is an alarm in this Region that fires when an operator
+   * publishes the `AbortRegionLost` metric (see `FailoverDrillsProps.regionLostStopAlarm`). Only in
+   * the primary Region of a `GlobalFailover`: in a single Region it takes the service down.
+   *
+   * @default false
+   */
+  readonly regionLostDrill?: boolean;
 }
 
 /**
@@ -434,6 +472,11 @@ export class MultiAzFailoverService extends Construct {
   public readonly endToEndHealthCheck: route53.HealthCheck;
   /** The secondary's warm-standby scaling; undefined unless `secondaryMode` is `WARM_STANDBY`. */
   public readonly warmStandby?: WarmStandby;
+  /**
+   * The primary tier's scaling in a standby Region (requests arriving on it); undefined unless
+   * `regionMode` is `RegionMode.WARM_STANDBY`.
+   */
+  public readonly regionStandby?: WarmStandby;
   /** The CloudWatch dashboard of both tiers; undefined with `dashboard: false`. */
   public readonly dashboard?: FailoverDashboard;
   /**
@@ -475,6 +518,8 @@ export class MultiAzFailoverService extends Construct {
       secondaryMaxInstancesPerAz,
       secondaryMode,
       takeoverRequestsPerMinute,
+      regionMode,
+      regionStandbyInstancesPerAz,
       secondaryRelease,
       notificationEmails,
       alarmTopic,
@@ -497,6 +542,7 @@ export class MultiAzFailoverService extends Construct {
       maxFailoverTime,
       dashboard,
       drills,
+      regionLostDrill,
       // What is left is exactly the TierOptions: forwarded to both tiers as they are.
       ...tierOptions
     } = props;
@@ -562,9 +608,27 @@ export class MultiAzFailoverService extends Construct {
         // Only the record's name (and the health checks' load balancer name) reaches the instances.
         hostNames: [this.domainName],
       });
-    this.primary = tier('Primary', FailoverPriority.PRIMARY, { instancesPerAz, maxInstancesPerAz });
     const warm = secondaryMode === SecondaryMode.WARM_STANDBY;
+    const regionStandby = regionMode === RegionMode.WARM_STANDBY;
     const primaryFloor = instancesPerAz ?? 2;
+    // A standby Region's primary tier: a small floor, and its full size (what a Region switch plan
+    // may also raise it to) as its maximum; it scales by the RegionStandby alarms only.
+    const regionTakeover = maxInstancesPerAz ?? primaryFloor;
+    const regionFloor = regionStandbyInstancesPerAz ?? 1;
+    validateRegionStandby(regionMode, regionStandbyInstancesPerAz, regionFloor, regionTakeover);
+    this.primary = tier(
+      'Primary',
+      FailoverPriority.PRIMARY,
+      regionStandby
+        ? {
+            instancesPerAz: regionFloor,
+            maxInstancesPerAz: regionTakeover,
+            targetTracking: false,
+            survivesAzLoss: false,
+            peakInstancesNeeded: undefined,
+          }
+        : { instancesPerAz, maxInstancesPerAz },
+    );
     const secondaryFloor = secondaryInstancesPerAz ?? (warm ? 1 : primaryFloor);
     const secondaryMax =
       secondaryMaxInstancesPerAz ??
@@ -592,10 +656,17 @@ export class MultiAzFailoverService extends Construct {
         takeoverInstancesPerAz: secondaryMax,
         takeoverRequestsPerMinute,
       });
-    } else if (takeoverRequestsPerMinute !== undefined) {
+    } else if (takeoverRequestsPerMinute !== undefined && !regionStandby) {
       throw new Error(
-        `\`takeoverRequestsPerMinute\` needs \`secondaryMode: SecondaryMode.WARM_STANDBY\`, got: ${takeoverRequestsPerMinute} with secondaryMode ${secondaryMode ?? SecondaryMode.FULL}`,
+        `\`takeoverRequestsPerMinute\` needs \`secondaryMode: SecondaryMode.WARM_STANDBY\` or \`regionMode: RegionMode.WARM_STANDBY\`, got: ${takeoverRequestsPerMinute} with secondaryMode ${secondaryMode ?? SecondaryMode.FULL}`,
       );
+    }
+    if (regionStandby) {
+      this.regionStandby = new WarmStandby(this, 'RegionStandby', {
+        standby: this.primary,
+        takeoverInstancesPerAz: regionTakeover,
+        takeoverRequestsPerMinute,
+      });
     }
 
     this.dns = new FailoverDns(this, 'Dns', {
@@ -620,7 +691,13 @@ export class MultiAzFailoverService extends Construct {
         failoverBudget: this.failoverBudget,
         volumeEncryptionKey: this.encryptionKey,
         zonalAutoshift: tierOptions.zonalAutoshift,
+        regionLost: regionLostDrill,
+        // A standby Region's primary tier idles at its small floor: no partial fleet to stop.
+        partialFleet: !regionStandby,
+        alarmTopic: this.alarmTopic,
       });
+    } else if (regionLostDrill) {
+      throw new Error('`regionLostDrill` needs `drills: true` (it is one of the drills), got: true with drills false');
     }
     this.drillTemplates = this.drills?.templates ?? [];
     if (tierOptions.zonalShift ?? true) {
@@ -731,6 +808,27 @@ function validateSecondaryCapacity(floor: number, max: number, warm: boolean): v
   if (warm && max === floor) {
     throw new Error(
       `\`secondaryMode: SecondaryMode.WARM_STANDBY\` needs \`secondaryMaxInstancesPerAz\` above the secondary's floor \`secondaryInstancesPerAz\` (${floor}), the size it takes over at, got: ${max}`,
+    );
+  }
+}
+
+/** `regionStandbyInstancesPerAz`: only in a standby Region, and below the size it takes over at. */
+function validateRegionStandby(
+  mode: RegionMode | undefined,
+  given: number | undefined,
+  floor: number,
+  takeover: number,
+): void {
+  if (given !== undefined && mode !== RegionMode.WARM_STANDBY) {
+    throw new Error(
+      `\`regionStandbyInstancesPerAz\` needs \`regionMode: RegionMode.WARM_STANDBY\`, got: ${given} with regionMode ${mode ?? RegionMode.ACTIVE}`,
+    );
+  }
+  validateConcrete('regionStandbyInstancesPerAz', given, 'the standby Region floor of each zone');
+  validateInteger('regionStandbyInstancesPerAz', given, 1, 100);
+  if (mode === RegionMode.WARM_STANDBY && !Token.isUnresolved(takeover) && floor >= takeover) {
+    throw new Error(
+      `\`regionStandbyInstancesPerAz\` must be below the size the Region takes over at (\`maxInstancesPerAz\`, default \`instancesPerAz\`: ${takeover}), got: ${floor}`,
     );
   }
 }

@@ -21,11 +21,31 @@ export enum SecondaryMode {
 }
 
 /**
+ * How a Region waits for traffic (see `MultiAzFailoverServiceProps.regionMode`).
+ */
+export enum RegionMode {
+  /** The Region serves, or stands by, at the size it is given. */
+  ACTIVE = 'active',
+  /**
+   * The Region stands by for another Region (the secondary of a `GlobalFailover`): its primary tier
+   * runs a small floor (`regionStandbyInstancesPerAz`, default 1) and scales to its full size when
+   * requests arrive on it (see {@link WarmStandby} without `active`).
+   */
+  WARM_STANDBY = 'warm-standby',
+}
+
+/**
  * Properties for {@link WarmStandby}.
  */
 export interface WarmStandbyProps {
-  /** The tier that serves while healthy (the primary). */
-  readonly active: FailoverTier;
+  /**
+   * The tier that serves while healthy (the primary): the standby also takes over when this tier
+   * has fewer healthy hosts than its `minHealthyHosts`.
+   *
+   * @default - none: the standby takes over only when requests arrive on it (a Region standby,
+   * whose active Region's metrics are in another Region)
+   */
+  readonly active?: FailoverTier;
 
   /** The tier that waits with a small floor and scales up to take over (the secondary). */
   readonly standby: FailoverTier;
@@ -51,6 +71,13 @@ export interface WarmStandbyProps {
 const STAND_DOWN_MINUTES = 15;
 
 /**
+ * The same for a Region standby: longer than a Region switch plan's capacity step and traffic step
+ * together (its `capacityTimeout` defaults to 20 minutes), which raise the groups before requests
+ * arrive.
+ */
+const REGION_STAND_DOWN_MINUTES = 30;
+
+/**
  * Scales a warm-standby tier from its floor to take over. Route 53 health-check metrics exist only
  * in us-east-1 and cannot drive scaling in another region, so the signals are regional: the active
  * tier's healthy hosts below its `minHealthyHosts` (what turns its failover record unhealthy), or
@@ -64,6 +91,14 @@ const STAND_DOWN_MINUTES = 15;
  * alarms cannot invoke Auto Scaling actions, and an alarm takes at most five actions, hence one
  * pair per zone. A metric that stops (the active tier's load balancer gone) counts as zero healthy
  * hosts.
+ *
+ * Without `active` (a Region standby: `MultiAzFailoverServiceProps.regionMode`), the other
+ * Region's tiers are in another stack and their metrics in another Region (this construct alarms
+ * on metrics of its own Region only), so the only signal is requests arriving on the standby: the
+ * global records failed over to this Region. Its `StandDown` alarm also needs the zone's group
+ * above its floor (`GroupDesiredCapacity`) and lasts 30 minutes, so that it stays OK while the
+ * Region idles and does not undo a Region switch plan's capacity step before the plan moves the
+ * traffic (an alarm in ALARM would set the floor every minute).
  *
  * After a failover the standby serves at its floor until the new instances pass their health
  * checks: about 1 minute to alarm, 3 to 5 minutes to boot, install and pass the target group's
@@ -80,17 +115,27 @@ export class WarmStandby extends Construct {
     validateInteger('takeoverRequestsPerMinute', props.takeoverRequestsPerMinute, 1, 1_000_000);
     const threshold = props.takeoverRequestsPerMinute ?? 1000;
     const minute = Duration.minutes(1);
-    const usingMetrics = {
-      activeHealthy: props.active.targetGroup.metrics.healthyHostCount({
-        period: minute,
-        statistic: cloudwatch.Stats.MINIMUM,
-      }),
+    const active = props.active;
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {
+      ...(active
+        ? {
+            activeHealthy: active.targetGroup.metrics.healthyHostCount({
+              period: minute,
+              statistic: cloudwatch.Stats.MINIMUM,
+            }),
+          }
+        : {}),
       standbyRequests: props.standby.targetGroup.metrics.requestCount({
         period: minute,
         statistic: cloudwatch.Stats.SUM,
       }),
     };
-    const needed = `(FILL(activeHealthy, 0) < ${props.active.minHealthyHosts} OR FILL(standbyRequests, 0) > ${threshold})`;
+    const needed = active
+      ? `(FILL(activeHealthy, 0) < ${active.minHealthyHosts} OR FILL(standbyRequests, 0) > ${threshold})`
+      : `(FILL(standbyRequests, 0) > ${threshold})`;
+    const why = active
+      ? `The primary has fewer than ${active.minHealthyHosts} healthy hosts, or the standby receives more than ${threshold} requests a minute`
+      : `The standby Region receives more than ${threshold} requests a minute on this tier`;
     this.takeOverAlarms = [];
     this.standDownAlarms = [];
     for (const fleet of props.standby.zonalFleets) {
@@ -108,7 +153,7 @@ export class WarmStandby extends Construct {
       standDown.addAdjustment({ lowerBound: 0, adjustment: fleet.floor });
 
       const takeOverAlarm = new cloudwatch.Alarm(zone, 'TakeOver', {
-        alarmDescription: `The primary has fewer than ${props.active.minHealthyHosts} healthy hosts, or the standby receives more than ${threshold} requests a minute: scale ${fleet.availabilityZone} of the standby to ${props.takeoverInstancesPerAz}`,
+        alarmDescription: `${why}: scale ${fleet.availabilityZone} of the standby to ${props.takeoverInstancesPerAz}`,
         metric: new cloudwatch.MathExpression({
           expression: `IF(${needed}, 1, 0)`,
           usingMetrics,
@@ -121,17 +166,38 @@ export class WarmStandby extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       takeOverAlarm.addAlarmAction(new cw_actions.AutoScalingAction(takeOver));
+      // A Region standby stands down only while its group is above the floor: an alarm that stayed
+      // in ALARM through the idle hours would set the floor again every minute (Auto Scaling
+      // actions repeat while the alarm stays in ALARM), undoing a Region switch plan's capacity step
+      // that raises the group before traffic arrives. The group's desired capacity (group metrics
+      // are on) tells it; 30 minutes leave the plan time to move the traffic.
+      const standDownMinutes = active ? STAND_DOWN_MINUTES : REGION_STAND_DOWN_MINUTES;
       const standDownAlarm = new cloudwatch.Alarm(zone, 'StandDown', {
-        alarmDescription: `Neither signal of a takeover for ${STAND_DOWN_MINUTES} minutes: scale ${fleet.availabilityZone} of the standby back to ${fleet.floor}`,
+        alarmDescription: active
+          ? `Neither signal of a takeover for ${standDownMinutes} minutes: scale ${fleet.availabilityZone} of the standby back to ${fleet.floor}`
+          : `Above its floor without traffic for ${standDownMinutes} minutes: scale ${fleet.availabilityZone} of the standby Region back to ${fleet.floor}`,
         metric: new cloudwatch.MathExpression({
-          expression: `IF(${needed}, 0, 1)`,
-          usingMetrics,
+          expression: active
+            ? `IF(${needed}, 0, 1)`
+            : `IF(FILL(desired, ${fleet.floor}) > ${fleet.floor} AND FILL(standbyRequests, 0) <= ${threshold}, 1, 0)`,
+          usingMetrics: active
+            ? usingMetrics
+            : {
+                ...usingMetrics,
+                desired: new cloudwatch.Metric({
+                  namespace: 'AWS/AutoScaling',
+                  metricName: 'GroupDesiredCapacity',
+                  dimensionsMap: { AutoScalingGroupName: group.autoScalingGroupName },
+                  statistic: cloudwatch.Stats.MINIMUM,
+                  period: minute,
+                }),
+              },
           period: minute,
           label: 'Standby idle',
         }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: STAND_DOWN_MINUTES,
+        evaluationPeriods: standDownMinutes,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       standDownAlarm.addAlarmAction(new cw_actions.AutoScalingAction(standDown));

@@ -4,14 +4,16 @@ import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { EgressMode, MultiAzFailoverService, SecondaryMode, WebAclOption } from '../src';
+import { EgressMode, MultiAzFailoverService, RegionMode, RegionSwitchPlan, SecondaryMode, WebAclOption } from '../src';
 
 // The compliance gate: cdk-nag (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 rev 5, HIPAA Security)
 // and the AWS Control Tower proactive controls (cfn-guard) run as CDK validation plugins while
@@ -150,6 +152,49 @@ describe('compliance scanners', () => {
           hostedZone: zone(stack),
           zonalAutoshift: true,
           drills: true,
+        });
+      }),
+    ).toEqual([]);
+  });
+
+  test('a standby Region with the RegionLost drill has no unacknowledged finding', () => {
+    expect(
+      scan('ComplianceRegionStandby', (stack) => {
+        new MultiAzFailoverService(stack, 'Service', {
+          hostedZone: zone(stack),
+          regionMode: RegionMode.WARM_STANDBY,
+          secondaryMode: SecondaryMode.WARM_STANDBY,
+          drills: true,
+          regionLostDrill: true,
+          regionStandbyInstancesPerAz: 1,
+          instancesPerAz: 3,
+        });
+      }),
+    ).toEqual([]);
+  });
+
+  test('a global stack with a Region switch plan has no unacknowledged finding', () => {
+    const group = (region: string, name: string) =>
+      `arn:aws:autoscaling:${region}:111122223333:autoScalingGroup:0a1b2c3d-1111-2222-3333-444455556666:autoScalingGroupName/${name}`;
+    expect(
+      scan('ComplianceRegionSwitchPlan', (stack) => {
+        new RegionSwitchPlan(stack, 'RegionSwitch', {
+          primaryRegion: 'eu-west-1',
+          standbyRegion: 'us-east-1',
+          groupPairs: [
+            { primaryGroupArn: group('eu-west-1', 'pay-a'), standbyGroupArn: group('us-east-1', 'pay-a') },
+            { primaryGroupArn: group('eu-west-1', 'pay-b'), standbyGroupArn: group('us-east-1', 'pay-b') },
+          ],
+          hostedZone: zone(stack),
+          recordName: 'api.payments.example.com',
+          approvalRole: new iam.Role(stack, 'Operators', { assumedBy: new iam.AccountRootPrincipal() }),
+          primaryHealthAlarms: [
+            cloudwatch.Alarm.fromAlarmArn(
+              stack,
+              'EuHealth',
+              'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:eu-health',
+            ),
+          ],
         });
       }),
     ).toEqual([]);

@@ -4,7 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { importedVpc } from './util';
-import { MultiAzFailoverService, MultiAzFailoverServiceProps, SecondaryMode } from '../src';
+import { MultiAzFailoverService, MultiAzFailoverServiceProps, RegionMode, SecondaryMode } from '../src';
 
 // docs/COSTS.md prices what the construct creates. Its line-item tables state the counts; this
 // file synthesizes the same configurations and compares, so the doc cannot drift from the
@@ -25,6 +25,7 @@ const CONFIGURATIONS: Record<string, (stack: Stack) => Partial<MultiAzFailoverSe
   b: () => ({ secondaryInstancesPerAz: 1 }),
   c: () => ({ secondaryMode: SecondaryMode.WARM_STANDBY }),
   d: (stack) => ({ vpc: importedVpc(stack, ZONES) }),
+  e: () => ({ regionMode: RegionMode.WARM_STANDBY, secondaryMode: SecondaryMode.WARM_STANDBY }),
 };
 
 /** How each checked row is counted in a synthesized template. */

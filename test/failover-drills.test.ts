@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FailoverDrills, MultiAzFailoverService, MultiAzFailoverServiceProps } from '../src';
+import { FailoverDrills, MultiAzFailoverService, MultiAzFailoverServiceProps, RegionMode } from '../src';
 import { AZS, importedVpc, importedZone, newStack, privateSubnetId, publicSubnetId } from './util';
 
 /**
@@ -564,5 +564,105 @@ describe('FailoverDrills', () => {
     // THEN
     const names = service.drillTemplates.map((d) => d.name.replace(/^ZoneLost.*/, 'ZoneLost<Zone>'));
     expect(names.filter((name) => !doc.includes(`\`${name}\``))).toEqual([]);
+  });
+});
+
+describe('the RegionLost drill (the primary Region of a GlobalFailover)', () => {
+  // GIVEN / WHEN
+  const built = () => synth({ drills: true, regionLostDrill: true });
+  const regionLost = () => {
+    const { stack, service, template } = built();
+    const drill = service.drillTemplates.find((d) => d.name === 'RegionLost')!;
+    const [, resource] = Object.entries(template.findResources('AWS::FIS::ExperimentTemplate')).find(
+      ([id]) => id === stack.resolve(drill.experimentTemplateId)['Fn::GetAtt'][0],
+    )!;
+    return { stack, service, template, drill, properties: resource.Properties };
+  };
+
+  test('exists only when asked for, after the other drills', () => {
+    // THEN
+    expect(synth({ drills: true }).service.drillTemplates.map((d) => d.name)).not.toContain('RegionLost');
+    expect(
+      built()
+        .service.drillTemplates.map((d) => d.name)
+        .slice(-1),
+    ).toEqual(['RegionLost']);
+  });
+
+  // https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#stop-instances and
+  // #asg-insufficient-instance-capacity-error: as the tier drill does, for both tiers.
+  test('stops every instance of both tiers and blocks launches in every group of both, in every zone', () => {
+    // THEN
+    const { stack, service, properties } = regionLost();
+    const groups = [...service.primary.zonalFleets, ...service.secondary.zonalFleets].map((f) =>
+      stack.resolve(f.autoScalingGroup.autoScalingGroupName),
+    );
+    const stopTargets = Object.values(properties.Targets).filter((t: any) => t.ResourceType === 'aws:ec2:instance');
+    expect(stopTargets.map((t: any) => t.ResourceTags['aws:autoscaling:groupName'])).toEqual(groups);
+    expect(stopTargets.every((t: any) => t.SelectionMode === 'ALL')).toBe(true);
+    const groupTarget: any = Object.values(properties.Targets).find(
+      (t: any) => t.ResourceType === 'aws:ec2:autoscaling-group',
+    );
+    expect(groupTarget.Filters[0].Values).toEqual(groups);
+    const noCapacity: any = Object.values(properties.Actions).find(
+      (a: any) => a.ActionId === 'aws:ec2:asg-insufficient-instance-capacity-error',
+    );
+    expect(noCapacity.Parameters.availabilityZoneIdentifiers).toBe(AZS.join(','));
+  });
+
+  // https://docs.aws.amazon.com/fis/latest/userguide/stop-conditions.html: the secondary tier's health
+  // alarm fires on purpose here; the stop condition is an alarm of this Region that only an operator trips.
+  test('stops on its own abort alarm in this Region, not on the secondary tier’s health alarm', () => {
+    // THEN
+    const { stack, service, template, properties } = regionLost();
+    const abort = stack.resolve(service.drills!.regionLostStopAlarm!.alarmArn);
+    expect(properties.StopConditions).toEqual([{ Source: 'aws:cloudwatch:alarm', Value: abort }]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'MultiAzFailoverService/Drills',
+      MetricName: 'AbortRegionLost',
+      Dimensions: [{ Name: 'Stack', Value: { Ref: 'AWS::StackName' } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('its abort alarm notifies the alarm topic, so that on-call learns the drill was stopped', () => {
+    // THEN
+    const { stack, service, template } = regionLost();
+    const topic = stack.resolve(service.alarmTopic.topicArn);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'AbortRegionLost',
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+  });
+
+  test('a standby Region (one primary instance per zone) gets the Region drill but no partial-fleet drill', () => {
+    // GIVEN / WHEN
+    const { service } = synth({ drills: true, regionLostDrill: true, regionMode: RegionMode.WARM_STANDBY });
+
+    // THEN
+    expect(service.drillTemplates.map((d) => d.name)).toEqual([
+      'PrimaryTierLost',
+      'ZoneLostEuWest1a',
+      'ZoneLostEuWest1b',
+      'ZoneLostEuWest1c',
+      'RegionLost',
+    ]);
+  });
+
+  test('docs/DRILLS.md gives its expectation as the template says it', () => {
+    // THEN
+    const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'DRILLS.md'), 'utf-8');
+    expect(doc).toContain(regionLost().drill.expectation);
+    expect(doc).toContain('`RegionLost`');
+  });
+
+  test('is refused without the drills', () => {
+    // THEN
+    expect(() => build({ regionLostDrill: true })).toThrow(
+      '`regionLostDrill` needs `drills: true` (it is one of the drills), got: true with drills false',
+    );
   });
 });

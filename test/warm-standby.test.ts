@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { MultiAzFailoverService, MultiAzFailoverServiceProps, SecondaryMode } from '../src';
+import { MultiAzFailoverService, MultiAzFailoverServiceProps, RegionMode, SecondaryMode } from '../src';
 import { importedZone, logicalIdOf, newStack } from './util';
 
 /** The service over the test hosted zone, with `props`. */
@@ -136,7 +136,7 @@ describe('warm standby options and validation', () => {
     [
       'takeoverRequestsPerMinute without warm standby',
       { takeoverRequestsPerMinute: 100 },
-      '`takeoverRequestsPerMinute` needs `secondaryMode: SecondaryMode.WARM_STANDBY`, got: 100 with secondaryMode full',
+      '`takeoverRequestsPerMinute` needs `secondaryMode: SecondaryMode.WARM_STANDBY` or `regionMode: RegionMode.WARM_STANDBY`, got: 100 with secondaryMode full',
     ],
     [
       'takeoverRequestsPerMinute of 0',
@@ -152,6 +152,103 @@ describe('warm standby options and validation', () => {
       'a secondary maximum that is not an integer',
       { secondaryMaxInstancesPerAz: 2.5 },
       '`secondaryMaxInstancesPerAz` must be an integer from 1 to 100, got: 2.5',
+    ],
+  ])('%s is refused', (_name, props, message) => {
+    // WHEN / THEN
+    expect(() => newService(props)).toThrow(message);
+  });
+});
+
+describe('a warm-standby Region (the secondary Region of a GlobalFailover)', () => {
+  let service: MultiAzFailoverService;
+  let template: Template;
+  let resources: Record<string, any>;
+  beforeAll(() => {
+    // GIVEN / WHEN: both tiers of the standby Region at one instance per zone
+    ({ service, template } = newService({
+      regionMode: RegionMode.WARM_STANDBY,
+      secondaryMode: SecondaryMode.WARM_STANDBY,
+      maxInstancesPerAz: 3,
+    }));
+    resources = template.toJSON().Resources;
+  });
+
+  test("the primary tier idles at one instance per zone and may grow to the primary Region's size", () => {
+    // THEN: MaxSize is also what a Region switch plan's capacity block may raise it to
+    // (https://docs.aws.amazon.com/r53recovery/latest/dg/ec2-auto-scaling-block.html)
+    for (const fleet of [...service.primary.zonalFleets, ...service.secondary.zonalFleets]) {
+      expect(resources[logicalIdOf(fleet.autoScalingGroup)].Properties).toMatchObject({ MinSize: '1' });
+    }
+    for (const fleet of service.primary.zonalFleets) {
+      expect(resources[logicalIdOf(fleet.autoScalingGroup)].Properties).toMatchObject({ MaxSize: '3' });
+    }
+    template.resourcePropertiesCountIs('AWS::AutoScaling::ScalingPolicy', { PolicyType: 'TargetTrackingScaling' }, 0);
+  });
+
+  // The other Region's tiers are not in this stack: the only signal is requests arriving here.
+  test('each primary zone takes over at its full size when requests arrive on the primary tier', () => {
+    // THEN
+    expect(service.regionStandby!.takeOverAlarms).toHaveLength(3);
+    service.primary.zonalFleets.forEach((fleet, index) => {
+      const takeOver = resources[logicalIdOf(service.regionStandby!.takeOverAlarms[index])].Properties;
+      expect(takeOver.Metrics.find((m: any) => m.Expression).Expression).toBe(
+        'IF((FILL(standbyRequests, 0) > 1000), 1, 0)',
+      );
+      const metrics = takeOver.Metrics.filter((m: any) => m.MetricStat);
+      expect(metrics.map((m: any) => m.Id)).toEqual(['standbyRequests']);
+      expect(JSON.stringify(metrics[0].MetricStat.Metric.Dimensions)).toContain(
+        logicalIdOf(service.primary.targetGroup),
+      );
+      const [policy] = Object.entries(
+        template.findResources('AWS::AutoScaling::ScalingPolicy', {
+          Properties: {
+            AutoScalingGroupName: { Ref: logicalIdOf(fleet.autoScalingGroup) },
+            StepAdjustments: [Match.objectLike({ ScalingAdjustment: 3 })],
+          },
+        }),
+      );
+      expect(takeOver.AlarmActions).toEqual([{ Ref: policy[0] }]);
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html: an Auto
+      // Scaling action repeats every minute while its alarm stays in ALARM, so the stand-down must
+      // not be in ALARM while the Region idles at its floor, nor undo a Region switch plan's raise
+      // before traffic arrives: it needs the group above its floor, without traffic, for 30 minutes.
+      const standDown = resources[logicalIdOf(service.regionStandby!.standDownAlarms[index])].Properties;
+      expect(standDown.EvaluationPeriods).toBe(30);
+      expect(standDown.Metrics.find((m: any) => m.Expression).Expression).toBe(
+        'IF(FILL(desired, 1) > 1 AND FILL(standbyRequests, 0) <= 1000, 1, 0)',
+      );
+      const desired = standDown.Metrics.find((m: any) => m.Id === 'desired').MetricStat.Metric;
+      expect(desired).toEqual({
+        Namespace: 'AWS/AutoScaling',
+        MetricName: 'GroupDesiredCapacity',
+        Dimensions: [{ Name: 'AutoScalingGroupName', Value: { Ref: logicalIdOf(fleet.autoScalingGroup) } }],
+      });
+    });
+  });
+
+  test("the secondary's own warm standby still watches this Region's primary tier", () => {
+    // THEN
+    const takeOver = resources[logicalIdOf(service.warmStandby!.takeOverAlarms[0])].Properties;
+    expect(takeOver.Metrics.find((m: any) => m.Expression).Expression).toBe(
+      `IF((FILL(activeHealthy, 0) < ${service.primary.minHealthyHosts} OR FILL(standbyRequests, 0) > 1000), 1, 0)`,
+    );
+  });
+
+  test.each<[string, Partial<MultiAzFailoverServiceProps>, string]>([
+    [
+      'a standby floor outside a standby Region',
+      { regionStandbyInstancesPerAz: 1 },
+      '`regionStandbyInstancesPerAz` needs `regionMode: RegionMode.WARM_STANDBY`, got: 1 with regionMode active',
+    ],
+    [
+      'a standby floor at the takeover size',
+      { regionMode: RegionMode.WARM_STANDBY, regionStandbyInstancesPerAz: 2 },
+      '`regionStandbyInstancesPerAz` must be below the size the Region takes over at (`maxInstancesPerAz`, default `instancesPerAz`: 2), got: 2',
+    ],
+    [
+      'a standby floor of 0',
+      { regionMode: RegionMode.WARM_STANDBY, regionStandbyInstancesPerAz: 0 },
+      '`regionStandbyInstancesPerAz` must be an integer from 1 to 100, got: 0',
     ],
   ])('%s is refused', (_name, props, message) => {
     // WHEN / THEN
