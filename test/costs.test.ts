@@ -124,6 +124,25 @@ describe('docs/COSTS.md', () => {
     expect(Object.fromEntries(checked.map((row) => [row, table[row]]))).toEqual(template);
   });
 
+  // The arithmetic a reader relies on: each table's fixed charges are the sum of its priced rows,
+  // and the summary at the top of the page repeats each table's total.
+  test.each(Object.keys(CONFIGURATIONS))(
+    'configuration (%s): the fixed charges are the sum of the rows, and the summary repeats them',
+    (id) => {
+      // GIVEN
+      const doc = fs.readFileSync(DOC, 'utf-8');
+      const { rows, total } = pricedRows(doc, id);
+
+      // THEN
+      expect(rows.length).toBeGreaterThan(5);
+      expect(Math.round(sum(rows) * 100) / 100).toEqual(total);
+      const summary = doc.split('\n').find((line) => line.startsWith(`| (${id}) `));
+      if (id !== 'e') {
+        expect(summary && dollars(summary.split('|')[2])).toEqual(total);
+      }
+    },
+  );
+
   test('the parser reads a table whatever its column order, and keeps only whole-number counts', () => {
     // GIVEN
     const doc = [
@@ -245,4 +264,27 @@ function healthCheckFeatures(check: any): number {
     Number(check.RequestInterval ?? 30) === 10,
     check.MeasureLatency === true,
   ].filter(Boolean).length;
+}
+
+/** `$1,234.56` in a cell as a number; undefined for a cell without a plain dollar amount. */
+function dollars(cell: string): number | undefined {
+  const match = /^\s*\*{0,2}\$([\d,]+\.\d{2})\*{0,2}\s*$/.exec(cell);
+  return match ? Number(match[1].replace(/,/g, '')) : undefined;
+}
+
+/** The amounts in the last column of table `id` above its fixed-charges line, and that line's total. */
+function pricedRows(doc: string, id: string): { rows: number[]; total: number | undefined } {
+  const lines = doc.split('\n');
+  const start = lines.indexOf(`<!-- cost-table: ${id} -->`);
+  const rows: number[] = [];
+  for (const line of lines.slice(start + 3)) {
+    if (!line.startsWith('|')) break;
+    const cells = line.split('|').slice(1, -1);
+    if (/\*\*Fixed charges/.test(line)) {
+      return { rows, total: dollars(cells[cells.length - 1]) };
+    }
+    const amount = dollars(cells[cells.length - 1]);
+    if (amount !== undefined) rows.push(amount);
+  }
+  return { rows, total: undefined };
 }
