@@ -17,3 +17,4 @@ export * from './failover-dashboard';
 export * from './failover-drills';
 export * from './warm-standby';
 export * from './zonal-shift-runbook';
+export * from './image-refresh';
