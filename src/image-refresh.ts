@@ -124,6 +124,20 @@ export class ImageRefresh extends Construct {
     }
 
     const stack = Stack.of(this);
+    // StartInstanceRefresh takes the autoScalingGroup resource type, whose ARN carries the group's
+    // id, unknown to the template: the name part names the group, the id is a wildcard. An inline
+    // policy of the role: it serves no other principal.
+    const startRefresh = new iam.PolicyStatement({
+      actions: ['autoscaling:StartInstanceRefresh'],
+      resources: props.fleets.map((fleet) =>
+        stack.formatArn({
+          service: 'autoscaling',
+          resource: 'autoScalingGroup',
+          resourceName: `*:autoScalingGroupName/${fleet.autoScalingGroup.autoScalingGroupName}`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ),
+    });
     this.role = new iam.Role(this, 'Role', {
       // Only EventBridge Scheduler, for a schedule of this account
       // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role).
@@ -131,26 +145,12 @@ export class ImageRefresh extends Construct {
         StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
       }),
       description: 'EventBridge Scheduler: starts the scheduled instance refreshes of the zones',
+      inlinePolicies: { StartInstanceRefresh: new iam.PolicyDocument({ statements: [startRefresh] }) },
     });
-    // StartInstanceRefresh takes the autoScalingGroup resource type, whose ARN carries the group's
-    // id, unknown to the template: the name part names the group, the id is a wildcard.
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['autoscaling:StartInstanceRefresh'],
-        resources: props.fleets.map((fleet) =>
-          stack.formatArn({
-            service: 'autoscaling',
-            resource: 'autoScalingGroup',
-            resourceName: `*:autoScalingGroupName/${fleet.autoScalingGroup.autoScalingGroupName}`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ),
-      }),
-    );
     // cdk-nag names each wildcard resource, with the region and account as it prints them.
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     acknowledge(
-      this.role.node.findChild('DefaultPolicy').node.defaultChild!,
+      this.role.node.defaultChild!,
       props.fleets.map((fleet) =>
         awsSolutions(
           `IAM5[Resource::arn:<AWS::Partition>:autoscaling:${region}:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/<${stack.getLogicalId(fleet.autoScalingGroup.node.defaultChild as CfnResource)}>]`,

@@ -376,9 +376,16 @@ describe.each(SHAPES)('%s shape', (shape) => {
     // that neighbour changes with the zone list. A DependsOn change orders operations; it is not a
     // property change and updates nothing, so it is left out of the comparison
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html).
+    // Likewise the start time of a zone's scheduled image refresh is its place in the refresh
+    // order (ImageRefresh): it moves with the zone list, an update without interruption
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html).
     const withoutReleaseOrder = (resource: any) => {
       const dependsOn = (resource.DependsOn ?? []).filter((id: string) => !/AutoScalingGroupASG/.test(id));
       const { DependsOn: _d, ...rest } = resource;
+      if (rest.Type === 'AWS::Scheduler::Schedule') {
+        const { ScheduleExpression: _s, ...properties } = rest.Properties;
+        rest.Properties = properties;
+      }
       return dependsOn.length > 0 ? { ...rest, DependsOn: dependsOn } : rest;
     };
     const zonal = (resources: Resources, zone: string) => {
@@ -453,6 +460,9 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::Route53Resolver::FirewallRuleGroup': 'Name',
   'AWS::Route53Resolver::FirewallRuleGroupAssociation': 'Name',
   'AWS::S3::Bucket': 'BucketName',
+  // Schedule names are unique per schedule group: left to CloudFormation
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html).
+  'AWS::Scheduler::Schedule': 'Name',
   'AWS::SNS::Topic': 'TopicName',
   'AWS::SSM::Document': 'Name',
   'AWS::WAFv2::WebACL': 'Name',
