@@ -138,9 +138,9 @@ describe('the default service', () => {
         ],
       },
     });
-    const role = template.toJSON().Resources[logicalIdOf(service.imageRefresh!.role)];
-    expect(role.Properties.Policies).toHaveLength(1);
-    const statements = role.Properties.Policies[0].PolicyDocument.Statement;
+    const policy = template.toJSON().Resources[logicalIdOf(service.imageRefresh!.policy)];
+    expect(policy.Properties.Roles).toEqual([{ Ref: logicalIdOf(service.imageRefresh!.role) }]);
+    const statements = policy.Properties.PolicyDocument.Statement;
     expect(statements).toHaveLength(1);
     expect(statements[0].Action).toBe('autoscaling:StartInstanceRefresh');
     expect(statements[0].Resource).toHaveLength(6);
