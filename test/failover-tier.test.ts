@@ -218,12 +218,16 @@ describe('with default props', () => {
     });
   });
 
-  test('the default machine image is the latest Amazon Linux 2023 from its public SSM parameter', () => {
-    // THEN
-    template.hasParameter('*', {
-      Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
-      Default: Match.stringLikeRegexp('^/aws/service/ami-amazon-linux-latest/al2023-ami-'),
+  test('the default machine image is the latest Amazon Linux 2023, resolved from its public SSM parameter at each launch', () => {
+    // THEN: EC2 resolves `resolve:ssm:` at launch, so a new image needs no new launch template
+    // version (https://docs.aws.amazon.com/autoscaling/ec2/userguide/using-systems-manager-parameters.html)
+    template.allResourcesProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        ImageId: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64',
+      }),
     });
+    // and no CloudFormation parameter resolves it at deploy
+    expect(Object.keys(template.toJSON().Parameters ?? {}).filter((p) => p.startsWith('SsmParameterValue'))).toEqual([]);
   });
 
   test('the placeholder user data starts an HTTPS server on 443 that answers /health', () => {
