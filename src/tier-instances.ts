@@ -61,8 +61,7 @@ export function tierInstances(tier: Construct, props: FailoverTierProps, options
   const instanceProfile = new iam.InstanceProfile(tier, 'InstanceProfile', { role });
   const launchTemplateProps: ec2.LaunchTemplateProps = {
     instanceType,
-    machineImage:
-      props.machineImage ?? defaultImage(instanceType),
+    machineImage: props.machineImage ?? defaultImage(instanceType),
     instanceProfile,
     securityGroup: options.securityGroup,
     requireImdsv2: true,

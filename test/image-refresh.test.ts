@@ -243,4 +243,14 @@ describe('the schedule', () => {
     // GIVEN / WHEN / THEN
     expect(() => newService({ imageRefresh })).toThrow(message);
   });
+
+  test('a refresh of no zone is refused', () => {
+    // GIVEN
+    const stack = newStack();
+
+    // WHEN / THEN
+    expect(() => new ImageRefresh(stack, 'Refresh', { fleets: [] })).toThrow(
+      '`fleets` must name at least one zone to refresh, got: none',
+    );
+  });
 });
