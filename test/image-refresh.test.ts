@@ -71,6 +71,7 @@ describe('the default service', () => {
 
   test('each schedule calls StartInstanceRefresh through the universal target, without retries', () => {
     // THEN (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html)
+    expect(Object.keys(schedules)).toHaveLength(6);
     for (const schedule of Object.values(schedules)) {
       expect(schedule.Properties).toEqual(
         expect.objectContaining({
