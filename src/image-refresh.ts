@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { acknowledge, awsSolutions } from './private/acknowledge';
-import { validateDays, validateInteger, validateMinutes } from './private/validate';
+import { validateConcrete, validateDays, validateInteger, validateMinutes } from './private/validate';
 import { ZonalFleet } from './zonal-fleet';
 
 /**
@@ -111,6 +111,10 @@ export class ImageRefresh extends Construct {
     const interval = props.interval ?? DEFAULT_INTERVAL;
     const startHour = props.startHourUtc ?? DEFAULT_START_HOUR;
     const spacing = props.zoneSpacing ?? DEFAULT_ZONE_SPACING;
+    // The schedule expressions are written at synth time: no tokens.
+    validateConcrete('imageRefresh.interval', interval, 'the schedule expressions');
+    validateConcrete('imageRefresh.startHourUtc', startHour, 'the schedule expressions');
+    validateConcrete('imageRefresh.zoneSpacing', spacing, 'the schedule expressions');
     validateDays('imageRefresh.interval', interval, 1, 30);
     validateInteger('imageRefresh.startHourUtc', startHour, 0, 23);
     validateMinutes('imageRefresh.zoneSpacing', spacing, 15, 720);
@@ -140,8 +144,9 @@ export class ImageRefresh extends Construct {
       ),
     });
     this.role = new iam.Role(this, 'Role', {
-      // Only EventBridge Scheduler, for a schedule of this account
-      // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role).
+      // Only EventBridge Scheduler (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role),
+      // for a schedule of this account: the confused-deputy condition, as public templates write it;
+      // that Scheduler sets aws:SourceAccount when it assumes the role is not on the pages read.
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
         StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
       }),

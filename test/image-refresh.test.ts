@@ -1,4 +1,4 @@
-import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { CfnElement, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ImageRefresh, ImageRefreshScheduleOptions, MultiAzFailoverService, MultiAzFailoverServiceProps } from '../src';
@@ -232,6 +232,10 @@ describe('the schedule', () => {
       '`imageRefresh.interval` must be a whole number of days from 1 to 30 days, got: 1 day 12 hours',
     ],
     [{ startHourUtc: 24 }, '`imageRefresh.startHourUtc` must be an integer from 0 to 23, got: 24'],
+    [
+      { interval: Duration.days(Lazy.number({ produce: () => 7 })) },
+      '`imageRefresh.interval` must be a concrete value, not a token (the construct derives the schedule expressions from it at synth time), got: a token',
+    ],
     [
       { zoneSpacing: Duration.minutes(10) },
       '`imageRefresh.zoneSpacing` must be a whole number of minutes from 15 to 720 minutes, got: 10 minutes',
