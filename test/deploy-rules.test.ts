@@ -411,6 +411,45 @@ describe.each(SHAPES)('%s shape', (shape) => {
     expect(new Set(cidrs).size).toBe(cidrs.length);
   });
 
+  // A scheduled image refresh is a release without CloudFormation: it must be gated like one. For
+  // every schedule that starts an instance refresh, its request
+  // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StartInstanceRefresh.html) carries
+  // the preferences of its group's AutoScalingInstanceRefresh update policy, the same alarms, and
+  // skip matching off, which with no desired configuration would skip every instance
+  // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+  test('every scheduled instance refresh has its group’s release preferences and alarms, and skip matching off', () => {
+    // GIVEN
+    const resources = resourcesOf(synthShape(shape).template);
+    const refreshes = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::Scheduler::Schedule' &&
+        JSON.stringify(r.Properties.Target.Arn).includes(':aws-sdk:autoscaling:startInstanceRefresh'),
+    );
+
+    // THEN
+    expect(refreshes.length).toBeGreaterThan(0);
+    for (const schedule of refreshes) {
+      // The request is JSON with the group's name and the alarms' names as intrinsics in it.
+      const input = schedule.Properties.Target.Input;
+      const parts: any[] = typeof input === 'string' ? [input] : input['Fn::Join'][1];
+      const request = JSON.parse(
+        parts.map((part) => (typeof part === 'string' ? part : `@${JSON.stringify(part).replace(/"/g, "'")}`)).join(''),
+      );
+      const group = resources[JSON.parse(request.AutoScalingGroupName.slice(1).replace(/'/g, '"')).Ref];
+      const release = (group as any).UpdatePolicy.AutoScalingInstanceRefresh.Preferences;
+      expect(request.Preferences).toEqual({
+        MinHealthyPercentage: release.MinHealthyPercentage,
+        MaxHealthyPercentage: release.MaxHealthyPercentage,
+        BakeTime: release.BakeTime,
+        SkipMatching: false,
+        AutoRollback: false,
+        AlarmSpecification: {
+          Alarms: release.AlarmSpecification.Alarms.map((alarm: any) => `@${JSON.stringify(alarm).replace(/"/g, "'")}`),
+        },
+      });
+    }
+  });
+
   // Placeholder instances pass every health check: a deploy without the application must say so.
   test('without userData, synth warns that the instances run a placeholder', () => {
     // GIVEN
