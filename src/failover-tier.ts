@@ -60,7 +60,8 @@ export interface TierOptions {
    * architecture must match `instanceType`.
    *
    * @default - the latest Amazon Linux 2023 for the architecture of `instanceType` (x86_64, or
-   * arm64 for Graviton types such as t4g), resolved from its public SSM parameter at deploy time
+   * arm64 for Graviton types such as t4g, kernel 6.1), which EC2 resolves from its public SSM
+   * parameter at every launch (see `imageRefresh`)
    */
   readonly machineImage?: ec2.IMachineImage;
 

@@ -18,3 +18,4 @@ export * from './failover-drills';
 export * from './warm-standby';
 export * from './region-switch-plan';
 export * from './zonal-shift-runbook';
+export * from './image-refresh';

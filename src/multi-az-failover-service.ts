@@ -21,6 +21,7 @@ import { FailoverDns } from './failover-dns';
 import { DrillTemplate, FailoverDrills } from './failover-drills';
 import { FailoverPriority, FailoverTier, FailoverTierProps, TierOptions } from './failover-tier';
 import { HealthCheckAlarm } from './health-check-alarm';
+import { ImageRefresh, ImageRefreshOptions } from './image-refresh';
 import { OperatorMfa } from './operator-mfa';
 import { httpsHealthCheck } from './private/https-health-check';
 import { show, validateConcrete, validateInteger, validateSeconds, validateTagValue } from './private/validate';
@@ -410,6 +411,17 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
    * @default false
    */
   readonly regionLostDrill?: boolean;
+
+  /**
+   * The scheduled image refresh ({@link ImageRefresh}): EventBridge Scheduler starts an instance
+   * refresh of every zone on a schedule, health-gated and alarm-gated like a release, one zone at a
+   * time (the secondary's zones first), so that a new Amazon Linux 2023 reaches every instance
+   * without a deploy (PCI DSS v4.0.1 6.3.3). See docs/RELEASING.md.
+   *
+   * @default - every 7 days from 09:00 UTC, zones 1 hour apart, for each tier that runs the
+   * default image (a tier with a pinned `machineImage` is not refreshed unless `enabled` is true)
+   */
+  readonly imageRefresh?: ImageRefreshOptions;
 }
 
 /**
@@ -499,6 +511,8 @@ export class MultiAzFailoverService extends Construct {
    * (see docs/OPERATIONS.md). Undefined with `zonalShift: false`.
    */
   public readonly zonalShiftRunbook?: ZonalShiftRunbook;
+  /** The scheduled image refresh of the zones, unless no tier has one (see `imageRefresh`). */
+  public readonly imageRefresh?: ImageRefresh;
 
   public constructor(scope: Construct, id: string, props: MultiAzFailoverServiceProps) {
     super(scope, id);
@@ -543,6 +557,7 @@ export class MultiAzFailoverService extends Construct {
       dashboard,
       drills,
       regionLostDrill,
+      imageRefresh,
       // What is left is exactly the TierOptions: forwarded to both tiers as they are.
       ...tierOptions
     } = props;
@@ -704,6 +719,17 @@ export class MultiAzFailoverService extends Construct {
       this.zonalShiftRunbook = new ZonalShiftRunbook(this, 'ZonalShiftRunbook', {
         tiers: [this.primary, this.secondary],
       });
+    }
+
+    // New images without a deploy: each tier that runs the default image (resolved at launch) is
+    // refreshed on a schedule, the secondary's zones first, as a release reaches them.
+    const refreshed = (image: ec2.IMachineImage | undefined) => imageRefresh?.enabled ?? image === undefined;
+    const fleets = [
+      ...(refreshed(secondaryRelease?.machineImage ?? tierOptions.machineImage) ? this.secondary.zonalFleets : []),
+      ...(refreshed(tierOptions.machineImage) ? this.primary.zonalFleets : []),
+    ];
+    if (fleets.length > 0) {
+      this.imageRefresh = new ImageRefresh(this, 'ImageRefresh', { ...imageRefresh, fleets });
     }
 
     // What users see: the record name itself, measured by Route 53 (not used for routing).

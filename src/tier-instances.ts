@@ -54,21 +54,14 @@ export function tierInstances(tier: Construct, props: FailoverTierProps, options
   if (props.machineImage === undefined) {
     Annotations.of(tier).addWarningV2(
       'multi-az-failover-service:imageFromSsm',
-      `No \`machineImage\`: the ${props.priority} tier runs the latest Amazon Linux 2023, which CloudFormation resolves from its public SSM parameter at every deploy, so any deploy after AWS publishes a new image releases it to every instance (health-gated, zone by zone). Pin the image to release it deliberately (see the README, "Releasing safely").`,
+      `No \`machineImage\`: the ${props.priority} tier runs the latest Amazon Linux 2023, which EC2 resolves from its public SSM parameter at every launch, so a new image reaches the instances without a deploy: through the scheduled image refresh (\`imageRefresh\`, health-gated, zone by zone) and every replacement. Pin the image to release it deliberately (see docs/RELEASING.md).`,
     );
   }
   // One instance profile for the tier's launch templates (one per zone, see ZonalFleet).
   const instanceProfile = new iam.InstanceProfile(tier, 'InstanceProfile', { role });
   const launchTemplateProps: ec2.LaunchTemplateProps = {
     instanceType,
-    machineImage:
-      props.machineImage ??
-      ec2.MachineImage.latestAmazonLinux2023({
-        cpuType:
-          instanceType.architecture === ec2.InstanceArchitecture.ARM_64
-            ? ec2.AmazonLinuxCpuType.ARM_64
-            : ec2.AmazonLinuxCpuType.X86_64,
-      }),
+    machineImage: props.machineImage ?? defaultImage(instanceType),
     instanceProfile,
     securityGroup: options.securityGroup,
     requireImdsv2: true,
@@ -99,6 +92,32 @@ export function tierInstances(tier: Construct, props: FailoverTierProps, options
     props.userData ?? placeholderUserData(options.healthCheckPath),
   ];
   return { role, policy, instanceProfile, launchTemplateProps, userDataParts };
+}
+
+/**
+ * The public SSM parameter of the latest Amazon Linux 2023 (kernel 6.1, the family that
+ * `MachineImage.latestAmazonLinux2023()` resolves) for the architecture of `instanceType`.
+ */
+export function defaultImageParameter(instanceType: ec2.InstanceType): string {
+  const arch = instanceType.architecture === ec2.InstanceArchitecture.ARM_64 ? 'arm64' : 'x86_64';
+  return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-${arch}`;
+}
+
+/**
+ * The default image, resolved by EC2 at every launch (`ImageId: resolve:ssm:<parameter>`), not by
+ * CloudFormation at deploy: "you can update your Auto Scaling groups to use new AMI IDs without
+ * needing to create new launch templates or new versions of launch templates"
+ * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/using-systems-manager-parameters.html).
+ * Every launch (a refresh, a lifetime replacement, a scale-out) starts from the newest image; the
+ * launch template, and so the group, does not change when AWS publishes one. Auto Scaling reads the
+ * parameter with its service-linked role, whose AutoScalingServiceRolePolicy allows
+ * `ssm:GetParameters` on `*` (Sid SystemsManagerParameterManagement,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AutoScalingServiceRolePolicy.html).
+ */
+function defaultImage(instanceType: ec2.InstanceType): ec2.IMachineImage {
+  return ec2.MachineImage.resolveSsmParameterAtLaunch(defaultImageParameter(instanceType), {
+    os: ec2.OperatingSystemType.LINUX,
+  });
 }
 
 /** Whether the type is a burstable performance instance (T family), whose CPU credits can run out. */

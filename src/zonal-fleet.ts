@@ -3,6 +3,8 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledge, controlTower } from './private/acknowledge';
@@ -147,6 +149,12 @@ const OUTLIER_POINTS = 30;
  * moves on: one full period of the zone's 5-minute alarms (5xx, outlier) over the new instances.
  */
 export const RELEASE_BAKE_TIME = Duration.minutes(5);
+
+/** A release keeps every instance of the group healthy: it launches before it terminates. */
+const RELEASE_MIN_HEALTHY_PERCENT = 100;
+
+/** A release launches up to the group's size again beside the old instances. */
+const RELEASE_MAX_HEALTHY_PERCENT = 200;
 
 /** The alarms an instance refresh watches at most (AlarmSpecification: "up to 10 alarms"). */
 const MAX_RELEASE_ALARMS = 10;
@@ -305,8 +313,8 @@ export class ZonalFleet extends Construct {
       autoScalingInstanceRefresh: {
         strategy: autoscaling.InstanceRefreshStrategy.ROLLING,
         preferences: {
-          minHealthyPercentage: 100,
-          maxHealthyPercentage: 200,
+          minHealthyPercentage: RELEASE_MIN_HEALTHY_PERCENT,
+          maxHealthyPercentage: RELEASE_MAX_HEALTHY_PERCENT,
           bakeTime: RELEASE_BAKE_TIME.toSeconds(),
           alarmSpecification: {
             alarms: Lazy.list({ produce: () => this.releaseAlarms.map((alarm) => alarm.alarmName) }),
@@ -495,6 +503,61 @@ export class ZonalFleet extends Construct {
    */
   public addReleaseAlarms(alarms: cloudwatch.IAlarm[]): void {
     this.releaseAlarms.push(...alarms);
+  }
+
+  /**
+   * Starts an instance refresh of this zone's group on a schedule, with the preferences of a
+   * release (the group's update policy): launch before terminate (100 % to 200 % healthy), the
+   * release alarms (`releaseAlarms`, read when the template is written) and the bake time. Returns
+   * the EventBridge Scheduler schedule (`ImageRefreshSchedule`), whose universal target calls
+   * `autoscaling:StartInstanceRefresh` with `role`
+   * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html). See
+   * {@link ImageRefresh}, which calls it for every zone, for the preferences it leaves out.
+   *
+   * @param scheduleExpression when: a Scheduler `cron(...)` or `rate(...)` expression, in UTC
+   * @param role the role Scheduler assumes; it needs `autoscaling:StartInstanceRefresh` on this group
+   */
+  public refreshOnSchedule(scheduleExpression: string, role: iam.IRole): scheduler.CfnSchedule {
+    const stack = Stack.of(this);
+    return new scheduler.CfnSchedule(this, 'ImageRefreshSchedule', {
+      description: `Scheduled instance refresh of ${this.availabilityZone} (a new image, alarm-gated; see docs/RELEASING.md)`,
+      scheduleExpression,
+      scheduleExpressionTimezone: 'UTC',
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: `arn:${Aws.PARTITION}:scheduler:::aws-sdk:autoscaling:startInstanceRefresh`,
+        roleArn: role.roleArn,
+        // The StartInstanceRefresh request
+        // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StartInstanceRefresh.html).
+        input: Lazy.string({
+          produce: () =>
+            stack.toJsonString({
+              AutoScalingGroupName: this.autoScalingGroup.autoScalingGroupName,
+              Strategy: 'Rolling',
+              Preferences: {
+                MinHealthyPercentage: RELEASE_MIN_HEALTHY_PERCENT,
+                MaxHealthyPercentage: RELEASE_MAX_HEALTHY_PERCENT,
+                BakeTime: RELEASE_BAKE_TIME.toSeconds(),
+                // Without a desired configuration, skip matching skips instances "that have the same
+                // launch template and instance types that the Auto Scaling group was using before the
+                // start of the instance refresh": every instance, since a new image changes no
+                // launch template version
+                // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+                SkipMatching: false,
+                // "A rollback is not supported when ... The Auto Scaling group has a launch template
+                // that uses an AWS Systems Manager parameter instead of an AMI ID for the ImageId
+                // property" (same page).
+                AutoRollback: false,
+                AlarmSpecification: { Alarms: this.releaseAlarms.map((alarm) => alarm.alarmName) },
+              },
+            }),
+        }),
+        // A run that cannot start (the group is already refreshing: InstanceRefreshInProgress) is
+        // skipped, not retried into the next zone's slot.
+        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+      },
+    });
   }
 
   /**

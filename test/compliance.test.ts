@@ -256,7 +256,14 @@ describe('compliance scanners', () => {
             const [plugin, ...rule] = id.split('::');
             if (PLUGINS.includes(plugin)) {
               // Resource ARNs carry the stack's region; the doc writes `<region>`.
-              acknowledged.add(rule.join('::').split(':eu-west-1:').join(':<region>:'));
+              // and a group's logical id (the scheduled image refresh names each group) `<group>`.
+              acknowledged.add(
+                rule
+                  .join('::')
+                  .split(':eu-west-1:')
+                  .join(':<region>:')
+                  .replace(/autoScalingGroupName\/<[A-Za-z0-9]+>/, 'autoScalingGroupName/<group>'),
+              );
             }
           }
         }

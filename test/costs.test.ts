@@ -82,6 +82,8 @@ const COUNTERS: Record<string, (resources: Resources) => number> = {
   'log-groups': (r) => ofType(r, 'AWS::Logs::LogGroup').length,
   'flow-logs': (r) => ofType(r, 'AWS::EC2::FlowLog').length,
   // DNS Firewall bills the domain names stored in its domain lists (docs/NETWORK.md, "DNS").
+  // The scheduled image refresh: one schedule per refreshed zone (docs/RELEASING.md).
+  'image-refresh-schedules': (r) => ofType(r, 'AWS::Scheduler::Schedule').length,
   'dns-firewall-domains': (r) =>
     sum(ofType(r, 'AWS::Route53Resolver::FirewallDomainList').map((list) => (list.Domains ?? []).length)),
 };

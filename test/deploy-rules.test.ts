@@ -376,9 +376,16 @@ describe.each(SHAPES)('%s shape', (shape) => {
     // that neighbour changes with the zone list. A DependsOn change orders operations; it is not a
     // property change and updates nothing, so it is left out of the comparison
     // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-dependson.html).
+    // Likewise the start time of a zone's scheduled image refresh is its place in the refresh
+    // order (ImageRefresh): it moves with the zone list, an update without interruption
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html).
     const withoutReleaseOrder = (resource: any) => {
       const dependsOn = (resource.DependsOn ?? []).filter((id: string) => !/AutoScalingGroupASG/.test(id));
       const { DependsOn: _d, ...rest } = resource;
+      if (rest.Type === 'AWS::Scheduler::Schedule') {
+        const { ScheduleExpression: _s, ...properties } = rest.Properties;
+        rest.Properties = properties;
+      }
       return dependsOn.length > 0 ? { ...rest, DependsOn: dependsOn } : rest;
     };
     const zonal = (resources: Resources, zone: string) => {
@@ -402,6 +409,45 @@ describe.each(SHAPES)('%s shape', (shape) => {
       .filter((r) => r.Type === 'AWS::EC2::Subnet')
       .map((r) => r.Properties.CidrBlock);
     expect(new Set(cidrs).size).toBe(cidrs.length);
+  });
+
+  // A scheduled image refresh is a release without CloudFormation: it must be gated like one. For
+  // every schedule that starts an instance refresh, its request
+  // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StartInstanceRefresh.html) carries
+  // the preferences of its group's AutoScalingInstanceRefresh update policy, the same alarms, and
+  // skip matching off, which with no desired configuration would skip every instance
+  // (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html).
+  test('every scheduled instance refresh has its group’s release preferences and alarms, and skip matching off', () => {
+    // GIVEN
+    const resources = resourcesOf(synthShape(shape).template);
+    const refreshes = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::Scheduler::Schedule' &&
+        JSON.stringify(r.Properties.Target.Arn).includes(':aws-sdk:autoscaling:startInstanceRefresh'),
+    );
+
+    // THEN
+    expect(refreshes.length).toBeGreaterThan(0);
+    for (const schedule of refreshes) {
+      // The request is JSON with the group's name and the alarms' names as intrinsics in it.
+      const input = schedule.Properties.Target.Input;
+      const parts: any[] = typeof input === 'string' ? [input] : input['Fn::Join'][1];
+      const request = JSON.parse(
+        parts.map((part) => (typeof part === 'string' ? part : `@${JSON.stringify(part).replace(/"/g, "'")}`)).join(''),
+      );
+      const group = resources[JSON.parse(request.AutoScalingGroupName.slice(1).replace(/'/g, '"')).Ref];
+      const release = (group as any).UpdatePolicy.AutoScalingInstanceRefresh.Preferences;
+      expect(request.Preferences).toEqual({
+        MinHealthyPercentage: release.MinHealthyPercentage,
+        MaxHealthyPercentage: release.MaxHealthyPercentage,
+        BakeTime: release.BakeTime,
+        SkipMatching: false,
+        AutoRollback: false,
+        AlarmSpecification: {
+          Alarms: release.AlarmSpecification.Alarms.map((alarm: any) => `@${JSON.stringify(alarm).replace(/"/g, "'")}`),
+        },
+      });
+    }
   });
 
   // Placeholder instances pass every health check: a deploy without the application must say so.
@@ -456,6 +502,9 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::Route53Resolver::FirewallRuleGroup': 'Name',
   'AWS::Route53Resolver::FirewallRuleGroupAssociation': 'Name',
   'AWS::S3::Bucket': 'BucketName',
+  // Schedule names are unique per schedule group: left to CloudFormation
+  // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-scheduler-schedule.html).
+  'AWS::Scheduler::Schedule': 'Name',
   'AWS::SNS::Topic': 'TopicName',
   'AWS::SSM::Document': 'Name',
   'AWS::WAFv2::WebACL': 'Name',

@@ -162,7 +162,9 @@ describe('S3 gateway endpoint policy', () => {
         return {
           'Fn::Join': [
             '',
-            ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${before}`, { Ref: 'AWS::Region' }, `${after}/*`],
+            after === undefined
+              ? ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${before}/*`]
+              : ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${before}`, { Ref: 'AWS::Region' }, `${after}/*`],
           ],
         };
       }),
@@ -175,6 +177,18 @@ describe('S3 gateway endpoint policy', () => {
     // (https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-operations-s3-buckets.html)
     expect(AWS_OWNED_BUCKETS.map(({ name }) => name)).toEqual(
       expect.arrayContaining(['al2023-repos-<region>-de612dc2', 'patch-baseline-snapshot-<region>']),
+    );
+  });
+
+  test('the table names the patch baseline snapshot buckets of the two Regions that name them differently', () => {
+    // THEN: "In the Middle East (Bahrain) Region (me-south-1) only, this S3 bucket uses a different
+    // naming convention", likewise Africa (Cape Town)
+    // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html)
+    expect(AWS_OWNED_BUCKETS.filter(({ readByAgent }) => readByAgent).map(({ name }) => name)).toEqual(
+      expect.arrayContaining([
+        'patch-baseline-snapshot-me-south-1-uduvl7q8',
+        'patch-baseline-snapshot-af-south-1-tbxdb5b9',
+      ]),
     );
   });
 

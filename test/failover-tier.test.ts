@@ -233,12 +233,18 @@ describe('with default props', () => {
     });
   });
 
-  test('the default machine image is the latest Amazon Linux 2023 from its public SSM parameter', () => {
-    // THEN
-    template.hasParameter('*', {
-      Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
-      Default: Match.stringLikeRegexp('^/aws/service/ami-amazon-linux-latest/al2023-ami-'),
+  test('the default machine image is the latest Amazon Linux 2023, resolved from its public SSM parameter at each launch', () => {
+    // THEN: EC2 resolves `resolve:ssm:` at launch, so a new image needs no new launch template
+    // version (https://docs.aws.amazon.com/autoscaling/ec2/userguide/using-systems-manager-parameters.html)
+    template.allResourcesProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        ImageId: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64',
+      }),
     });
+    // and no CloudFormation parameter resolves it at deploy
+    expect(Object.keys(template.toJSON().Parameters ?? {}).filter((p) => p.startsWith('SsmParameterValue'))).toEqual(
+      [],
+    );
   });
 
   test('the placeholder user data starts an HTTPS server on 443 that answers /health', () => {
@@ -328,6 +334,7 @@ describe('with default props', () => {
           Match.objectLike({ Sid: 'ReportInventoryAndPatchState' }),
           Match.objectLike({ Sid: 'ReportAssociationsOfThisAccountsInstances' }),
           Match.objectLike({ Sid: 'ReadAndReportThisAccountsAssociations' }),
+          Match.objectLike({ Sid: 'ReadSystemsManagerBuckets' }),
           Match.objectLike({ Sid: 'ReadTheReportingDocuments' }),
         ],
       },
@@ -372,6 +379,34 @@ describe('with default props', () => {
       expect.stringContaining(':*:document/AWS-RunPatchBaseline'),
     );
     expect(bySid('ReadTheReportingDocuments')).toMatchObject({ Action: ['ssm:GetDocument', 'ssm:DescribeDocument'] });
+  });
+
+  // Through a VPC endpoint, SSM Agent reads AWS's buckets with the instance's credentials: "you must
+  // provide explicit permission in an Amazon EC2 instance profile ... Otherwise, your resources can't
+  // access these public buckets"
+  // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html).
+  test('the instances may read the objects of the AWS-owned buckets SSM Agent reads, and no other bucket', () => {
+    // THEN
+    const statements: any[] = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+    const s3 = statements.filter((s) => JSON.stringify(s.Action).includes('s3:'));
+    expect(s3).toHaveLength(1);
+    expect(s3[0].Sid).toBe('ReadSystemsManagerBuckets');
+    expect(s3[0].Action).toBe('s3:GetObject');
+    const buckets = s3[0].Resource.map((arn: any) =>
+      arn['Fn::Join'][1]
+        .map((part: any) => (typeof part === 'string' ? part : part.Ref === 'AWS::Region' ? '<region>' : '')) // the partition dropped
+        .join(''),
+    );
+    expect(buckets).toEqual([
+      'arn::s3:::amazon-ssm-<region>/*',
+      'arn::s3:::aws-ssm-<region>/*',
+      'arn::s3:::aws-ssm-document-attachments-<region>/*',
+      'arn::s3:::patch-baseline-snapshot-<region>/*',
+      'arn::s3:::patch-baseline-snapshot-me-south-1-uduvl7q8/*',
+      'arn::s3:::patch-baseline-snapshot-af-south-1-tbxdb5b9/*',
+    ]);
   });
 
   test('the HTTPS listener forwards to the target group with the certificate', () => {

@@ -1399,10 +1399,12 @@ describe('deploy readiness', () => {
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
     }));
 
-    // THEN
-    const parameters = Object.values(template.toJSON().Parameters ?? {}).map((p: any) => p.Default);
-    expect(parameters).toContain('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64');
-    expect(parameters).not.toContain('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64');
+    // THEN: resolved at each launch (resolve:ssm:)
+    template.allResourcesProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        ImageId: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64',
+      }),
+    });
   });
 
   test('an x86 instance type keeps the x86_64 image', () => {
@@ -1410,8 +1412,11 @@ describe('deploy readiness', () => {
     const { template } = newService();
 
     // THEN
-    const parameters = Object.values(template.toJSON().Parameters ?? {}).map((p: any) => p.Default);
-    expect(parameters).toContain('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64');
+    template.allResourcesProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        ImageId: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64',
+      }),
+    });
   });
 
   test('with a concrete account, the default zones come from the CDK context, and its placeholders synthesize', () => {

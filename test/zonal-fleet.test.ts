@@ -157,12 +157,12 @@ describe('releases (defaults)', () => {
     });
   });
 
-  test('the default image warns that a deploy may release a newer Amazon Linux 2023', () => {
+  test('the default image warns that a new Amazon Linux 2023 reaches the instances without a deploy', () => {
     // THEN
     Annotations.fromStack(Stack.of(tier)).hasWarning(
       '/TestStack/Tier',
       Match.stringLikeRegexp(
-        '^No `machineImage`: the primary tier runs the latest Amazon Linux 2023, which CloudFormation resolves from its public SSM parameter at every deploy',
+        '^No `machineImage`: the primary tier runs the latest Amazon Linux 2023, which EC2 resolves from its public SSM parameter at every launch, so a new image reaches the instances without a deploy',
       ),
     );
   });

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, awsSolutions } from './acknowledge';
+import { AWS_OWNED_BUCKETS, awsOwnedObjectArns } from '../shared/endpoint-policies';
 
 /** What the instance policy is scoped to. */
 export interface InstancePolicyProps {
@@ -35,7 +36,9 @@ export interface InstancePolicyProps {
  *   Amazon Inspector), and to report their results: the inventory and patch subset of
  *   AmazonSSMManagedInstanceCore
  *   (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html),
- *   scoped per the Service Authorization Reference.
+ *   scoped per the Service Authorization Reference; and `s3:GetObject` on the AWS-owned buckets SSM
+ *   Agent reads (`AWS_OWNED_BUCKETS` with `readByAgent`), which through a VPC endpoint it reads with
+ *   the instance's credentials.
  */
 export function instancePolicy(scope: Construct, role: iam.Role, props: InstancePolicyProps): iam.ManagedPolicy {
   const stack = Stack.of(scope);
@@ -102,6 +105,9 @@ export function instancePolicy(scope: Construct, role: iam.Role, props: Instance
       awsSolutions('IAM5[Resource::*]'),
       awsSolutions(`IAM5[Resource::${arnPrefix('ec2')}:instance/*]`),
       awsSolutions(`IAM5[Resource::${arnPrefix('ssm')}:association/*]`),
+      ...AWS_OWNED_BUCKETS.filter(({ readByAgent }) => readByAgent).map(({ name }) =>
+        awsSolutions(`IAM5[Resource::arn:<AWS::Partition>:s3:::${name.replace('<region>', '<AWS::Region>')}/*]`),
+      ),
       ...REPORTING_DOCUMENTS.map((name) =>
         awsSolutions(`IAM5[Resource::arn:<AWS::Partition>:ssm:${region}:*:document/${name}]`),
       ),
@@ -157,6 +163,17 @@ function reportingStatements(stack: Stack): iam.PolicyStatement[] {
       sid: 'ReadAndReportThisAccountsAssociations',
       actions: ['ssm:DescribeAssociation', 'ssm:UpdateInstanceAssociationStatus'],
       resources: [associations],
+    }),
+    // Through a VPC endpoint, SSM Agent reads AWS's buckets (its document modules in
+    // aws-ssm-<region>, the patch baseline snapshot, agent updates) with the instance's credentials:
+    // "you must provide explicit permission in an Amazon EC2 instance profile ... Otherwise, your
+    // resources can't access these public buckets"
+    // (https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html).
+    // The S3 gateway endpoint's policy allows the same objects (shared/endpoint-policies.ts).
+    new iam.PolicyStatement({
+      sid: 'ReadSystemsManagerBuckets',
+      actions: ['s3:GetObject'],
+      resources: awsOwnedObjectArns(true),
     }),
     new iam.PolicyStatement({
       sid: 'ReadTheReportingDocuments',

@@ -25,6 +25,12 @@ export interface AwsOwnedBucket {
   readonly source: string;
   /** false when the name was found only outside AWS's documentation pages. */
   readonly verified: boolean;
+  /**
+   * true when SSM Agent reads it with the instance's credentials, so that through a VPC endpoint
+   * the instance role must allow `s3:GetObject` on it too ("you must provide explicit permission in
+   * an Amazon EC2 instance profile", https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html).
+   */
+  readonly readByAgent: boolean;
 }
 
 /**
@@ -40,36 +46,60 @@ export const AWS_OWNED_BUCKETS: ReadonlyArray<AwsOwnedBucket> = [
     source:
       "AWS's data perimeter examples (https://github.com/aws-samples/data-perimeter-policy-examples/blob/main/vpc_endpoint_policies/README.md), citing https://docs.aws.amazon.com/linux/al2023/ug/live-patching.html",
     verified: false,
+    readByAgent: false,
   },
   {
     name: 'amazon-ssm-<region>',
     readBy: 'SSM Agent: agent updates (AWS-UpdateSSMAgent)',
     source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html',
     verified: true,
+    readByAgent: true,
   },
   {
     name: 'aws-ssm-<region>',
     readBy: 'SSM Agent: the content of AWS-owned SSM documents',
     source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html',
     verified: true,
+    readByAgent: true,
   },
   {
     name: 'aws-ssm-document-attachments-<region>',
     readBy: 'SSM Agent: attachments of AWS-owned SSM documents',
     source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html',
     verified: true,
+    readByAgent: true,
   },
   {
     name: 'patch-baseline-snapshot-<region>',
     readBy: 'SSM Agent: AWS-RunPatchBaseline reads the patch baseline snapshot',
     source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-operations-s3-buckets.html',
     verified: true,
+    readByAgent: true,
+  },
+  // Two Regions name the patch baseline snapshot bucket differently ("In the Middle East (Bahrain)
+  // Region (me-south-1) only, this S3 bucket uses a different naming convention"). Listed in every
+  // Region: an S3 gateway endpoint reaches only its own Region's buckets anyway.
+  {
+    name: 'patch-baseline-snapshot-me-south-1-uduvl7q8',
+    readBy: 'SSM Agent: AWS-RunPatchBaseline, in me-south-1 only',
+    source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html',
+    verified: true,
+    readByAgent: true,
+  },
+  {
+    name: 'patch-baseline-snapshot-af-south-1-tbxdb5b9',
+    readBy: 'SSM Agent: AWS-RunPatchBaseline, in af-south-1 only',
+    source: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/ssm-agent-minimum-s3-permissions.html',
+    verified: true,
+    readByAgent: true,
   },
 ];
 
-/** The object ARNs of the AWS-owned buckets in the stack's Region. */
-export function awsOwnedObjectArns(): string[] {
-  return AWS_OWNED_BUCKETS.map(({ name }) => `arn:${Aws.PARTITION}:s3:::${name.replace('<region>', Aws.REGION)}/*`);
+/** The object ARNs of the AWS-owned buckets in the stack's Region (those SSM Agent reads, with `agentOnly`). */
+export function awsOwnedObjectArns(agentOnly = false): string[] {
+  return AWS_OWNED_BUCKETS.filter(({ readByAgent }) => readByAgent || !agentOnly).map(
+    ({ name }) => `arn:${Aws.PARTITION}:s3:::${name.replace('<region>', Aws.REGION)}/*`,
+  );
 }
 
 /**
