@@ -169,17 +169,21 @@ class DnsFront extends GlobalFront {
  * https://docs.aws.amazon.com/global-accelerator/latest/dg/preserve-client-ip-address.html
  */
 class RegionalLoadBalancerEndpoint implements ga.IEndpoint {
+  private readonly endpointId: string;
+
   public constructor(
     public readonly region: string,
-    private readonly loadBalancerArn: string,
-  ) {}
+    loadBalancerArn: string,
+  ) {
+    // Made once: each call makes a new reference token, and the one CDK resolves before synthesis
+    // must be the one the template renders. A literal ARN (a hand-built service) needs none.
+    this.endpointId = Token.isUnresolved(loadBalancerArn)
+      ? Stack.consumeReference(loadBalancerArn, ReferenceStrength.WEAK)
+      : loadBalancerArn;
+  }
 
   public renderEndpointConfiguration(): any {
-    return {
-      endpointId: Stack.consumeReference(this.loadBalancerArn, ReferenceStrength.WEAK),
-      weight: ACCELERATOR_ENDPOINT_WEIGHT,
-      clientIpPreservationEnabled: true,
-    };
+    return { endpointId: this.endpointId, weight: ACCELERATOR_ENDPOINT_WEIGHT, clientIpPreservationEnabled: true };
   }
 }
 
@@ -359,15 +363,6 @@ export class GlobalFailover extends Construct {
       throw new Error(
         `\`${role}\` must accept the global name: set \`globalDomainName: '${this.domainName}'\` on its service (its certificate and listener rule), got: ${show(service.globalDomainName)}`,
       );
-    }
-    if (front instanceof DnsFront && service.recordType === route53.RecordType.CNAME) {
-      const apex = this.domainName.toLowerCase() === hostedZone.zoneName.replace(/\.$/, '').toLowerCase();
-      if (apex) {
-        // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-failover-alias.html
-        throw new Error(
-          `\`recordName\` must not name the zone apex when \`${role}\` has CNAME failover records (\`failoverRecordTtl\`), because an alias at the apex cannot target a CNAME record, got: ${show(this.domainName)}`,
-        );
-      }
     }
     if (front instanceof AcceleratorFront && service.loadBalancers.length === 0) {
       throw new Error(`\`${role}\` must have at least one load balancer for \`GlobalFront.accelerator()\`, got: none`);
