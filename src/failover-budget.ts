@@ -521,7 +521,7 @@ const GLOBAL_ACCELERATOR_REACTION: FailoverAssumption = {
   name: 'Global Accelerator reaction to load balancer health',
   seconds: 30,
   description:
-    'From the last target of a Region\'s load balancers turning unhealthy until Global Accelerator sends new ' +
+    "From the last target of a Region's load balancers turning unhealthy until Global Accelerator sends new " +
     'connections to the other endpoint group. Not documented; Global Accelerator says traffic returns to a ' +
     'recovered Region "in about 30 seconds or so". Assumed: the same 30 s.',
   source: GLOBAL_ACCELERATOR_FAILOVER_PAGE,

@@ -293,7 +293,7 @@ export class GlobalFailover extends Construct {
       // reads their load balancers' ARNs through Fn::GetStackOutput.
       const regional = Stack.of(service.loadBalancers[0] ?? service.hostedZone);
       if (regional !== Stack.of(this)) {
-        Stack.of(this).addDependency(regional, `${this.node.path} fronts the service of ${service.region}`);
+        Stack.of(this).addStackDependency(regional, `${this.node.path} fronts the service of ${service.region}`);
       }
     }
 
@@ -325,7 +325,9 @@ export class GlobalFailover extends Construct {
       ['secondary', props.secondary],
     ] as const) {
       if (Token.isUnresolved(service.region)) {
-        throw new Error(`\`${role}\` must run in a stack with a concrete \`env.region\`, got: an unresolved region token`);
+        throw new Error(
+          `\`${role}\` must run in a stack with a concrete \`env.region\`, got: an unresolved region token`,
+        );
       }
     }
     if (props.primary.region === props.secondary.region) {

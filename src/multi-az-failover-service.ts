@@ -25,13 +25,13 @@ import { HealthCheckAlarm } from './health-check-alarm';
 import { OperatorMfa } from './operator-mfa';
 import { httpsHealthCheck } from './private/https-health-check';
 import { show, validateConcrete, validateInteger, validateSeconds, validateTagValue } from './private/validate';
+import { IRegionalService } from './regional-service';
 import { SessionLogDestination } from './session-log-destination';
 import { SharedResources } from './shared-resources';
 import { TierRelease } from './tier-release';
 import { SecondaryMode, WarmStandby } from './warm-standby';
 import { WebAclOption } from './web-acl-option';
 import { ZonalShiftRunbook } from './zonal-shift-runbook';
-import { IRegionalService } from './regional-service';
 
 /**
  * Properties for {@link MultiAzFailoverService}. The {@link TierOptions} apply to both tiers.

@@ -120,6 +120,52 @@ function globalWith(props: Partial<GlobalFailoverProps>, primary: Partial<IRegio
   });
 }
 
+// Weak references: https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/README.md#reference-strength
+// and https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
+/** No Lambda function, custom resource or import in any template, and no reference left unresolved. */
+function expectNothingAcrossRegions(templates: Record<string, any>): void {
+  for (const [name, template] of Object.entries(templates)) {
+    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    expect({ name, forbidden: types.filter((t) => t === 'AWS::Lambda::Function' || t.startsWith('Custom::')) }).toEqual(
+      {
+        name,
+        forbidden: [],
+      },
+    );
+    expect({ name, imports: JSON.stringify(template).includes('Fn::ImportValue') }).toEqual({ name, imports: false });
+    // Every Ref and Fn::GetAtt names something of its own template: a reference CDK left unresolved
+    // would name a resource of another stack.
+    const own = new Set([
+      ...Object.keys(template.Resources ?? {}),
+      ...Object.keys(template.Parameters ?? {}),
+      'AWS::Region',
+      'AWS::AccountId',
+      'AWS::Partition',
+      'AWS::URLSuffix',
+      'AWS::StackName',
+      'AWS::StackId',
+      'AWS::NoValue',
+    ]);
+    const names: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        node.forEach(walk);
+      } else if (node !== null && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'Ref' && typeof value === 'string') {
+            names.push(value);
+          } else if (key === 'Fn::GetAtt') {
+            names.push(Array.isArray(value) ? value[0] : String(value).split('.')[0]);
+          }
+          walk(value);
+        }
+      }
+    };
+    walk(template);
+    expect({ name, foreign: names.filter((n) => !own.has(n)) }).toEqual({ name, foreign: [] });
+  }
+}
+
 describe('GlobalFront.dns()', () => {
   let app: ReturnType<typeof multiRegionApp>;
   beforeAll(() => {
@@ -130,17 +176,20 @@ describe('GlobalFront.dns()', () => {
   test.each([
     ['PRIMARY', 'primary', 'eu-west-1'],
     ['SECONDARY', 'secondary', 'us-east-1'],
-  ])('the global %s record aliases the %s Region’s own failover record in the same zone, evaluating its health', (failover, id, region) => {
-    // THEN
-    app.template.hasResourceProperties('AWS::Route53::RecordSet', {
-      Name: `${GLOBAL_NAME}.`,
-      Type: 'A',
-      Failover: failover,
-      SetIdentifier: id,
-      HostedZoneId: ZONE_ID,
-      AliasTarget: { DNSName: `api-${region}.${ZONE_NAME}`, HostedZoneId: ZONE_ID, EvaluateTargetHealth: true },
-    });
-  });
+  ])(
+    'the global %s record aliases the %s Region’s own failover record in the same zone, evaluating its health',
+    (failover, id, region) => {
+      // THEN
+      app.template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: `${GLOBAL_NAME}.`,
+        Type: 'A',
+        Failover: failover,
+        SetIdentifier: id,
+        HostedZoneId: ZONE_ID,
+        AliasTarget: { DNSName: `api-${region}.${ZONE_NAME}`, HostedZoneId: ZONE_ID, EvaluateTargetHealth: true },
+      });
+    },
+  );
 
   test('the global records carry no health check of their own (the aliased records carry them)', () => {
     // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html
@@ -186,6 +235,10 @@ describe('GlobalFront.dns()', () => {
     app.template.hasOutput('*', { Value: String(app.global.failoverBudget.worstCaseSeconds) });
     app.template.hasOutput('*', { Value: String(app.global.failoverBudget.bestCaseSeconds) });
   });
+
+  test('no stack of the app has a Lambda function, a custom resource or an import from another Region', () => {
+    expectNothingAcrossRegions(app.templates);
+  });
 });
 
 describe('GlobalFront.accelerator()', () => {
@@ -206,18 +259,21 @@ describe('GlobalFront.accelerator()', () => {
   test.each([
     ['eu-west-1', 100, 'PayEu'],
     ['us-east-1', 0, 'PayUs'],
-  ])('the %s group has a traffic dial of %d and both tiers’ load balancers, equal weights, client IPs preserved, by weak reference', (region, dial, stackName) => {
-    const endpoint = {
-      EndpointId: { 'Fn::GetStackOutput': Match.objectLike({ StackName: stackName, Region: region }) },
-      Weight: 128,
-      ClientIPPreservationEnabled: true,
-    };
-    app.template.hasResourceProperties('AWS::GlobalAccelerator::EndpointGroup', {
-      EndpointGroupRegion: region,
-      TrafficDialPercentage: dial,
-      EndpointConfigurations: [endpoint, endpoint],
-    });
-  });
+  ])(
+    'the %s group has a traffic dial of %d and both tiers’ load balancers, equal weights, client IPs preserved, by weak reference',
+    (region, dial, stackName) => {
+      const endpoint = {
+        EndpointId: { 'Fn::GetStackOutput': Match.objectLike({ StackName: stackName, Region: region }) },
+        Weight: 128,
+        ClientIPPreservationEnabled: true,
+      };
+      app.template.hasResourceProperties('AWS::GlobalAccelerator::EndpointGroup', {
+        EndpointGroupRegion: region,
+        TrafficDialPercentage: dial,
+        EndpointConfigurations: [endpoint, endpoint],
+      });
+    },
+  );
 
   test('the global name is an alias A record to the accelerator, and both static IPs are outputs', () => {
     app.template.hasResourceProperties('AWS::Route53::RecordSet', {
@@ -245,47 +301,8 @@ describe('GlobalFront.accelerator()', () => {
     expect(app.globalStack.dependencies.map((s) => s.stackName).sort()).toEqual(['PayEu', 'PayUs']);
   });
 
-  // Weak references: https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/README.md#reference-strength
-  // and https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html
   test('no stack of the app has a Lambda function, a custom resource or an import from another Region', () => {
-    for (const [name, template] of Object.entries(app.templates)) {
-      const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
-      expect({ name, forbidden: types.filter((t) => t === 'AWS::Lambda::Function' || t.startsWith('Custom::')) }).toEqual({
-        name,
-        forbidden: [],
-      });
-      expect({ name, imports: JSON.stringify(template).includes('Fn::ImportValue') }).toEqual({ name, imports: false });
-      // Every Ref and Fn::GetAtt names something of its own template: a reference CDK left unresolved
-      // would name a resource of another stack.
-      const own = new Set([
-        ...Object.keys(template.Resources ?? {}),
-        ...Object.keys(template.Parameters ?? {}),
-        'AWS::Region',
-        'AWS::AccountId',
-        'AWS::Partition',
-        'AWS::URLSuffix',
-        'AWS::StackName',
-        'AWS::StackId',
-        'AWS::NoValue',
-      ]);
-      const names: string[] = [];
-      const walk = (node: unknown): void => {
-        if (Array.isArray(node)) {
-          node.forEach(walk);
-        } else if (node !== null && typeof node === 'object') {
-          for (const [key, value] of Object.entries(node)) {
-            if (key === 'Ref' && typeof value === 'string') {
-              names.push(value);
-            } else if (key === 'Fn::GetAtt') {
-              names.push(Array.isArray(value) ? value[0] : String(value).split('.')[0]);
-            }
-            walk(value);
-          }
-        }
-      };
-      walk(template);
-      expect({ name, foreign: names.filter((n) => !own.has(n)) }).toEqual({ name, foreign: [] });
-    }
+    expectNothingAcrossRegions(app.templates);
   });
 });
 
@@ -336,12 +353,12 @@ describe('validation', () => {
     [
       'a maxFailoverTime under the DNS front’s worst case',
       () => globalWith({ maxFailoverTime: Duration.seconds(99) }),
-      '`maxFailoverTime` must be at least the worst case of the global failover budget with GlobalFront.dns(), 100 seconds (path: Target group health checks 40 s + Resolver cache 60 s): shorten the primary Region\'s failover (its own `maxFailoverTime` names what to change), got: 99 seconds',
+      "`maxFailoverTime` must be at least the worst case of the global failover budget with GlobalFront.dns(), 100 seconds (path: Target group health checks 40 s + Resolver cache 60 s): shorten the primary Region's failover (its own `maxFailoverTime` names what to change), got: 99 seconds",
     ],
     [
       'a maxFailoverTime under the accelerator front’s worst case',
       () => globalWith({ front: GlobalFront.accelerator(), maxFailoverTime: Duration.seconds(69) }),
-      '`maxFailoverTime` must be at least the worst case of the global failover budget with GlobalFront.accelerator(), 70 seconds (load balancer health: Target group health checks 40 s + Global Accelerator moves new connections 30 s (assumed)): shorten the primary Region\'s failover (its own `maxFailoverTime` names what to change), got: 69 seconds',
+      "`maxFailoverTime` must be at least the worst case of the global failover budget with GlobalFront.accelerator(), 70 seconds (load balancer health: Target group health checks 40 s + Global Accelerator moves new connections 30 s (assumed)): shorten the primary Region's failover (its own `maxFailoverTime` names what to change), got: 69 seconds",
     ],
   ])('refuses %s', (_name, build, message) => {
     expect(build).toThrow(message);
@@ -352,8 +369,16 @@ describe('validation', () => {
   });
 
   test.each([
-    ['outside the zone', 'api.example.org', `\`globalDomainName\` must be a fully qualified name in the hosted zone ${ZONE_NAME} (for example "api.${ZONE_NAME}"), got: "api.example.org"`],
-    ['the service’s own name', `api-eu-west-1.${ZONE_NAME}`, `\`globalDomainName\` must differ from the service's own name \`recordName.zoneName\` (give each Region's service its own \`recordName\`, for example GlobalFailover.regionalRecordName('api', 'eu-west-1')), got: "api-eu-west-1.${ZONE_NAME}"`],
+    [
+      'outside the zone',
+      'api.example.org',
+      `\`globalDomainName\` must be a fully qualified name in the hosted zone ${ZONE_NAME} (for example "api.${ZONE_NAME}"), got: "api.example.org"`,
+    ],
+    [
+      'the service’s own name',
+      `api-eu-west-1.${ZONE_NAME}`,
+      `\`globalDomainName\` must differ from the service's own name \`recordName.zoneName\` (give each Region's service its own \`recordName\`, for example GlobalFailover.regionalRecordName('api', 'eu-west-1')), got: "api-eu-west-1.${ZONE_NAME}"`,
+    ],
   ])('the service refuses a globalDomainName %s', (_name, globalDomainName, message) => {
     expect(() => regionalService(new App(), 'PayEu', 'eu-west-1', { globalDomainName })).toThrow(message);
   });
@@ -371,7 +396,10 @@ describe('validation', () => {
       front: GlobalFront.accelerator(),
     });
     // THEN
-    Annotations.fromStack(stack).hasWarning('/G/Global', Match.stringLikeRegexp('runs its secondary tier as a warm standby'));
+    Annotations.fromStack(stack).hasWarning(
+      '/G/Global',
+      Match.stringLikeRegexp('runs its secondary tier as a warm standby'),
+    );
   });
 });
 
