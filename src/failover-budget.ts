@@ -527,10 +527,10 @@ const GLOBAL_ACCELERATOR_REACTION: FailoverAssumption = {
   source: GLOBAL_ACCELERATOR_FAILOVER_PAGE,
 };
 
-function globalBudget(paths: FailoverPath[], recordTtlSeconds: number, assumptions: FailoverAssumption[]) {
+function globalBudget(paths: FailoverPath[], ttlSeconds: number, assumptions: FailoverAssumption[]) {
   return {
     paths,
-    recordTtlSeconds,
+    recordTtlSeconds: ttlSeconds,
     assumptions,
     bestCaseSeconds: Math.min(...paths.map((p) => p.bestCaseSeconds)),
     worstCaseSeconds: Math.max(...paths.map((p) => p.worstCaseSeconds)),
