@@ -11,7 +11,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { EgressMode, MultiAzFailoverService, SecondaryMode, WebAclOption } from '../src';
+import { EgressMode, GlobalFailover, GlobalFront, MultiAzFailoverService, SecondaryMode, WebAclOption } from '../src';
+import { handBuiltRegionalService } from './util';
 
 // The compliance gate: cdk-nag (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 rev 5, HIPAA Security)
 // and the AWS Control Tower proactive controls (cfn-guard) run as CDK validation plugins while
@@ -150,6 +151,25 @@ describe('compliance scanners', () => {
           hostedZone: zone(stack),
           zonalAutoshift: true,
           drills: true,
+        });
+      }),
+    ).toEqual([]);
+  });
+
+  // The global stack of a multi-Region app (docs/MULTI-REGION.md), with each front; its Regional
+  // stacks are hand-built (imports only): the Regional services are scanned above.
+  test.each([
+    ['ComplianceGlobalDns', GlobalFront.dns()],
+    ['ComplianceGlobalAccelerator', GlobalFront.accelerator()],
+  ])('the global stack %s has no unacknowledged finding', (name, front) => {
+    expect(
+      scan(name, (stack) => {
+        const app = stack.node.root as App;
+        new GlobalFailover(stack, 'Global', {
+          hostedZone: zone(stack),
+          primary: handBuiltRegionalService(app, 'RegionalEu', 'eu-central-1'),
+          secondary: handBuiltRegionalService(app, 'RegionalUs', 'us-east-1'),
+          front,
         });
       }),
     ).toEqual([]);

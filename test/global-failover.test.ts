@@ -13,7 +13,7 @@ import {
   MultiAzFailoverServiceProps,
   WebAclOption,
 } from '../src';
-import { importedVpc, ZONE_ID, ZONE_NAME } from './util';
+import { handBuiltRegionalService, importedVpc, ZONE_ID, ZONE_NAME } from './util';
 
 const ACCOUNT = '111122223333';
 const GLOBAL_NAME = `api.${ZONE_NAME}`;
@@ -64,58 +64,13 @@ function multiRegionApp(front?: GlobalFront, props: Partial<GlobalFailoverProps>
   return { app, eu, us, globalStack, global, templates, template: Template.fromJSON(templates.PayGlobal) };
 }
 
-/** A hand-built Regional service: a load balancer of its own stack, and a budget. */
-function handBuilt(app: App, id: string, region: string, overrides: Partial<IRegionalService> = {}): IRegionalService {
-  const stack = new Stack(app, id, { env: { account: ACCOUNT, region } });
-  const lb = elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Lb', {
-    loadBalancerArn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/pay/0123456789abcdef`,
-    securityGroupId: 'sg-0123456789abcdef0',
-  });
-  const step = (name: string, seconds: number) => ({
-    name,
-    bestCaseSeconds: 0,
-    worstCaseSeconds: seconds,
-    rule: 'test',
-    source: 'https://example.com',
-  });
-  const path = {
-    name: 'Path',
-    detectionSteps: [step('Target group health checks', 40)],
-    dnsSteps: [step('Resolver cache', 60)],
-    bestCaseDetectionSeconds: 0,
-    worstCaseDetectionSeconds: 40,
-    bestCaseDnsSeconds: 0,
-    worstCaseDnsSeconds: 60,
-    bestCaseSeconds: 0,
-    worstCaseSeconds: 100,
-  };
-  const failoverBudget: FailoverBudget = {
-    httpsCheck: path,
-    capacityAlarm: path,
-    recordTtlSeconds: 60,
-    assumptions: [],
-    bestCaseSeconds: 0,
-    worstCaseSeconds: 100,
-  };
-  return {
-    region,
-    hostedZone: zone(stack),
-    domainName: `pay-${region}.${ZONE_NAME}`,
-    recordType: route53.RecordType.A,
-    loadBalancers: [lb],
-    globalDomainName: GLOBAL_NAME,
-    failoverBudget,
-    ...overrides,
-  };
-}
-
 function globalWith(props: Partial<GlobalFailoverProps>, primary: Partial<IRegionalService> = {}) {
   const app = new App();
   const stack = new Stack(app, 'PayGlobal', { env: { account: ACCOUNT, region: 'us-east-1' } });
   return new GlobalFailover(stack, 'Global', {
     hostedZone: zone(stack),
-    primary: handBuilt(app, 'PayEu', 'eu-west-1', primary),
-    secondary: handBuilt(app, 'PayUs', 'us-east-1'),
+    primary: handBuiltRegionalService(app, 'PayEu', 'eu-west-1', primary),
+    secondary: handBuiltRegionalService(app, 'PayUs', 'us-east-1'),
     ...props,
   });
 }
@@ -315,8 +270,8 @@ describe('validation', () => {
         const stack = new Stack(app, 'G', { env: { account: ACCOUNT, region: 'us-east-1' } });
         return new GlobalFailover(stack, 'Global', {
           hostedZone: zone(stack),
-          primary: handBuilt(app, 'A', 'eu-west-1'),
-          secondary: handBuilt(app, 'B', 'eu-west-1'),
+          primary: handBuiltRegionalService(app, 'A', 'eu-west-1'),
+          secondary: handBuiltRegionalService(app, 'B', 'eu-west-1'),
         });
       },
       '`secondary` must run in another Region than `primary` (eu-west-1), got: eu-west-1',
@@ -387,12 +342,12 @@ describe('validation', () => {
     // GIVEN
     const app = new App();
     const stack = new Stack(app, 'G', { env: { account: ACCOUNT, region: 'us-east-1' } });
-    const primary = { ...handBuilt(app, 'A', 'eu-west-1'), warmStandby: {} } as IRegionalService;
+    const primary = { ...handBuiltRegionalService(app, 'A', 'eu-west-1'), warmStandby: {} } as IRegionalService;
     // WHEN
     new GlobalFailover(stack, 'Global', {
       hostedZone: zone(stack),
       primary,
-      secondary: handBuilt(app, 'B', 'us-east-1'),
+      secondary: handBuiltRegionalService(app, 'B', 'us-east-1'),
       front: GlobalFront.accelerator(),
     });
     // THEN
