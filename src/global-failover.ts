@@ -330,6 +330,16 @@ export class GlobalFailover extends Construct {
         );
       }
     }
+    const [primaryName, secondaryName] = [props.primary.domainName, props.secondary.domainName];
+    if (
+      !Token.isUnresolved(primaryName) &&
+      !Token.isUnresolved(secondaryName) &&
+      primaryName.toLowerCase() === secondaryName.toLowerCase()
+    ) {
+      throw new Error(
+        `\`secondary\` must have a record name of its own, not the primary's ${primaryName} (both services would write the same failover records; for example \`recordName: GlobalFailover.regionalRecordName('api', '${props.secondary.region}')\`), got: ${show(secondaryName)}`,
+      );
+    }
     if (props.primary.region === props.secondary.region) {
       throw new Error(
         `\`secondary\` must run in another Region than \`primary\` (${props.primary.region}), got: ${props.secondary.region}`,

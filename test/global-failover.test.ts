@@ -277,6 +277,11 @@ describe('validation', () => {
       '`secondary` must run in another Region than `primary` (eu-west-1), got: eu-west-1',
     ],
     [
+      'two Regional services under one record name',
+      () => globalWith({}, { domainName: `pay-us-east-1.${ZONE_NAME}` }),
+      `\`secondary\` must have a record name of its own, not the primary's pay-us-east-1.${ZONE_NAME} (both services would write the same failover records; for example \`recordName: GlobalFailover.regionalRecordName('api', 'us-east-1')\`), got: "pay-us-east-1.${ZONE_NAME}"`,
+    ],
+    [
       'a Regional service in another zone',
       () =>
         globalWith(
@@ -361,4 +366,95 @@ describe('validation', () => {
 test('a hand-built Regional service is accepted by both fronts', () => {
   expect(() => globalWith({})).not.toThrow();
   expect(() => globalWith({ front: GlobalFront.accelerator() })).not.toThrow();
+});
+
+/** Every RecordSet of the templates, with the stack it is in. */
+function recordSets(templates: Record<string, any>): Array<{ stack: string; id: string; props: any }> {
+  return Object.entries(templates).flatMap(([stack, template]) =>
+    Object.entries(template.Resources as Record<string, { Type: string; Properties: any }>)
+      .filter(([, r]) => r.Type === 'AWS::Route53::RecordSet')
+      .map(([id, r]) => ({ stack, id, props: r.Properties })),
+  );
+}
+
+const withoutDot = (name: string) => name.replace(/\.$/, '').toLowerCase();
+
+describe.each([
+  ['GlobalFront.dns()', () => multiRegionApp()],
+  ['GlobalFront.accelerator()', () => multiRegionApp(GlobalFront.accelerator())],
+])('AWS rules over the three templates with %s', (_front, build) => {
+  let templates: Record<string, any>;
+  beforeAll(() => {
+    templates = build().templates;
+  });
+
+  // "Another record in this hosted zone": an alias can name a record only of its own zone.
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-alias-common.html
+  test('every alias to a name of the zone names a record in the alias’s own hosted zone', () => {
+    const inZone = recordSets(templates).filter(
+      (r) =>
+        typeof r.props.AliasTarget?.DNSName === 'string' && withoutDot(r.props.AliasTarget.DNSName).endsWith(ZONE_NAME),
+    );
+    for (const r of inZone) {
+      expect({ id: r.id, zone: r.props.AliasTarget.HostedZoneId }).toEqual({ id: r.id, zone: r.props.HostedZoneId });
+    }
+  });
+
+  // "the alias record must have the same type as the record you're routing traffic to", and it
+  // must exist: the Regional stacks of the app write it.
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-failover-alias.html
+  test('every alias to a record of the zone names a record of the app with the same type', () => {
+    const all = recordSets(templates);
+    for (const alias of all.filter(
+      (r) =>
+        typeof r.props.AliasTarget?.DNSName === 'string' && withoutDot(r.props.AliasTarget.DNSName).endsWith(ZONE_NAME),
+    )) {
+      const targetTypes = all
+        .filter((r) => withoutDot(r.props.Name) === withoutDot(alias.props.AliasTarget.DNSName))
+        .map((r) => r.props.Type);
+      expect({ id: alias.id, types: [...new Set(targetTypes)] }).toEqual({ id: alias.id, types: [alias.props.Type] });
+    }
+  });
+
+  // A failover group is one PRIMARY and one SECONDARY record of the same name and type; two stacks
+  // writing the same name, type and set identifier in one zone would fight over one record.
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-types.html
+  test('each failover name has one PRIMARY and one SECONDARY record, and no record is written by two stacks', () => {
+    const all = recordSets(templates);
+    const keys = all.map(
+      (r) => `${r.props.HostedZoneId} ${withoutDot(r.props.Name)} ${r.props.Type} ${r.props.SetIdentifier ?? ''}`,
+    );
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    const failoverNames = new Set(all.filter((r) => r.props.Failover).map((r) => withoutDot(r.props.Name)));
+    for (const name of failoverNames) {
+      const roles = all
+        .filter((r) => withoutDot(r.props.Name) === name && r.props.Failover)
+        .map((r) => r.props.Failover);
+      expect({ name, roles: roles.sort() }).toEqual({ name, roles: ['PRIMARY', 'SECONDARY'] });
+    }
+  });
+
+  // An endpoint of weight 0 gets no traffic even while healthy, and failover between groups looks
+  // for a healthy endpoint of weight above 0 (the traffic dial is ignored then); one group per
+  // Region, all client IPs preserved.
+  // https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.html
+  // https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html
+  test('every accelerator endpoint has a weight above 0 and keeps client IPs, with one group per Region and one dialled up', () => {
+    const groups = Object.values(templates).flatMap((t) =>
+      Object.values(t.Resources as Record<string, { Type: string; Properties: any }>).filter(
+        (r) => r.Type === 'AWS::GlobalAccelerator::EndpointGroup',
+      ),
+    );
+    const regions = groups.map((g) => g.Properties.EndpointGroupRegion);
+    expect(new Set(regions).size).toEqual(regions.length);
+    for (const group of groups) {
+      for (const endpoint of group.Properties.EndpointConfigurations) {
+        expect(endpoint).toEqual(expect.objectContaining({ ClientIPPreservationEnabled: true }));
+        expect(endpoint.Weight ?? 128).toBeGreaterThan(0);
+      }
+    }
+    if (groups.length > 0) {
+      expect(groups.filter((g) => (g.Properties.TrafficDialPercentage ?? 100) > 0)).toHaveLength(1);
+    }
+  });
 });
