@@ -361,6 +361,21 @@ describe('validation', () => {
   });
 });
 
+// https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html: each name of the
+// certificate is validated by a CNAME record in its zone; both names are in the service's zone.
+test('the certificate the service creates covers the global name, validated in the same zone', () => {
+  // GIVEN
+  const app = new App();
+  const { stack } = regionalService(app, 'PayEu', 'eu-west-1', { certificate: undefined });
+
+  // THEN
+  Template.fromStack(stack).hasResourceProperties('AWS::CertificateManager::Certificate', {
+    DomainName: `api-eu-west-1.${ZONE_NAME}`,
+    SubjectAlternativeNames: [GLOBAL_NAME],
+    DomainValidationOptions: Match.arrayWith([{ DomainName: GLOBAL_NAME, HostedZoneId: ZONE_ID }]),
+  });
+});
+
 test('a hand-built Regional service is accepted by both fronts', () => {
   expect(() => globalWith({})).not.toThrow();
   expect(() => globalWith({ front: GlobalFront.accelerator() })).not.toThrow();
