@@ -330,6 +330,11 @@ export class GlobalFailover extends Construct {
         );
       }
     }
+    if (props.primary.region === props.secondary.region) {
+      throw new Error(
+        `\`secondary\` must run in another Region than \`primary\` (${props.primary.region}), got: ${props.secondary.region}`,
+      );
+    }
     const [primaryName, secondaryName] = [props.primary.domainName, props.secondary.domainName];
     if (
       !Token.isUnresolved(primaryName) &&
@@ -340,9 +345,12 @@ export class GlobalFailover extends Construct {
         `\`secondary\` must have a record name of its own, not the primary's ${primaryName} (both services would write the same failover records; for example \`recordName: GlobalFailover.regionalRecordName('api', '${props.secondary.region}')\`), got: ${show(secondaryName)}`,
       );
     }
-    if (props.primary.region === props.secondary.region) {
+    // The DNS front's two global records are one failover group: one name and one type, and a CNAME cannot share
+    // its name with a record of another type.
+    // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-failover-alias.html
+    if (!(props.front instanceof AcceleratorFront) && props.primary.recordType !== props.secondary.recordType) {
       throw new Error(
-        `\`secondary\` must run in another Region than \`primary\` (${props.primary.region}), got: ${props.secondary.region}`,
+        `\`secondary\` must have failover records of the primary's type (${props.primary.recordType}), because the global records alias them with one type: give both services the same \`failoverRecordTtl\` choice, got: ${props.secondary.recordType}`,
       );
     }
   }

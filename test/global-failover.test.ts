@@ -280,6 +280,11 @@ describe('validation', () => {
       `\`secondary\` must have a record name of its own, not the primary's pay-us-east-1.${ZONE_NAME} (both services would write the same failover records; for example \`recordName: GlobalFailover.regionalRecordName('api', 'us-east-1')\`), got: "pay-us-east-1.${ZONE_NAME}"`,
     ],
     [
+      'Regional records of two types',
+      () => globalWith({}, { recordType: route53.RecordType.CNAME }),
+      "`secondary` must have failover records of the primary's type (CNAME), because the global records alias them with one type: give both services the same `failoverRecordTtl` choice, got: A",
+    ],
+    [
       'a Regional service in another zone',
       () =>
         globalWith(
