@@ -175,6 +175,18 @@ describe('compliance scanners', () => {
     ).toEqual([]);
   });
 
+  test('a Regional stack behind a GlobalFailover (own record name, the global name in its certificate and rules) has no unacknowledged finding', () => {
+    expect(
+      scan('ComplianceRegionalGlobalName', (stack) => {
+        new MultiAzFailoverService(stack, 'Service', {
+          hostedZone: zone(stack),
+          recordName: GlobalFailover.regionalRecordName('api', 'eu-west-1'),
+          globalDomainName: 'api.payments.example.com',
+        });
+      }),
+    ).toEqual([]);
+  });
+
   test('a stack that brings its own VPC, key, topic, bucket, certificate and web ACL has no unacknowledged finding', () => {
     expect(scan('ComplianceBringYourOwn', bringYourOwnStack)).toEqual([]);
   });
