@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -379,6 +382,31 @@ test('the certificate the service creates covers the global name, validated in t
     SubjectAlternativeNames: [GLOBAL_NAME],
     DomainValidationOptions: Match.arrayWith([{ DomainName: GLOBAL_NAME, HostedZoneId: ZONE_ID }]),
   });
+});
+
+test('the multi-Region example app writes three templates, none with a Lambda function, a custom resource or an import', () => {
+  // GIVEN: the example as `synth:example:multi-region` runs it, into a folder of its own
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'multi-region-'));
+  process.env.CDK_OUTDIR = outdir;
+  try {
+    // WHEN
+    // The example is a program, not a module: requiring it runs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    jest.isolateModules(() => require('../examples/typescript/multi-region'));
+  } finally {
+    delete process.env.CDK_OUTDIR;
+  }
+
+  // THEN
+  const names = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
+  expect(names.sort()).toEqual([
+    'PaymentApiEu.template.json',
+    'PaymentApiGlobal.template.json',
+    'PaymentApiUs.template.json',
+  ]);
+  expectNothingAcrossRegions(
+    Object.fromEntries(names.map((n) => [n, JSON.parse(fs.readFileSync(path.join(outdir, n), 'utf-8'))])),
+  );
 });
 
 test('a hand-built Regional service is accepted by both fronts', () => {
