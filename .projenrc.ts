@@ -249,6 +249,15 @@ const synthExample = project.addTask('synth:example', {
   description: 'Synthesize the bundled TypeScript example app with the CDK CLI (offline)',
   exec: 'cdk synth --quiet',
 });
+// The multi-Region example (docs/MULTI-REGION.md): two Regional stacks and the global one, in their own
+// output folder, which lint:cfn lints too.
+const synthMultiRegion = project.addTask('synth:example:multi-region', {
+  description: 'Synthesize the multi-Region TypeScript example app (three stacks) with the CDK CLI (offline)',
+  exec:
+    "cdk synth --quiet --output cdk.out.multi-region --app 'npx ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json examples/typescript/multi-region.ts'",
+});
+project.gitignore.exclude('/cdk.out.multi-region/');
+project.npmignore?.exclude('/cdk.out.multi-region/');
 const cfnLint = project.addTask('lint:cfn', {
   description:
     'cfn-lint, then the IAM check (Service Authorization Reference), over the example app and the test stacks (zero findings)',
@@ -265,6 +274,7 @@ const postPackage = project.addTask('post-package', {
   description: 'Checks that need the built packages: example synth, cfn-lint, Python end-to-end test',
 });
 postPackage.spawn(synthExample);
+postPackage.spawn(synthMultiRegion);
 postPackage.spawn(cfnLint);
 postPackage.spawn(testPython);
 project.packageTask.spawn(postPackage);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cfn-lint over every synthesized template: the example app (cdk.out/) and the stacks of the
+# cfn-lint over every synthesized template: the example apps (cdk.out/, cdk.out.multi-region/) and the stacks of the
 # compliance tests (test-reports/cfn-templates/). Zero errors and zero warnings: cfn-lint exits
 # non-zero on either. A current cfn-lint is installed into its own virtual environment, because
 # the machine image's copy can lag the CloudFormation schemas that aws-cdk-lib emits.
@@ -27,7 +27,7 @@ if [ "$installed" != "$policy_sentry" ]; then
     "policy-sentry==$policy_sentry"
 fi
 shopt -s nullglob
-templates=(cdk.out/*.template.json test-reports/cfn-templates/*.template.json)
+templates=(cdk.out/*.template.json cdk.out.multi-region/*.template.json test-reports/cfn-templates/*.template.json)
 if [ "${#templates[@]}" -lt 2 ]; then
   echo "cfn-lint: expected the example app's and the test stacks' templates, found: ${templates[*]:-none}" >&2
   exit 1

@@ -225,6 +225,9 @@ const PROBE_TIMEOUT_SECONDS: Record<string, number> = {
  * `AWS::Route53::HealthCheck` `HealthCheckConfig`: `RequestInterval` 30, `FailureThreshold` 3).
  */
 const DEFAULT_REQUEST_INTERVAL_SECONDS = 30;
+
+/** The name of the target group's step, which the accelerator front's budget reuses. */
+const TARGET_GROUP_STEP = 'Target group health checks';
 const DEFAULT_FAILURE_THRESHOLD = 3;
 
 /**
@@ -335,7 +338,7 @@ function targetGroupChecks(targetGroup: elbv2.ApplicationTargetGroup): FailoverS
   const threshold = concrete(resolve(cfn.unhealthyThresholdCount), "the target group's unhealthy threshold count");
   const timeout = concrete(resolve(cfn.healthCheckTimeoutSeconds), "the target group's health check timeout");
   return {
-    name: 'Target group health checks',
+    name: TARGET_GROUP_STEP,
     bestCaseSeconds: (threshold - 1) * interval,
     worstCaseSeconds: threshold * interval + timeout,
     rule: `${interval} s × ${threshold} failures + ${timeout} s timeout (best: ${threshold - 1} × ${interval} s)`,
@@ -483,4 +486,123 @@ export function validateMaxFailoverTime(
 /** The seconds a failure threshold of 1 would take off the HTTPS path: (threshold − 1) × interval. */
 function httpsThresholdSlack(budget: FailoverBudget): number {
   return budget.httpsCheck.detectionSteps[0].bestCaseSeconds;
+}
+
+/**
+ * How long a failover from the primary to the secondary Region takes behind a `GlobalFailover`,
+ * in whole seconds, over every path that moves traffic, built from the primary Region's own
+ * {@link FailoverBudget} (the same steps, rules and assumptions). Read it from
+ * `GlobalFailover.failoverBudget`.
+ */
+export interface GlobalFailoverBudget {
+  /** The paths that move traffic to the secondary Region, each with its steps. */
+  readonly paths: FailoverPath[];
+
+  /**
+   * The TTL with which resolvers may cache the global name's answer: the primary Region's record
+   * TTL with `GlobalFront.dns()` (an alias to a record in the zone answers as that record), 0 with
+   * `GlobalFront.accelerator()` (the static IPs do not change).
+   */
+  readonly recordTtlSeconds: number;
+
+  /** The delays AWS documents no number for, with the values the worst cases assume. */
+  readonly assumptions: FailoverAssumption[];
+
+  /** The fastest failover over every path: the smallest `bestCaseSeconds` of the paths. */
+  readonly bestCaseSeconds: number;
+
+  /** The slowest failover over every path: the largest `worstCaseSeconds` of the paths. */
+  readonly worstCaseSeconds: number;
+}
+
+const GLOBAL_ACCELERATOR_FAILOVER_PAGE =
+  'https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html';
+const GLOBAL_ACCELERATOR_REACTION: FailoverAssumption = {
+  name: 'Global Accelerator reaction to load balancer health',
+  seconds: 30,
+  description:
+    "From the last target of a Region's load balancers turning unhealthy until Global Accelerator sends new " +
+    'connections to the other endpoint group. Not documented; Global Accelerator says traffic returns to a ' +
+    'recovered Region "in about 30 seconds or so". Assumed: the same 30 s.',
+  source: GLOBAL_ACCELERATOR_FAILOVER_PAGE,
+};
+
+function globalBudget(paths: FailoverPath[], ttlSeconds: number, assumptions: FailoverAssumption[]) {
+  return {
+    paths,
+    recordTtlSeconds: ttlSeconds,
+    assumptions,
+    bestCaseSeconds: Math.min(...paths.map((p) => p.bestCaseSeconds)),
+    worstCaseSeconds: Math.max(...paths.map((p) => p.worstCaseSeconds)),
+  };
+}
+
+/**
+ * The DNS front: the global PRIMARY record aliases the primary Region's failover record with
+ * target-health evaluation, so it turns unhealthy when that record has no healthy tier, and
+ * Route 53 then answers with the secondary Region's record. A Region loss takes both tiers at
+ * once, and both tiers' checks follow the same settings (`TierOptions` apply to both), so the
+ * detection is the Regional one; the answer is served as the aliased record is, with its TTL.
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-complex-configs.html
+ *
+ * @param regional the primary Region's own failover budget
+ */
+export function dnsFrontBudget(regional: FailoverBudget): GlobalFailoverBudget {
+  return globalBudget([regional.httpsCheck, regional.capacityAlarm], regional.recordTtlSeconds, regional.assumptions);
+}
+
+/**
+ * The accelerator front: Global Accelerator reads each load balancer's health from its target
+ * groups (not from Route 53 or the capacity alarm), and moves new connections to the other
+ * endpoint group once no endpoint of the primary's is healthy: the target group's health checks,
+ * then Global Accelerator's reaction (assumed). No DNS step: the global name's answer, the static
+ * IPs, does not change.
+ * https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoint-groups.html
+ *
+ * @param regional the primary Region's own failover budget, whose capacity path starts with the
+ * target group's health checks
+ */
+export function acceleratorFrontBudget(regional: FailoverBudget): GlobalFailoverBudget {
+  const targetGroup = regional.capacityAlarm.detectionSteps.find((s) => s.name === TARGET_GROUP_STEP);
+  if (targetGroup === undefined) {
+    throw new Error(
+      `The global failover budget needs the primary Region's budget to have a '${TARGET_GROUP_STEP}' step, got: ${regional.capacityAlarm.detectionSteps.map((s) => s.name).join(', ')}`,
+    );
+  }
+  const loadBalancerHealth = path(
+    'Load balancer health',
+    [targetGroup, assumed('Global Accelerator moves new connections', GLOBAL_ACCELERATOR_REACTION)],
+    [],
+  );
+  return globalBudget([loadBalancerHealth], 0, [GLOBAL_ACCELERATOR_REACTION]);
+}
+
+/**
+ * Throws when `maxFailoverTime` of a `GlobalFailover` is shorter than the global budget's worst
+ * case, naming the slowest path and its steps. Tokens and `undefined` pass.
+ *
+ * @param maxFailoverTime the longest failover between the Regions the user accepts
+ * @param budget the global budget
+ * @param front the front's name, for the message
+ */
+export function validateGlobalMaxFailoverTime(
+  maxFailoverTime: Duration | undefined,
+  budget: GlobalFailoverBudget,
+  front: string,
+): void {
+  if (maxFailoverTime === undefined || maxFailoverTime.isUnresolved()) {
+    return;
+  }
+  const limit = maxFailoverTime.toMilliseconds({ integral: false }) / 1000;
+  if (limit >= budget.worstCaseSeconds) {
+    return;
+  }
+  const slowest = budget.paths.reduce((a, b) => (b.worstCaseSeconds > a.worstCaseSeconds ? b : a));
+  const steps = [...slowest.detectionSteps, ...slowest.dnsSteps]
+    .map((s) => `${s.name} ${s.worstCaseSeconds} s${s.assumption === undefined ? '' : ' (assumed)'}`)
+    .join(' + ');
+  throw new Error(
+    `\`maxFailoverTime\` must be at least the worst case of the global failover budget with ${front}, ${budget.worstCaseSeconds} seconds ` +
+      `(${slowest.name.toLowerCase()}: ${steps}): shorten the primary Region's failover (its own \`maxFailoverTime\` names what to change), got: ${limit} seconds`,
+  );
 }

@@ -3,8 +3,16 @@ export * from './failover-tier';
 export * from './tier-release';
 export * from './failover-dns';
 // The structs; the computation is internal (MultiAzFailoverService.failoverBudget), not in the jsii assembly.
-export type { FailoverAssumption, FailoverBudget, FailoverPath, FailoverStep } from './failover-budget';
+export type {
+  FailoverAssumption,
+  FailoverBudget,
+  FailoverPath,
+  FailoverStep,
+  GlobalFailoverBudget,
+} from './failover-budget';
 export * from './failover-target';
+export * from './regional-service';
+export * from './global-failover';
 export * from './tier-alarms';
 export * from './shared-resources';
 export * from './web-acl-option';

@@ -9,6 +9,7 @@
 import { Annotations, Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -25,6 +26,7 @@ import { ImageRefresh, ImageRefreshOptions } from './image-refresh';
 import { OperatorMfa } from './operator-mfa';
 import { httpsHealthCheck } from './private/https-health-check';
 import { show, validateConcrete, validateInteger, validateSeconds, validateTagValue } from './private/validate';
+import { IRegionalService } from './regional-service';
 import { SessionLogDestination } from './session-log-destination';
 import { SharedResources } from './shared-resources';
 import { TierRelease } from './tier-release';
@@ -50,7 +52,19 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
   readonly recordName?: string;
 
   /**
-   * The certificate of both HTTPS listeners. It must cover `recordName.zoneName`.
+   * The global name in front of this and other Regions' services ({@link GlobalFailover}), fully
+   * qualified and in `hostedZone` (for example `api.pay.example.org` while this service's own
+   * `recordName` is `api-eu-west-1`): the certificate the construct creates covers it too
+   * (validated in `hostedZone`), and both listeners accept it as a host. It is one more value of
+   * the listeners' `KnownHosts` rule (3 values a rule, see docs/MULTI-REGION.md).
+   *
+   * @default - the service answers only `recordName.zoneName`
+   */
+  readonly globalDomainName?: string;
+
+  /**
+   * The certificate of both HTTPS listeners. It must cover `recordName.zoneName` (and
+   * `globalDomainName` when set).
    *
    * @default - a new ACM certificate for `recordName.zoneName`, DNS-validated in `hostedZone`
    */
@@ -437,7 +451,7 @@ export interface MultiAzFailoverServiceProps extends TierOptions {
  * {@link FailoverDns} creates the two failover records; {@link FailoverDashboard} shows both tiers
  * (unless `dashboard: false`).
  */
-export class MultiAzFailoverService extends Construct {
+export class MultiAzFailoverService extends Construct implements IRegionalService {
   /** The tier that receives traffic while it is healthy. */
   public readonly primary: FailoverTier;
   /** The tier that receives traffic while the primary is unhealthy. */
@@ -446,6 +460,16 @@ export class MultiAzFailoverService extends Construct {
   public readonly dns: FailoverDns;
   /** The name clients call: `recordName.zoneName`. */
   public readonly domainName: string;
+  /** The Region the service runs in (the stack's concrete region). */
+  public readonly region: string;
+  /** The hosted zone of the failover records. */
+  public readonly hostedZone: route53.IHostedZone;
+  /** The type of the failover records: `A` (alias), or `CNAME` with `failoverRecordTtl`. */
+  public readonly recordType: route53.RecordType;
+  /** Both tiers' load balancers, the primary's first. */
+  public readonly loadBalancers: elbv2.IApplicationLoadBalancer[];
+  /** The global name the service accepts (`globalDomainName`); undefined without one. */
+  public readonly globalDomainName?: string;
   /** The customer-managed key of volumes and topic. */
   public readonly encryptionKey: kms.IKey;
   /**
@@ -520,6 +544,7 @@ export class MultiAzFailoverService extends Construct {
     const {
       hostedZone,
       recordName,
+      globalDomainName,
       certificate,
       vpc,
       additionalEndpoints,
@@ -599,10 +624,16 @@ export class MultiAzFailoverService extends Construct {
     this.webAclArn = shared.webAclArn;
 
     this.domainName = FailoverDns.domainNameOf(hostedZone, recordName);
+    this.region = Stack.of(this).region;
+    this.hostedZone = hostedZone;
+    validateGlobalDomainName(globalDomainName, hostedZone, this.domainName);
+    this.globalDomainName = globalDomainName;
     this.certificate =
       certificate ??
       new acm.Certificate(this, 'Certificate', {
         domainName: this.domainName,
+        // The global name is validated in the same zone as the Regional one.
+        ...(globalDomainName === undefined ? {} : { subjectAlternativeNames: [globalDomainName] }),
         validation: acm.CertificateValidation.fromDns(hostedZone),
       });
 
@@ -621,7 +652,7 @@ export class MultiAzFailoverService extends Construct {
         hostLogGroup: shared.hostLogGroup,
         sessionLogs: shared.sessionLogs,
         // Only the record's name (and the health checks' load balancer name) reaches the instances.
-        hostNames: [this.domainName],
+        hostNames: globalDomainName === undefined ? [this.domainName] : [this.domainName, globalDomainName],
       });
     const warm = secondaryMode === SecondaryMode.WARM_STANDBY;
     const regionStandby = regionMode === RegionMode.WARM_STANDBY;
@@ -691,6 +722,8 @@ export class MultiAzFailoverService extends Construct {
       secondary: this.secondary,
       failoverRecordTtl,
     });
+    this.recordType = failoverRecordTtl === undefined ? route53.RecordType.A : route53.RecordType.CNAME;
+    this.loadBalancers = [this.primary.loadBalancer, this.secondary.loadBalancer];
     this.failoverBudget = computeFailoverBudget(this.primary, [this.dns.primaryRecord, this.dns.secondaryRecord]);
     validateMaxFailoverTime(maxFailoverTime, this.failoverBudget, failoverRecordTtl !== undefined);
     if (dashboard ?? true) {
@@ -818,6 +851,31 @@ function validateProps(scope: Construct, props: MultiAzFailoverServiceProps): vo
   validateSeconds('maxFailoverTime', props.maxFailoverTime, 1, 3600);
   if (props.vpc !== undefined && props.vpc.availabilityZones.length < 2 && props.availabilityZones === undefined) {
     throw new Error(`\`vpc\` must span at least 2 Availability Zones, got: ${show(props.vpc.availabilityZones)}`);
+  }
+}
+
+/**
+ * The global name: fully qualified, in the service's zone (the certificate validates it there and
+ * the global records live there: an alias can only target a record in its own zone,
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-alias-common.html),
+ * and not the service's own name (both would be failover records of one name).
+ */
+function validateGlobalDomainName(name: string | undefined, zone: route53.IHostedZone, domainName: string): void {
+  if (name === undefined || Token.isUnresolved(name) || Token.isUnresolved(zone.zoneName)) {
+    return;
+  }
+  const zoneName = zone.zoneName.replace(/\.$/, '').toLowerCase();
+  const lower = name.replace(/\.$/, '').toLowerCase();
+  const label = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+  if (!new RegExp(`^${label}(\\.${label})*$`).test(lower) || (lower !== zoneName && !lower.endsWith(`.${zoneName}`))) {
+    throw new Error(
+      `\`globalDomainName\` must be a fully qualified name in the hosted zone ${zoneName} (for example "api.${zoneName}"), got: ${show(name)}`,
+    );
+  }
+  if (lower === domainName.toLowerCase()) {
+    throw new Error(
+      `\`globalDomainName\` must differ from the service's own name \`recordName.zoneName\` (give each Region's service its own \`recordName\`, for example GlobalFailover.regionalRecordName('api', '${Stack.of(zone).region}')), got: ${show(name)}`,
+    );
   }
 }
 

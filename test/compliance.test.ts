@@ -13,7 +13,17 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { EgressMode, MultiAzFailoverService, RegionMode, RegionSwitchPlan, SecondaryMode, WebAclOption } from '../src';
+import {
+  EgressMode,
+  GlobalFailover,
+  GlobalFront,
+  MultiAzFailoverService,
+  RegionMode,
+  RegionSwitchPlan,
+  SecondaryMode,
+  WebAclOption,
+} from '../src';
+import { handBuiltRegionalService } from './util';
 
 // The compliance gate: cdk-nag (AwsSolutions, PCI DSS 3.2.1, NIST 800-53 rev 5, HIPAA Security)
 // and the AWS Control Tower proactive controls (cfn-guard) run as CDK validation plugins while
@@ -195,6 +205,37 @@ describe('compliance scanners', () => {
               'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:eu-health',
             ),
           ],
+        });
+      }),
+    ).toEqual([]);
+  });
+
+  // The global stack of a multi-Region app (docs/MULTI-REGION.md), with each front; its Regional
+  // stacks are hand-built (imports only): the Regional services are scanned above.
+  test.each([
+    ['ComplianceGlobalDns', GlobalFront.dns()],
+    ['ComplianceGlobalAccelerator', GlobalFront.accelerator()],
+  ])('the global stack %s has no unacknowledged finding', (name, front) => {
+    expect(
+      scan(name, (stack) => {
+        const app = stack.node.root as App;
+        new GlobalFailover(stack, 'Global', {
+          hostedZone: zone(stack),
+          primary: handBuiltRegionalService(app, 'RegionalEu', 'eu-central-1'),
+          secondary: handBuiltRegionalService(app, 'RegionalUs', 'us-east-1'),
+          front,
+        });
+      }),
+    ).toEqual([]);
+  });
+
+  test('a Regional stack behind a GlobalFailover (own record name, the global name in its certificate and rules) has no unacknowledged finding', () => {
+    expect(
+      scan('ComplianceRegionalGlobalName', (stack) => {
+        new MultiAzFailoverService(stack, 'Service', {
+          hostedZone: zone(stack),
+          recordName: GlobalFailover.regionalRecordName('api', 'eu-west-1'),
+          globalDomainName: 'api.payments.example.com',
         });
       }),
     ).toEqual([]);

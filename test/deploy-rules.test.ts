@@ -639,6 +639,15 @@ const CONFIGURATIONS: Array<[string, () => { template: Template }]> = [
         },
       }),
   ],
+  // A Regional service behind GlobalFailover (docs/MULTI-REGION.md): its own record name and the
+  // global name, in its certificate and its listener rule.
+  [
+    'service with a global name',
+    () =>
+      synth('default', {
+        props: { recordName: 'api-eu-west-1', globalDomainName: `api.${ZONE_NAME}` },
+      }),
+  ],
   // A tier as users build it themselves, with the most host names it takes.
   ['tier with many host names', () => newTier(() => ({ hostNames: MANY_HOST_NAMES }))],
 ];

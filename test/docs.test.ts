@@ -17,6 +17,7 @@ import * as ts from 'typescript';
 import * as library from '../src';
 import { MultiAzFailoverService } from '../src';
 import { brokenReason, codeBlocks, docFiles, Fact, facts, links, numberIn, read, ROOT } from './lib/markdown';
+import { acceleratorFrontBudget, dnsFrontBudget } from '../src/failover-budget';
 import { INTERFACE_ENDPOINTS } from '../src/shared/endpoints';
 
 type Resources = Record<string, { Type: string; Properties?: any; DeletionPolicy?: string }>;
@@ -85,6 +86,12 @@ const FACTS: Record<string, { expected: (s: Sources) => unknown; read?: (value: 
       ofType(s.resources, 'AWS::CloudWatch::Alarm').filter((a) => a.Properties.Metrics === undefined).length,
   },
   'failover-budget': { expected: (s) => s.service.failoverBudget.worstCaseSeconds },
+  // GlobalFailover's budget at the defaults, by the functions GlobalFailover itself calls on the
+  // primary Region's budget (docs/MULTI-REGION.md, "Failover budget").
+  'global-failover-budget:dns': { expected: (s) => dnsFrontBudget(s.service.failoverBudget).worstCaseSeconds },
+  'global-failover-budget:accelerator': {
+    expected: (s) => acceleratorFrontBudget(s.service.failoverBudget).worstCaseSeconds,
+  },
   // The integration test's stack (README of CONTRIBUTING.md, "Integration test").
   'integ:instances': {
     expected: (s) =>

@@ -2,12 +2,13 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { FailoverPriority, FailoverTier, FailoverTierProps } from '../src';
+import { FailoverBudget, FailoverPriority, FailoverTier, FailoverTierProps, IRegionalService } from '../src';
 
 /** The region of every test stack. */
 export const REGION = 'eu-west-1';
@@ -118,4 +119,58 @@ function renderText(node: any): string {
     return (node['Fn::Join'][1] as unknown[]).map(renderText).join(node['Fn::Join'][0]);
   }
   return JSON.stringify(node);
+}
+
+/**
+ * A hand-built Regional service (what `GlobalFailover` takes besides a `MultiAzFailoverService`) in
+ * its own stack and Region: an imported load balancer, records named `pay-<region>` in the test
+ * zone, accepting `api.<zone>`, with a budget of 100 s (a target group step of 40 s, 60 s of DNS).
+ */
+export function handBuiltRegionalService(
+  app: App,
+  id: string,
+  region: string,
+  overrides: Partial<IRegionalService> = {},
+): IRegionalService {
+  const stack = new Stack(app, id, { env: { account: '111122223333', region } });
+  const lb = elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Lb', {
+    loadBalancerArn: `arn:aws:elasticloadbalancing:${region}:${'111122223333'}:loadbalancer/app/pay/0123456789abcdef`,
+    securityGroupId: 'sg-0123456789abcdef0',
+  });
+  const step = (name: string, seconds: number) => ({
+    name,
+    bestCaseSeconds: 0,
+    worstCaseSeconds: seconds,
+    rule: 'test',
+    source: 'https://example.com',
+  });
+  const path = {
+    name: 'Path',
+    detectionSteps: [step('Target group health checks', 40)],
+    dnsSteps: [step('Resolver cache', 60)],
+    bestCaseDetectionSeconds: 0,
+    worstCaseDetectionSeconds: 40,
+    bestCaseDnsSeconds: 0,
+    worstCaseDnsSeconds: 60,
+    bestCaseSeconds: 0,
+    worstCaseSeconds: 100,
+  };
+  const failoverBudget: FailoverBudget = {
+    httpsCheck: path,
+    capacityAlarm: path,
+    recordTtlSeconds: 60,
+    assumptions: [],
+    bestCaseSeconds: 0,
+    worstCaseSeconds: 100,
+  };
+  return {
+    region,
+    hostedZone: importedZone(stack),
+    domainName: `pay-${region}.${ZONE_NAME}`,
+    recordType: route53.RecordType.A,
+    loadBalancers: [lb],
+    globalDomainName: `api.${ZONE_NAME}`,
+    failoverBudget,
+    ...overrides,
+  };
 }
