@@ -6,7 +6,9 @@
  * (Fn::GetStackOutput): no stack of the app gets a Lambda function or a custom resource.
  */
 import { Annotations, CfnOutput, Duration, Fn, ReferenceStrength, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
@@ -18,6 +20,7 @@ import {
 } from './failover-budget';
 import { FailoverDns } from './failover-dns';
 import { show, validateSeconds } from './private/validate';
+import { RegionSwitchPlan } from './region-switch-plan';
 import { IRegionalService } from './regional-service';
 
 /**
@@ -62,12 +65,34 @@ export interface GlobalFailoverProps {
   readonly maxFailoverTime?: Duration;
 
   /**
-   * An ARC Region switch plan that an operator runs to move traffic between the Regions. Only
-   * with `GlobalFront.dns()`: a plan has no Global Accelerator execution block.
+   * An ARC Region switch plan ({@link RegionSwitchPlan}) that an operator runs to move traffic
+   * between the Regions: it raises the activated Region's primary-tier groups to the other
+   * Region's capacity, waits for healthy targets, then moves traffic through the plan's health
+   * check on the primary global record (see `regionSwitchPlanHealthCheckId`, and
+   * docs/REGION-SWITCH-PLAN.md). Only with `GlobalFront.dns()`: a plan has no Global Accelerator
+   * execution block. Both services must give `regionSwitchGroupArns` with as many groups.
    *
    * @default false
    */
   readonly regionSwitchPlan?: boolean;
+
+  /**
+   * The id of the health check that the Region switch plan created for the primary Region, read
+   * after the first deploy with `aws arc-region-switch list-route53-health-checks` (the second
+   * deploy pass, docs/REGION-SWITCH-PLAN.md): the primary global record then carries it, so that
+   * executing the plan moves traffic. Only with `regionSwitchPlan`.
+   *
+   * @default - none: the plan raises capacity but moves no traffic until the second pass
+   */
+  readonly regionSwitchPlanHealthCheckId?: string;
+
+  /**
+   * A role whose principals must approve each execution of the Region switch plan before it
+   * changes anything. Only with `regionSwitchPlan`.
+   *
+   * @default - no approval step
+   */
+  readonly regionSwitchApprovalRole?: iam.IRole;
 }
 
 /** What a front needs to build itself. */
@@ -76,6 +101,8 @@ interface GlobalFrontContext {
   readonly domainName: string;
   readonly primary: IRegionalService;
   readonly secondary: IRegionalService;
+  /** A health check for the primary global record (the Region switch plan's, second pass). */
+  readonly primaryHealthCheck?: route53.IHealthCheck;
 }
 
 /** What a front built. */
@@ -144,7 +171,12 @@ class DnsFront extends GlobalFront {
   public readonly _name = 'GlobalFront.dns()';
 
   public _bind(scope: Construct, context: GlobalFrontContext): GlobalFrontResult {
-    const record = (id: string, failover: route53.Failover, service: IRegionalService) =>
+    const record = (
+      id: string,
+      failover: route53.Failover,
+      service: IRegionalService,
+      healthCheck?: route53.IHealthCheck,
+    ) =>
       new route53.RecordSet(scope, id, {
         zone: context.hostedZone,
         recordName: context.domainName,
@@ -154,10 +186,13 @@ class DnsFront extends GlobalFront {
         target: route53.RecordTarget.fromAlias(new RecordInZoneTarget(service.domainName)),
         failover,
         setIdentifier: id.toLowerCase(),
+        // An alias record with a health check is healthy only while the check and the alias
+        // target both are (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-complex-configs.html).
+        healthCheck,
       });
     return {
       budget: dnsFrontBudget(context.primary.failoverBudget),
-      primaryRecord: record('Primary', route53.Failover.PRIMARY, context.primary),
+      primaryRecord: record('Primary', route53.Failover.PRIMARY, context.primary, context.primaryHealthCheck),
       secondaryRecord: record('Secondary', route53.Failover.SECONDARY, context.secondary),
     };
   }
@@ -177,14 +212,21 @@ class RegionalLoadBalancerEndpoint implements ga.IEndpoint {
   ) {
     // Made once: each call makes a new reference token, and the one CDK resolves before synthesis
     // must be the one the template renders. A literal ARN (a hand-built service) needs none.
-    this.endpointId = Token.isUnresolved(loadBalancerArn)
-      ? Stack.consumeReference(loadBalancerArn, ReferenceStrength.WEAK)
-      : loadBalancerArn;
+    this.endpointId = weak(loadBalancerArn);
   }
 
   public renderEndpointConfiguration(): any {
     return { endpointId: this.endpointId, weight: ACCELERATOR_ENDPOINT_WEIGHT, clientIpPreservationEnabled: true };
   }
+}
+
+/**
+ * A value of a Regional stack as the global stack reads it: a weak reference
+ * (`Fn::GetStackOutput`) for a token, the value itself for a literal (a hand-built service).
+ * Made once per value: each call makes a new reference token.
+ */
+function weak(value: string): string {
+  return Token.isUnresolved(value) ? Stack.consumeReference(value, ReferenceStrength.WEAK) : value;
 }
 
 /**
@@ -270,6 +312,8 @@ export class GlobalFailover extends Construct {
   public readonly secondaryRecord?: route53.RecordSet;
   /** The accelerator; undefined with `GlobalFront.dns()`. */
   public readonly accelerator?: ga.Accelerator;
+  /** The ARC Region switch plan; undefined without `regionSwitchPlan`. */
+  public readonly regionSwitchPlan?: RegionSwitchPlan;
 
   public constructor(scope: Construct, id: string, props: GlobalFailoverProps) {
     super(scope, id);
@@ -297,11 +341,27 @@ export class GlobalFailover extends Construct {
       }
     }
 
+    if (!props.regionSwitchPlan) {
+      for (const prop of ['regionSwitchPlanHealthCheckId', 'regionSwitchApprovalRole'] as const) {
+        if (props[prop] !== undefined) {
+          throw new Error(
+            `\`${prop}\` needs \`regionSwitchPlan: true\`, got: ${show(props[prop])} with regionSwitchPlan ${show(props.regionSwitchPlan ?? false)}`,
+          );
+        }
+      }
+    }
+    this.regionSwitchPlan = props.regionSwitchPlan ? this.buildRegionSwitchPlan(props) : undefined;
     const built = front._bind(this, {
       hostedZone: props.hostedZone,
       domainName: this.domainName,
       primary: props.primary,
       secondary: props.secondary,
+      primaryHealthCheck:
+        props.regionSwitchPlanHealthCheckId === undefined
+          ? undefined
+          : RegionSwitchPlan.primaryRecordHealthCheck(this, 'PrimaryRecordCheck', {
+              planHealthCheckId: props.regionSwitchPlanHealthCheckId,
+            }),
     });
     this.failoverBudget = built.budget;
     this.primaryRecord = built.primaryRecord;
@@ -315,6 +375,45 @@ export class GlobalFailover extends Construct {
     new CfnOutput(this, 'FailoverWorstCaseSeconds', {
       description: `The slowest failover between the Regions with ${front._name}, in seconds (assumptions included)`,
       value: String(this.failoverBudget.worstCaseSeconds),
+    });
+  }
+
+  /**
+   * The Region switch plan over the two services: each zone's primary-tier group of one Region
+   * paired with the same zone position's of the other, the services' health alarms, the global
+   * records' set identifiers. Every value of a Regional stack arrives as a weak reference
+   * (Fn::GetStackOutput), so that no stack gets a cross-Region custom resource.
+   */
+  private buildRegionSwitchPlan(props: GlobalFailoverProps): RegionSwitchPlan {
+    const [primaryArns, secondaryArns] = [props.primary, props.secondary].map((service, i) => {
+      const arns = service.regionSwitchGroupArns ?? [];
+      if (arns.length === 0) {
+        throw new Error(
+          `\`${i === 0 ? 'primary' : 'secondary'}\` must give \`regionSwitchGroupArns\` (the groups a Region switch plan raises) for \`regionSwitchPlan\`, got: none`,
+        );
+      }
+      return arns.map((arn) => weak(arn));
+    });
+    if (primaryArns.length !== secondaryArns.length) {
+      throw new Error(
+        `\`secondary\` must have as many \`regionSwitchGroupArns\` as \`primary\` (${primaryArns.length}: the plan pairs them zone by zone), got: ${secondaryArns.length}`,
+      );
+    }
+    const alarms = (role: string, service: IRegionalService) =>
+      (service.healthAlarmArns ?? []).map((arn, i) =>
+        cloudwatch.Alarm.fromAlarmArn(this, `${role}HealthAlarm${i + 1}`, weak(arn)),
+      );
+    return new RegionSwitchPlan(this, 'RegionSwitchPlan', {
+      primaryRegion: props.primary.region,
+      standbyRegion: props.secondary.region,
+      groupPairs: primaryArns.map((primaryGroupArn, i) => ({ primaryGroupArn, standbyGroupArn: secondaryArns[i] })),
+      hostedZone: props.hostedZone,
+      recordName: this.domainName,
+      primaryRecordSetIdentifier: 'primary',
+      standbyRecordSetIdentifier: 'secondary',
+      primaryHealthAlarms: alarms('Primary', props.primary),
+      standbyHealthAlarms: alarms('Secondary', props.secondary),
+      approvalRole: props.regionSwitchApprovalRole,
     });
   }
 

@@ -7,7 +7,9 @@
  * tier-release.ts.
  */
 import { Annotations, Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -470,6 +472,13 @@ export class MultiAzFailoverService extends Construct implements IRegionalServic
   public readonly loadBalancers: elbv2.IApplicationLoadBalancer[];
   /** The global name the service accepts (`globalDomainName`); undefined without one. */
   public readonly globalDomainName?: string;
+  /**
+   * The primary tier's Auto Scaling groups' ARNs with their ids, one per zone in zone order: what a
+   * Region switch plan of a `GlobalFailover` raises before it moves traffic to this Region.
+   */
+  public readonly regionSwitchGroupArns?: string[];
+  /** The ARNs of both tiers' `healthAlarm`, the primary's first: a Region switch plan's application health alarms. */
+  public readonly healthAlarmArns?: string[];
   /** The customer-managed key of volumes and topic. */
   public readonly encryptionKey: kms.IKey;
   /**
@@ -724,6 +733,12 @@ export class MultiAzFailoverService extends Construct implements IRegionalServic
     });
     this.recordType = failoverRecordTtl === undefined ? route53.RecordType.A : route53.RecordType.CNAME;
     this.loadBalancers = [this.primary.loadBalancer, this.secondary.loadBalancer];
+    this.regionSwitchGroupArns = this.primary.zonalFleets.map(
+      (fleet) => (fleet.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).attrAutoScalingGroupArn,
+    );
+    this.healthAlarmArns = [this.primary.healthAlarm, this.secondary.healthAlarm].map(
+      (alarm) => (alarm.node.defaultChild as cloudwatch.CfnAlarm).attrArn,
+    );
     this.failoverBudget = computeFailoverBudget(this.primary, [this.dns.primaryRecord, this.dns.secondaryRecord]);
     validateMaxFailoverTime(maxFailoverTime, this.failoverBudget, failoverRecordTtl !== undefined);
     if (dashboard ?? true) {

@@ -47,4 +47,23 @@ export interface IRegionalService {
 
   /** The service's own failover budget, from which the global front's budget is built. */
   readonly failoverBudget: FailoverBudget;
+
+  /**
+   * The ARNs, with the groups' ids (`CfnAutoScalingGroup.attrAutoScalingGroupArn`), of the Auto
+   * Scaling groups that a Region switch plan raises before it moves traffic to this Region: the
+   * primary tier's groups, one per zone, in zone order. Needed only with
+   * `GlobalFailoverProps.regionSwitchPlan`.
+   *
+   * @default - none: a Region switch plan cannot be built over this service
+   */
+  readonly regionSwitchGroupArns?: string[];
+
+  /**
+   * The ARNs of the alarms that say the service in this Region cannot carry its load (for example
+   * each tier's `healthAlarm`, `CfnAlarm.attrArn`): a Region switch plan shows them and reads them
+   * at each execution.
+   *
+   * @default - none
+   */
+  readonly healthAlarmArns?: string[];
 }

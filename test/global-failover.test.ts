@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
   GlobalFailover,
@@ -197,6 +198,97 @@ describe('GlobalFront.dns()', () => {
   });
 });
 
+// The Region switch plan wired from the two services (issue 21 item 2; docs/REGION-SWITCH-PLAN.md).
+describe('regionSwitchPlan', () => {
+  const approver = (stack: Stack) => new iam.Role(stack, 'Approvers', { assumedBy: new iam.AccountRootPrincipal() });
+  const pass1 = multiRegionApp(undefined, { regionSwitchPlan: true });
+
+  test('pairs the primary tiers’ groups zone by zone, with the group ids read by weak references', () => {
+    // THEN: one EC2 Auto Scaling block per zone, each the eu group and the us group of one zone
+    // position, each an Fn::GetStackOutput of the group's AutoScalingGroupARN output.
+    const plan = Object.values(pass1.template.findResources('AWS::ARCRegionSwitch::Plan'));
+    expect(plan).toHaveLength(1);
+    const blocks = JSON.stringify(plan[0].Properties.Workflows);
+    const outputs = blocks.match(/"Fn::GetStackOutput"/g) ?? [];
+    expect(outputs.length).toBeGreaterThanOrEqual(6);
+    const pairs: unknown[][] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) {
+        node.forEach(walk);
+      } else if (node !== null && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'Asgs') pairs.push(value as unknown[]);
+          walk(value);
+        }
+      }
+    };
+    walk(plan[0].Properties.Workflows);
+    expect(pairs).toHaveLength(3);
+    for (const pair of pairs) {
+      expect(pair).toHaveLength(2);
+      expect(JSON.stringify(pair[0])).toMatch(/"Fn::GetStackOutput".*PayEu/);
+      expect(JSON.stringify(pair[1])).toMatch(/"Fn::GetStackOutput".*PayUs/);
+    }
+    expect(plan[0].Properties.PrimaryRegion).toEqual('eu-west-1');
+    expect(plan[0].Properties.Regions).toEqual(['eu-west-1', 'us-east-1']);
+  });
+
+  test('reads both services’ health alarms and the global records’ set identifiers', () => {
+    const plan = Object.values(pass1.template.findResources('AWS::ARCRegionSwitch::Plan'))[0];
+    const text = JSON.stringify(plan.Properties);
+    expect(text).toContain('"RecordSetIdentifier":"primary"');
+    expect(text).toContain('"RecordSetIdentifier":"secondary"');
+    expect((plan.Properties.AssociatedAlarms ?? {}) as object).not.toEqual({});
+    expect(Object.keys(plan.Properties.AssociatedAlarms)).toHaveLength(4);
+  });
+
+  test('pass 1: the global records carry no health check; pass 2: the primary record carries the plan’s', () => {
+    pass1.template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Failover: 'PRIMARY',
+      HealthCheckId: Match.absent(),
+    });
+    const pass2 = multiRegionApp(undefined, {
+      regionSwitchPlan: true,
+      regionSwitchPlanHealthCheckId: 'abcdef01-2345-6789-abcd-ef0123456789',
+    });
+    pass2.template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Failover: 'PRIMARY',
+      HealthCheckId: 'abcdef01-2345-6789-abcd-ef0123456789',
+    });
+    pass2.template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Failover: 'SECONDARY',
+      HealthCheckId: Match.absent(),
+    });
+  });
+
+  test('an approval role adds the approval step first', () => {
+    const app = new App();
+    const stack = new Stack(app, 'PayGlobal', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    new GlobalFailover(stack, 'Global', {
+      hostedZone: zone(stack),
+      primary: handBuiltRegionalService(app, 'PayEu', 'eu-west-1', {
+        regionSwitchGroupArns: [groupArn('eu-west-1', 'a')],
+      }),
+      secondary: handBuiltRegionalService(app, 'PayUs', 'us-east-1', {
+        regionSwitchGroupArns: [groupArn('us-east-1', 'a')],
+      }),
+      regionSwitchPlan: true,
+      regionSwitchApprovalRole: approver(stack),
+    });
+    const plan = Object.values(Template.fromStack(stack).findResources('AWS::ARCRegionSwitch::Plan'))[0];
+    expect(plan.Properties.Workflows[0].Steps[0].ExecutionBlockType).toEqual('ManualApproval');
+  });
+
+  test('no stack of the app has a Lambda function, a custom resource or an import from another Region', () => {
+    expectNothingAcrossRegions(pass1.templates);
+  });
+});
+
+/** A group ARN with its id, as a Region switch plan accepts it. */
+function groupArn(region: string, name: string): string {
+  return `arn:aws:autoscaling:${region}:${ACCOUNT}:autoScalingGroup:0a1b2c3d-1111-2222-3333-444455556666:autoScalingGroupName/${name}`;
+}
+
 describe('GlobalFront.accelerator()', () => {
   let app: ReturnType<typeof multiRegionApp>;
   beforeAll(() => {
@@ -325,6 +417,34 @@ describe('validation', () => {
       'a maxFailoverTime under the accelerator front’s worst case',
       () => globalWith({ front: GlobalFront.accelerator(), maxFailoverTime: Duration.seconds(69) }),
       "`maxFailoverTime` must be at least the worst case of the global failover budget with GlobalFront.accelerator(), 70 seconds (load balancer health: Target group health checks 40 s + Global Accelerator moves new connections 30 s (assumed)): shorten the primary Region's failover (its own `maxFailoverTime` names what to change), got: 69 seconds",
+    ],
+    [
+      'a plan health check id without the plan',
+      () => globalWith({ regionSwitchPlanHealthCheckId: 'abc' }),
+      '`regionSwitchPlanHealthCheckId` needs `regionSwitchPlan: true`, got: "abc" with regionSwitchPlan false',
+    ],
+    [
+      'a Region switch plan over a service without groups',
+      () => globalWith({ regionSwitchPlan: true }),
+      '`primary` must give `regionSwitchGroupArns` (the groups a Region switch plan raises) for `regionSwitchPlan`, got: none',
+    ],
+    [
+      'a Region switch plan over services with different zone counts',
+      () => {
+        const app = new App();
+        const stack = new Stack(app, 'G', { env: { account: ACCOUNT, region: 'us-east-1' } });
+        return new GlobalFailover(stack, 'Global', {
+          hostedZone: zone(stack),
+          primary: handBuiltRegionalService(app, 'A', 'eu-west-1', {
+            regionSwitchGroupArns: [groupArn('eu-west-1', 'a'), groupArn('eu-west-1', 'b')],
+          }),
+          secondary: handBuiltRegionalService(app, 'B', 'us-east-1', {
+            regionSwitchGroupArns: [groupArn('us-east-1', 'a')],
+          }),
+          regionSwitchPlan: true,
+        });
+      },
+      '`secondary` must have as many `regionSwitchGroupArns` as `primary` (2: the plan pairs them zone by zone), got: 1',
     ],
   ])('refuses %s', (_name, build, message) => {
     expect(build).toThrow(message);
