@@ -143,6 +143,60 @@ export class ImageRefresh extends Construct {
         }),
       ),
     });
+    // Starting a refresh is using the groups' launch templates: Auto Scaling checks that the caller
+    // may launch what they describe ("You must grant anyone that will use a launch template the
+    // permissions required to create and access the resources that are specified in the launch
+    // template", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permissions-for-launch-templates.html;
+    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html;
+    // StartInstanceRefresh fails with "You are not authorized to use launch template" otherwise, as
+    // reported in public code). So the role may run instances only from these launch templates,
+    // pass only their instance roles to EC2, tag only what that launch creates, and read the
+    // public image parameter the templates resolve at launch.
+    const launchTemplateArns = props.fleets.map((fleet) =>
+      stack.formatArn({
+        service: 'ec2',
+        resource: 'launch-template',
+        resourceName: fleet.launchTemplate.launchTemplateId,
+      }),
+    );
+    const instanceRoleArns = [
+      ...new Set(
+        props.fleets
+          .map((fleet) => fleet.launchTemplate.role?.roleArn)
+          .filter((arn): arn is string => arn !== undefined),
+      ),
+    ];
+    const launchStatements = [
+      new iam.PolicyStatement({
+        sid: 'LaunchOnlyFromTheseLaunchTemplates',
+        actions: ['ec2:RunInstances'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'ec2:LaunchTemplate': launchTemplateArns } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'TagWhatTheLaunchCreates',
+        actions: ['ec2:CreateTags'],
+        resources: ['instance/*', 'volume/*', 'network-interface/*'].map((resource) =>
+          stack.formatArn({ service: 'ec2', resource }),
+        ),
+        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      }),
+      ...(instanceRoleArns.length === 0
+        ? []
+        : [
+            new iam.PolicyStatement({
+              sid: 'PassTheInstanceRolesToEc2',
+              actions: ['iam:PassRole'],
+              resources: instanceRoleArns,
+              conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+            }),
+          ]),
+      new iam.PolicyStatement({
+        sid: 'ReadThePublicImageParameters',
+        actions: ['ssm:GetParameters'],
+        resources: [`arn:${Aws.PARTITION}:ssm:${stack.region}::parameter/aws/service/ami-amazon-linux-latest/*`],
+      }),
+    ];
     this.role = new iam.Role(this, 'Role', {
       // Only EventBridge Scheduler (https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role),
       // for a schedule of this account: the confused-deputy condition, as public templates write it;
@@ -155,9 +209,10 @@ export class ImageRefresh extends Construct {
     // A customer-managed policy, as every role of the construct has (no inline policy: cdk-nag's
     // IAMNoInlinePolicy in the PCI DSS, NIST and HIPAA packs).
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: 'EventBridge Scheduler: StartInstanceRefresh on the zones of this service',
+      description:
+        'EventBridge Scheduler: StartInstanceRefresh on the zones of this service, with their launch templates',
       roles: [this.role],
-      statements: [startRefresh],
+      statements: [startRefresh, ...launchStatements],
     });
     // cdk-nag names each wildcard resource, with the region and account as it prints them.
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
@@ -169,6 +224,19 @@ export class ImageRefresh extends Construct {
         ),
       ),
       "The autoScalingGroup ARN starts with the group's id, which CloudFormation does not return: the wildcard stands for the id only, and the name part names exactly this stack's groups",
+    );
+    acknowledge(
+      this.policy.node.defaultChild!,
+      [
+        awsSolutions('IAM5[Resource::*]'),
+        ...['instance', 'volume', 'network-interface'].map((resource) =>
+          awsSolutions(`IAM5[Resource::arn:<AWS::Partition>:ec2:${region}:<AWS::AccountId>:${resource}/*]`),
+        ),
+        awsSolutions(
+          `IAM5[Resource::arn:<AWS::Partition>:ssm:${region}::parameter/aws/service/ami-amazon-linux-latest/*]`,
+        ),
+      ],
+      'Auto Scaling checks that whoever starts a refresh may launch what the launch template describes: ec2:RunInstances touches resources that do not exist before the launch, so it is on * and allowed only through these launch templates (ec2:LaunchTemplate); tags only on the instances, volumes and interfaces a RunInstances creates (ec2:CreateAction); the public Amazon Linux image parameters the templates resolve at launch',
     );
 
     const days = interval.toDays();

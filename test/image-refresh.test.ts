@@ -142,7 +142,7 @@ describe('the default service', () => {
     const policy = template.toJSON().Resources[logicalIdOf(service.imageRefresh!.policy)];
     expect(policy.Properties.Roles).toEqual([{ Ref: logicalIdOf(service.imageRefresh!.role) }]);
     const statements = policy.Properties.PolicyDocument.Statement;
-    expect(statements).toHaveLength(1);
+    expect(statements).toHaveLength(5);
     expect(statements[0].Action).toBe('autoscaling:StartInstanceRefresh');
     expect(statements[0].Resource).toHaveLength(6);
     for (const [index, fleet] of [...service.secondary.zonalFleets, ...service.primary.zonalFleets].entries()) {
@@ -161,6 +161,34 @@ describe('the default service', () => {
       });
     }
   });
+});
+
+// Starting a refresh uses the groups' launch templates: the caller must be allowed to launch what
+// they describe (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permissions-for-launch-templates.html).
+test('the Scheduler role may launch only from the zones’ launch templates, pass only the instance roles and tag only what a launch creates', () => {
+  // GIVEN
+  const { service, template, stack } = newService();
+  const logicalIdOf = (element: { node: { defaultChild?: unknown } } | unknown) =>
+    stack.getLogicalId(((element as any).node?.defaultChild ?? element) as CfnElement);
+
+  // THEN
+  const policy = template.toJSON().Resources[logicalIdOf(service.imageRefresh!.policy)];
+  const bySid = Object.fromEntries(
+    policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Sid).map((st: any) => [st.Sid, st]),
+  );
+  const templates = [...service.secondary.zonalFleets, ...service.primary.zonalFleets].map(
+    (fleet) => logicalIdOf(fleet.launchTemplate),
+  );
+  expect(bySid.LaunchOnlyFromTheseLaunchTemplates).toMatchObject({ Action: 'ec2:RunInstances', Resource: '*' });
+  const allowed = JSON.stringify(bySid.LaunchOnlyFromTheseLaunchTemplates.Condition.ArnEquals['ec2:LaunchTemplate']);
+  for (const id of templates) expect(allowed).toContain(id);
+  expect(bySid.TagWhatTheLaunchCreates.Condition).toEqual({ StringEquals: { 'ec2:CreateAction': 'RunInstances' } });
+  expect(bySid.PassTheInstanceRolesToEc2).toMatchObject({
+    Action: 'iam:PassRole',
+    Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+  });
+  expect(bySid.PassTheInstanceRolesToEc2.Resource).toHaveLength(2);
+  expect(bySid.ReadThePublicImageParameters.Action).toBe('ssm:GetParameters');
 });
 
 describe('a pinned image', () => {
