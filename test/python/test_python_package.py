@@ -521,9 +521,10 @@ def test_managed_rules_options_and_alarm_actions_from_python():
     template.resource_properties_count_is(
         "AWS::CloudWatch::Alarm",
         {"AlarmActions": Match.array_with([{"Ref": Match.string_like_regexp("^PagerDuty")}])},
-        # per tier: six, the health alarm, and five per zone (three default zones); shared: host-log
-        # and flow-log delivery, AWS WAF blocked requests and its 2 pinned versions' expiry
-        2 * (6 + 1 + 3 * 5) + 3 + 2,
+        # per tier: six, the log-shipping alarm, the health alarm, and five per zone (three default
+        # zones); shared: host-log and flow-log delivery, refused egress, AWS WAF blocked requests,
+        # its log delivery and its 2 pinned versions' expiry
+        2 * (6 + 1 + 1 + 3 * 5) + 5 + 2,
     )
 
 
