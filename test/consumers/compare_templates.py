@@ -42,7 +42,8 @@ def comparable_template(path: pathlib.Path) -> dict:
 
 
 def differences(expected: dict, actual: dict, name: str, language: str) -> str:
-    """The resources that differ, then the start of a unified diff."""
+    """The top-level sections and the resources that differ, then the start of a unified diff."""
+    sections = sorted(k for k in set(expected) | set(actual) if expected.get(k) != actual.get(k))
     want, got = expected.get("Resources", {}), actual.get("Resources", {})
     differ = sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))
     diff = list(
@@ -55,7 +56,7 @@ def differences(expected: dict, actual: dict, name: str, language: str) -> str:
             n=1,
         )
     )
-    return "\n".join([f"{name}: resources that differ: {differ[:10]}", *diff[:60]])
+    return "\n".join([f"{name}: sections that differ: {sections}; resources that differ: {differ[:10]}", *diff[:60]])
 
 
 def main() -> None:
