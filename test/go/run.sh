@@ -7,7 +7,10 @@
 #
 # 1. `go test`: an invalid prop panics with the library's exact message;
 # 2. synthesizes examples/go and examples/typescript with the CDK CLI and requires the two
-#    templates to be equal as parsed JSON (test/consumers/compare_templates.py).
+#    templates to be equal as parsed JSON (test/consumers/compare_templates.py);
+# 3. the same for the multi-Region example (examples/go/multiregion against
+#    examples/typescript/multi-region.ts): its three templates, PaymentApiEu, PaymentApiUs and
+#    PaymentApiGlobal.
 # Go's module and build caches are in the cache folder (build-tools/cache-env.sh).
 set -euo pipefail
 # ROOT (the working directory), the cache folder's variables, fail and cdk_synth_quiet.
@@ -31,8 +34,17 @@ trap 'rm -rf "$OUT"' EXIT
 echo "Ran examples/go's tests (${SECONDS}s)"
 
 # --- 2. Both examples through the CDK CLI, the templates compared --------------------------
-(cd examples/go && go build -o "$OUT/payment-api" .)
+(cd examples/go && go build -o "$OUT/payment-api" . && go build -o "$OUT/payment-api-multi-region" ./multiregion)
 typescript_example_synth "$OUT"
 cdk_synth_quiet "$OUT" go --app "$OUT/payment-api"
 python3 test/consumers/compare_templates.py "$OUT/typescript" "$OUT/go" go
+echo "Compared the single-Region example (${SECONDS}s)"
+
+# --- 3. The multi-Region example: three stacks, each compared --------------------------------
+typescript_multi_region_synth "$OUT"
+STARTED=$SECONDS
+cdk_synth_quiet "$OUT" go-multi-region --app "$OUT/payment-api-multi-region"
+echo "Synthesized the Go multi-Region example in $((SECONDS - STARTED))s"
+python3 test/consumers/compare_templates.py "$OUT/typescript-multi-region" "$OUT/go-multi-region" go \
+  PaymentApiEu PaymentApiUs PaymentApiGlobal
 echo "test/go/run.sh: passed (${SECONDS}s)"

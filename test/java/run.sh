@@ -7,7 +7,9 @@
 # 1. installs dist/java's jar into the cached Maven repository (replacing any older build of it);
 # 2. `mvn test`: compiles the example and runs its JUnit tests (an invalid prop's exact message);
 # 3. synthesizes examples/java and examples/typescript with the CDK CLI and requires the two
-#    templates to be equal as parsed JSON (test/consumers/compare_templates.py).
+#    templates to be equal as parsed JSON (test/consumers/compare_templates.py);
+# 4. the same for the multi-Region example (MultiRegionApp against examples/typescript/multi-region.ts):
+#    its three templates, PaymentApiEu, PaymentApiUs and PaymentApiGlobal.
 set -euo pipefail
 # ROOT (the working directory), the cache folder's variables, fail and cdk_synth_quiet.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/prelude.sh"
@@ -47,4 +49,13 @@ typescript_example_synth "$OUT"
 CLASSPATH_ARG="examples/java/target/classes:$(cat examples/java/target/classpath.txt)"
 cdk_synth_quiet "$OUT" java --app "java -cp $CLASSPATH_ARG com.example.payments.PaymentApiApp"
 python3 test/consumers/compare_templates.py "$OUT/typescript" "$OUT/java" java
+echo "Compared the single-Region example (${SECONDS}s)"
+
+# --- 4. The multi-Region example: three stacks, each compared --------------------------------
+typescript_multi_region_synth "$OUT"
+STARTED=$SECONDS
+cdk_synth_quiet "$OUT" java-multi-region --app "java -cp $CLASSPATH_ARG com.example.payments.MultiRegionApp"
+echo "Synthesized the Java multi-Region example in $((SECONDS - STARTED))s"
+python3 test/consumers/compare_templates.py "$OUT/typescript-multi-region" "$OUT/java-multi-region" java \
+  PaymentApiEu PaymentApiUs PaymentApiGlobal
 echo "test/java/run.sh: passed (${SECONDS}s)"

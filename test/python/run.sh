@@ -127,15 +127,18 @@ WHEELHOUSE="$PIP_CACHE_DIR/wheelhouse"
 )
 echo "Installed $(basename "$WHEEL") with aws-cdk-lib $CDK_VERSION and constructs $CONSTRUCTS_VERSION into $VENV (${SECONDS}s)"
 
-# --- 4. The TypeScript example, synthesized by the CDK CLI for the parity test ----------------
+# --- 4. The TypeScript examples, synthesized by the CDK CLI for the parity tests ---------------
 SYNTH_DIR="$VENV/synth"
 mkdir -p "$SYNTH_DIR"
 typescript_example_synth "$SYNTH_DIR"
-echo "Synthesized the TypeScript example (${SECONDS}s)"
+typescript_multi_region_synth "$SYNTH_DIR"
+echo "Synthesized the TypeScript examples (${SECONDS}s)"
 
 # --- 5. pytest with the virtual environment's interpreter ------------------------------------
 export MAFS_TS_SYNTH_DIR="$SYNTH_DIR/typescript"
 export MAFS_PY_SYNTH_DIR="$SYNTH_DIR/python"
+export MAFS_TS_MULTI_REGION_SYNTH_DIR="$SYNTH_DIR/typescript-multi-region"
+export MAFS_PY_MULTI_REGION_SYNTH_DIR="$SYNTH_DIR/python-multi-region"
 export MAFS_EXPECTED_CDK_VERSION="$CDK_VERSION"
 export MAFS_EXPECTED_CONSTRUCTS_VERSION="$CONSTRUCTS_VERSION"
 exec "$VENV/bin/python" -m pytest test/python -ra -p no:cacheprovider "$@"

@@ -4,7 +4,8 @@ Run it with `bash test/python/run.sh`: the driver installs the freshly built whe
 into a new virtual environment (dependencies from PyPI, nothing from the source tree), synthesizes
 the TypeScript example with the CDK CLI and runs this file with that environment's interpreter.
 
-  (a) examples/python/app.py synthesizes the same CloudFormation as examples/typescript/app.ts;
+  (a) examples/python/app.py synthesizes the same CloudFormation as examples/typescript/app.ts, and
+      examples/python/multi_region.py the same three templates as examples/typescript/multi-region.ts;
   (b) the API as Python users write it: keyword arguments, Duration/Size, enums, static factories,
       exposed members;
   (c) invalid props raise in Python with the library's exact messages;
@@ -82,10 +83,10 @@ def test_the_package_under_test_is_the_installed_wheel():
 # ---------------------------------------------------------------------------------------------
 
 
-def synth_python_example(out_dir: pathlib.Path) -> None:
+def synth_python_example(out_dir: pathlib.Path, program: str = "examples/python/app.py") -> None:
     # The CDK CLI runs both examples from the repository root, so both see the same cdk.json
     # context and the same CLI-provided context (path metadata, version reporting, ...).
-    app = f"{shlex.quote(sys.executable)} examples/python/app.py"
+    app = f"{shlex.quote(sys.executable)} {program}"
     result = subprocess.run(
         ["npx", "cdk", "synth", "--quiet", "--app", app, "-o", str(out_dir)],
         cwd=ROOT,
@@ -93,7 +94,7 @@ def synth_python_example(out_dir: pathlib.Path) -> None:
         text=True,
         timeout=600,
     )
-    assert result.returncode == 0, f"cdk synth of examples/python/app.py failed:\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, f"cdk synth of {program} failed:\n{result.stderr[-4000:]}"
 
 
 RUNTIME_IN_ANALYTICS = re.compile(r"(?<=[,}])[^,{}!]+/v?[0-9][^,{}!]*(?=!jsii-runtime\.Runtime$)")
@@ -208,6 +209,62 @@ def test_python_example_has_the_typescript_example_annotations(example_outputs):
     if actual != expected:
         pytest.fail(
             "the examples' stacks carry different metadata (warnings, acknowledgements, logical ids):\n"
+            + short_diff(expected, actual, f"typescript/{name}", f"python/{name}")
+        )
+
+
+# The multi-Region example (docs/MULTI-REGION.md): two Regional stacks and the global one.
+MULTI_REGION_STACKS = {
+    "PaymentApiEu": "aws://unknown-account/eu-west-1",
+    "PaymentApiUs": "aws://unknown-account/us-east-1",
+    "PaymentApiGlobal": "aws://unknown-account/us-east-1",
+}
+
+
+@pytest.fixture(scope="module")
+def multi_region_outputs():
+    ts_dir = pathlib.Path(required_env("MAFS_TS_MULTI_REGION_SYNTH_DIR"))
+    py_dir = pathlib.Path(required_env("MAFS_PY_MULTI_REGION_SYNTH_DIR"))
+    assert (ts_dir / "manifest.json").exists(), f"no TypeScript multi-Region synth output in {ts_dir}"
+    synth_python_example(py_dir, "examples/python/multi_region.py")
+    return SimpleNamespace(ts=ts_dir, py=py_dir)
+
+
+def test_python_multi_region_example_synthesizes_the_same_three_stacks(multi_region_outputs):
+    expected_names = sorted(f"{stack_id}.template.json" for stack_id in MULTI_REGION_STACKS)
+    assert sorted(p.name for p in multi_region_outputs.ts.glob("*.template.json")) == expected_names
+    assert sorted(p.name for p in multi_region_outputs.py.glob("*.template.json")) == expected_names
+    ts_artifacts = json.loads((multi_region_outputs.ts / "manifest.json").read_text())["artifacts"]
+    py_artifacts = json.loads((multi_region_outputs.py / "manifest.json").read_text())["artifacts"]
+    for stack_id, environment in MULTI_REGION_STACKS.items():
+        assert py_artifacts[stack_id]["environment"] == ts_artifacts[stack_id]["environment"] == environment
+        # The global stack is deployed after both Regional stacks (`cdk deploy --all`).
+        assert sorted(py_artifacts[stack_id].get("dependencies", [])) == sorted(
+            ts_artifacts[stack_id].get("dependencies", [])
+        )
+
+
+@pytest.mark.parametrize("stack_id", list(MULTI_REGION_STACKS))
+def test_python_multi_region_template_equals_the_typescript_template(multi_region_outputs, stack_id):
+    name = f"{stack_id}.template.json"
+    expected = comparable_template(multi_region_outputs.ts / name)
+    actual = comparable_template(multi_region_outputs.py / name)
+    assert expected["Resources"]  # a real stack, not an empty one
+    if actual != expected:
+        pytest.fail(
+            "examples/python/multi_region.py and examples/typescript/multi-region.ts synthesize different templates:\n"
+            + short_diff(expected, actual, f"typescript/{name}", f"python/{name}")
+        )
+
+
+@pytest.mark.parametrize("stack_id", list(MULTI_REGION_STACKS))
+def test_python_multi_region_stack_has_the_typescript_annotations(multi_region_outputs, stack_id):
+    name = f"{stack_id}.metadata.json"
+    expected = comparable_annotations(multi_region_outputs.ts / name)
+    actual = comparable_annotations(multi_region_outputs.py / name)
+    if actual != expected:
+        pytest.fail(
+            "the multi-Region examples' stacks carry different metadata (warnings, acknowledgements, logical ids):\n"
             + short_diff(expected, actual, f"typescript/{name}", f"python/{name}")
         )
 
@@ -464,9 +521,10 @@ def test_managed_rules_options_and_alarm_actions_from_python():
     template.resource_properties_count_is(
         "AWS::CloudWatch::Alarm",
         {"AlarmActions": Match.array_with([{"Ref": Match.string_like_regexp("^PagerDuty")}])},
-        # per tier: six, the health alarm, and five per zone (three default zones); shared: host-log
-        # and flow-log delivery, AWS WAF blocked requests and its 2 pinned versions' expiry
-        2 * (6 + 1 + 3 * 5) + 3 + 2,
+        # per tier: six, the log-shipping alarm, the health alarm, and five per zone (three default
+        # zones); shared: host-log and flow-log delivery, refused egress, AWS WAF blocked requests,
+        # its log delivery and its 2 pinned versions' expiry
+        2 * (6 + 1 + 1 + 3 * 5) + 5 + 2,
     )
 
 
