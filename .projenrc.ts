@@ -253,8 +253,7 @@ const synthExample = project.addTask('synth:example', {
 // output folder, which lint:cfn lints too.
 const synthMultiRegion = project.addTask('synth:example:multi-region', {
   description: 'Synthesize the multi-Region TypeScript example app (three stacks) with the CDK CLI (offline)',
-  exec:
-    "cdk synth --quiet --output cdk.out.multi-region --app 'npx ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json examples/typescript/multi-region.ts'",
+  exec: "cdk synth --quiet --output cdk.out.multi-region --app 'npx ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json examples/typescript/multi-region.ts'",
 });
 project.gitignore.exclude('/cdk.out.multi-region/');
 project.npmignore?.exclude('/cdk.out.multi-region/');

@@ -19,6 +19,10 @@ import {
   validateGlobalMaxFailoverTime,
 } from './failover-budget';
 import { FailoverDns } from './failover-dns';
+import { HealthCheckAlarm } from './health-check-alarm';
+import { acknowledge } from './private/acknowledge';
+import { httpsHealthCheck } from './private/https-health-check';
+import { validateAlarmActions } from './private/notify';
 import { show, validateSeconds } from './private/validate';
 import { RegionSwitchPlan } from './region-switch-plan';
 import { IRegionalService } from './regional-service';
@@ -93,6 +97,23 @@ export interface GlobalFailoverProps {
    * @default - no approval step
    */
   readonly regionSwitchApprovalRole?: iam.IRole;
+
+  /**
+   * The path both Regional services answer with 200 over HTTPS: the global health checks request
+   * it from the global name and from the primary Region's own name.
+   *
+   * @default '/health'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * Where the global alarms (`endToEndAlarm`, `regionFailedOverAlarm`) notify, for example an
+   * `SnsAction` of a topic in us-east-1. At most 5. The alarms exist only when this stack is in
+   * us-east-1, where Route 53 publishes health-check metrics.
+   *
+   * @default - none: the alarms show their state, notify nobody, and synth warns
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
 /** What a front needs to build itself. */
@@ -314,6 +335,17 @@ export class GlobalFailover extends Construct {
   public readonly accelerator?: ga.Accelerator;
   /** The ARC Region switch plan; undefined without `regionSwitchPlan`. */
   public readonly regionSwitchPlan?: RegionSwitchPlan;
+  /** Route 53's HTTPS check of the global name: what clients see, whichever Region answers. */
+  public readonly endToEndHealthCheck: route53.HealthCheck;
+  /** Route 53's HTTPS check of the primary Region's own name: unhealthy while that Region cannot serve. */
+  public readonly primaryRegionHealthCheck: route53.HealthCheck;
+  /** Fires when the global name does not answer; only in a us-east-1 stack. */
+  public readonly endToEndAlarm?: cloudwatch.Alarm;
+  /**
+   * Fires when the primary Region does not answer its own name, so that the global name answers
+   * from the secondary Region (the `RegionLost` drill's expected alarm); only in a us-east-1 stack.
+   */
+  public readonly regionFailedOverAlarm?: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: GlobalFailoverProps) {
     super(scope, id);
@@ -368,6 +400,52 @@ export class GlobalFailover extends Construct {
     this.secondaryRecord = built.secondaryRecord;
     this.accelerator = built.accelerator;
     validateGlobalMaxFailoverTime(props.maxFailoverTime, this.failoverBudget, front._name);
+
+    // What clients see, and whether the primary Region serves, measured by Route 53 (not used for
+    // routing). Route 53 publishes health-check metrics only in us-east-1
+    // (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html).
+    const path = props.healthCheckPath ?? '/health';
+    const check = (checkId: string, fqdn: string) =>
+      httpsHealthCheck(this, checkId, { fqdn, path, requestInterval: Duration.seconds(30), failureThreshold: 3 });
+    this.endToEndHealthCheck = check('EndToEndHealthCheck', this.domainName);
+    this.primaryRegionHealthCheck = check('PrimaryRegionHealthCheck', props.primary.domainName);
+    validateAlarmActions('alarmActions', props.alarmActions?.length, false);
+    const region = Stack.of(this).region;
+    if (region === 'us-east-1') {
+      const alarm = (alarmId: string, healthCheck: route53.IHealthCheck, description: string) =>
+        new HealthCheckAlarm(this, alarmId, { healthCheck, description, alarmActions: props.alarmActions }).alarm;
+      this.endToEndAlarm = alarm(
+        'EndToEndAlarm',
+        this.endToEndHealthCheck,
+        `${this.domainName} does not answer its health path over HTTPS`,
+      );
+      this.regionFailedOverAlarm = alarm(
+        'RegionFailedOverAlarm',
+        this.primaryRegionHealthCheck,
+        `${props.primary.region} does not answer ${props.primary.domainName}: ${this.domainName} answers from ${props.secondary.region}`,
+      );
+      if ((props.alarmActions ?? []).length === 0) {
+        Annotations.of(this).addWarningV2(
+          'multi-az-failover-service:globalAlarmsUndelivered',
+          'The global alarms (EndToEndAlarm, RegionFailedOverAlarm) notify nobody: pass `alarmActions` (for example an SnsAction of a us-east-1 topic with a subscriber).',
+        );
+        for (const a of [this.endToEndAlarm, this.regionFailedOverAlarm]) {
+          acknowledge(
+            a,
+            [
+              'NIST.800.53.R5::NIST.800.53.R5-CloudWatchAlarmAction',
+              'HIPAA.Security::HIPAA.Security-CloudWatchAlarmAction',
+            ],
+            'The global stack has no topic of its own: the alarm notifies the actions the user passes in alarmActions, and without them synth warns (globalAlarmsUndelivered); its state is still what the RegionLost drill observes',
+          );
+        }
+      }
+    } else if (!Token.isUnresolved(region)) {
+      Annotations.of(this).addWarningV2(
+        'multi-az-failover-service:globalAlarmsOutsideUsEast1',
+        `The global stack is in ${region}: Route 53 publishes health-check metrics only in us-east-1, so it has no global alarms. Put it in us-east-1, or add HealthCheckAlarms for endToEndHealthCheck and primaryRegionHealthCheck to a us-east-1 stack.`,
+      );
+    }
     new CfnOutput(this, 'FailoverBestCaseSeconds', {
       description: `The fastest failover between the Regions with ${front._name}, in seconds`,
       value: String(this.failoverBudget.bestCaseSeconds),

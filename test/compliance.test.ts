@@ -5,6 +5,7 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -236,6 +237,37 @@ describe('compliance scanners', () => {
           hostedZone: zone(stack),
           recordName: GlobalFailover.regionalRecordName('api', 'eu-west-1'),
           globalDomainName: 'api.payments.example.com',
+        });
+      }),
+    ).toEqual([]);
+  });
+
+  // The multi-Region example's shape (examples/typescript/multi-region.ts), every stack of the app
+  // scanned: eu-west-1 (this stack) and us-east-1 Regional services, and the global stack in
+  // us-east-1 with its alarms and a Region switch plan.
+  test('a whole multi-Region app (two Regions, the global stack with its alarms and a Region switch plan) has no unacknowledged finding', () => {
+    expect(
+      scan('ComplianceMultiRegionEu', (stack) => {
+        const app = stack.node.root as App;
+        const regional = (s: Stack, region: string) =>
+          new MultiAzFailoverService(s, 'Service', {
+            hostedZone: zone(s),
+            recordName: GlobalFailover.regionalRecordName('api', region),
+            globalDomainName: 'api.payments.example.com',
+            availabilityZones: [`${region}a`, `${region}b`],
+            notificationEmails: ['payments-oncall@example.com'],
+          });
+        const eu = regional(stack, 'eu-west-1');
+        const usStack = new Stack(app, 'ComplianceMultiRegionUs', { env: { region: 'us-east-1' } });
+        const us = regional(usStack, 'us-east-1');
+        const globalStack = new Stack(app, 'ComplianceMultiRegionGlobal', { env: { region: 'us-east-1' } });
+        new GlobalFailover(globalStack, 'Global', {
+          hostedZone: zone(globalStack),
+          primary: eu,
+          secondary: us,
+          regionSwitchPlan: true,
+          // The us-east-1 service's encrypted topic, whose policy lets this account's alarms publish.
+          alarmActions: [new cw_actions.SnsAction(us.alarmTopic)],
         });
       }),
     ).toEqual([]);

@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   GlobalFailover,
   GlobalFailoverProps,
@@ -281,6 +283,74 @@ describe('regionSwitchPlan', () => {
 
   test('no stack of the app has a Lambda function, a custom resource or an import from another Region', () => {
     expectNothingAcrossRegions(pass1.templates);
+  });
+});
+
+// Route 53 publishes health-check metrics only in us-east-1
+// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html): the
+// global stack there alarms on the global name and on the primary Region's own name, which the
+// RegionLost drill observes (docs/DRILLS.md).
+describe('the global alarms', () => {
+  test('in us-east-1: HTTPS checks of the global name and of the primary Region’s name, each with an alarm to alarmActions', () => {
+    // GIVEN
+    const app = new App();
+    const stack = new Stack(app, 'PayGlobal', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const pager = new sns.Topic(stack, 'Pager');
+
+    // WHEN
+    const global = new GlobalFailover(stack, 'Global', {
+      hostedZone: zone(stack),
+      primary: handBuiltRegionalService(app, 'PayEu', 'eu-west-1'),
+      secondary: handBuiltRegionalService(app, 'PayUs', 'us-east-1'),
+      healthCheckPath: '/ready',
+      alarmActions: [new cw_actions.SnsAction(pager)],
+    });
+    const template = Template.fromStack(stack);
+
+    // THEN
+    for (const fqdn of [GLOBAL_NAME, `pay-eu-west-1.${ZONE_NAME}`]) {
+      template.hasResourceProperties('AWS::Route53::HealthCheck', {
+        HealthCheckConfig: Match.objectLike({
+          Type: 'HTTPS',
+          FullyQualifiedDomainName: fqdn,
+          ResourcePath: '/ready',
+          Port: 443,
+        }),
+      });
+    }
+    for (const alarm of [global.endToEndAlarm!, global.regionFailedOverAlarm!]) {
+      const props = template.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as CfnElement)].Properties;
+      expect(props.MetricName).toEqual('HealthCheckStatus');
+      expect(props.AlarmActions).toEqual([{ Ref: stack.getLogicalId(pager.node.defaultChild as CfnElement) }]);
+    }
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('globalAlarmsUndelivered'));
+  });
+
+  test('without alarmActions synth warns that the global alarms notify nobody', () => {
+    const app = new App();
+    const stack = new Stack(app, 'PayGlobal', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    new GlobalFailover(stack, 'Global', {
+      hostedZone: zone(stack),
+      primary: handBuiltRegionalService(app, 'PayEu', 'eu-west-1'),
+      secondary: handBuiltRegionalService(app, 'PayUs', 'us-east-1'),
+    });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('notify nobody.*globalAlarmsUndelivered'));
+  });
+
+  test('outside us-east-1 there are no global alarms, and synth says why', () => {
+    const app = new App();
+    const stack = new Stack(app, 'PayGlobal', { env: { account: ACCOUNT, region: 'eu-central-1' } });
+    const global = new GlobalFailover(stack, 'Global', {
+      hostedZone: zone(stack),
+      primary: handBuiltRegionalService(app, 'PayEu', 'eu-west-1'),
+      secondary: handBuiltRegionalService(app, 'PayUs', 'us-east-1'),
+    });
+    expect(global.endToEndAlarm).toBeUndefined();
+    expect(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).toEqual({});
+    Annotations.fromStack(stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp('only in us-east-1.*globalAlarmsOutsideUsEast1'),
+    );
   });
 });
 

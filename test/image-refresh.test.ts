@@ -167,17 +167,15 @@ describe('the default service', () => {
 // they describe (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/permissions-for-launch-templates.html).
 test('the Scheduler role may launch only from the zones’ launch templates, pass only the instance roles and tag only what a launch creates', () => {
   // GIVEN
-  const { service, template, stack } = newService();
-  const logicalIdOf = (element: { node: { defaultChild?: unknown } } | unknown) =>
-    stack.getLogicalId(((element as any).node?.defaultChild ?? element) as CfnElement);
+  const { service, template } = newService();
 
   // THEN
   const policy = template.toJSON().Resources[logicalIdOf(service.imageRefresh!.policy)];
   const bySid = Object.fromEntries(
     policy.Properties.PolicyDocument.Statement.filter((st: any) => st.Sid).map((st: any) => [st.Sid, st]),
   );
-  const templates = [...service.secondary.zonalFleets, ...service.primary.zonalFleets].map(
-    (fleet) => logicalIdOf(fleet.launchTemplate),
+  const templates = [...service.secondary.zonalFleets, ...service.primary.zonalFleets].map((fleet) =>
+    logicalIdOf(fleet.launchTemplate),
   );
   expect(bySid.LaunchOnlyFromTheseLaunchTemplates).toMatchObject({ Action: 'ec2:RunInstances', Resource: '*' });
   const allowed = JSON.stringify(bySid.LaunchOnlyFromTheseLaunchTemplates.Condition.ArnEquals['ec2:LaunchTemplate']);
