@@ -194,7 +194,7 @@ export class ImageRefresh extends Construct {
       new iam.PolicyStatement({
         sid: 'ReadThePublicImageParameters',
         actions: ['ssm:GetParameters'],
-        resources: [`arn:${Aws.PARTITION}:ssm:${stack.region}::parameter/aws/service/ami-amazon-linux-latest/*`],
+        resources: [`arn:${Aws.PARTITION}:ssm:${stack.region}:*:parameter/aws/service/ami-amazon-linux-latest/*`],
       }),
     ];
     this.role = new iam.Role(this, 'Role', {
@@ -233,7 +233,7 @@ export class ImageRefresh extends Construct {
           awsSolutions(`IAM5[Resource::arn:<AWS::Partition>:ec2:${region}:<AWS::AccountId>:${resource}/*]`),
         ),
         awsSolutions(
-          `IAM5[Resource::arn:<AWS::Partition>:ssm:${region}::parameter/aws/service/ami-amazon-linux-latest/*]`,
+          `IAM5[Resource::arn:<AWS::Partition>:ssm:${region}:*:parameter/aws/service/ami-amazon-linux-latest/*]`,
         ),
       ],
       'Auto Scaling checks that whoever starts a refresh may launch what the launch template describes: ec2:RunInstances touches resources that do not exist before the launch, so it is on * and allowed only through these launch templates (ec2:LaunchTemplate); tags only on the instances, volumes and interfaces a RunInstances creates (ec2:CreateAction); the public Amazon Linux image parameters the templates resolve at launch',

@@ -254,7 +254,6 @@ describe('compliance scanners', () => {
             hostedZone: zone(s),
             recordName: GlobalFailover.regionalRecordName('api', region),
             globalDomainName: 'api.payments.example.com',
-            availabilityZones: [`${region}a`, `${region}b`],
             notificationEmails: ['payments-oncall@example.com'],
           });
         const eu = regional(stack, 'eu-west-1');
