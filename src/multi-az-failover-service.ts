@@ -700,6 +700,9 @@ export class MultiAzFailoverService extends Construct implements IRegionalServic
     // secondary has signalled healthy on the new release.
     this.primary.releaseAfter(this.secondary);
     shared.watchLoadBalancers([this.primary.loadBalancer, this.secondary.loadBalancer]);
+    shared.watchInstanceRefreshes(
+      [...this.primary.zonalFleets, ...this.secondary.zonalFleets].map((fleet) => fleet.autoScalingGroup),
+    );
     shared.addSessionTargets(
       [this.primary, this.secondary].flatMap((t) => t.zonalFleets.map((fleet) => fleet.autoScalingGroup)),
     );

@@ -541,6 +541,17 @@ export class SharedResources extends Construct {
   }
 
   /**
+   * Notices failed instance refreshes of these groups (releases and scheduled image refreshes): an
+   * EventBridge rule on Auto Scaling's `Instance Refresh Failed` and `Rollback Failed` events
+   * notifies the alarm topic. `MultiAzFailoverService` adds every zone's group of both tiers.
+   *
+   * @param groups the Auto Scaling groups whose failed refreshes notify the topic
+   */
+  public watchInstanceRefreshes(groups: autoscaling.IAutoScalingGroup[]): void {
+    this.tamperDetection.watchInstanceRefreshes(groups.map((group) => group.autoScalingGroupName));
+  }
+
+  /**
    * Lets {@link SharedResources.operatorPolicy} start sessions on the instances of these Auto
    * Scaling groups (by their `aws:autoscaling:groupName` tag). Does nothing without session logging.
    *

@@ -912,6 +912,36 @@ describe('tamper detection', () => {
     });
   });
 
+  // A scheduled image refresh fails with no stack update to fail: Auto Scaling's own events tell
+  // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-eventbridge-events.html).
+  test('watchInstanceRefreshes adds a rule on failed refreshes and rollbacks of those groups, to the topic', () => {
+    // GIVEN
+    const s = newStack();
+    const sh = new SharedResources(s, 'Shared', { availabilityZones: ZONES });
+    const group = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(s, 'Group', 'payments-a');
+
+    // WHEN
+    sh.watchInstanceRefreshes([group]);
+
+    // THEN
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.autoscaling'],
+        'detail-type': [
+          'EC2 Auto Scaling Instance Refresh Failed',
+          'EC2 Auto Scaling Instance Refresh Rollback Failed',
+        ],
+        detail: { AutoScalingGroupName: ['payments-a'] },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^SharedAlarmTopic') } })],
+    });
+    const rule = Object.keys(t.findResources('AWS::Events::Rule')).find((id) =>
+      id.startsWith('SharedTamperDetectionInstanceRefreshFailed'),
+    );
+    expect(JSON.stringify(t.findResources('AWS::SNS::TopicPolicy'))).toContain(rule!);
+  });
+
   test('watchLoadBalancers adds a rule on their attribute changes (access logs)', () => {
     // GIVEN
     const s = newStack();

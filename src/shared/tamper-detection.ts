@@ -49,6 +49,7 @@ export class TamperDetection extends Construct {
   /** The rules, one per control. */
   public readonly rules: events.Rule[] = [];
   private readonly loadBalancerArns: string[] = [];
+  private readonly refreshedGroupNames: string[] = [];
   private readonly topic: sns.ITopic;
 
   public constructor(scope: Construct, id: string, props: TamperDetectionProps) {
@@ -161,6 +162,34 @@ export class TamperDetection extends Construct {
       });
     }
     this.loadBalancerArns.push(...arns);
+  }
+
+  /**
+   * Also notices instance refreshes of these groups that fail or whose rollback fails: a scheduled
+   * image refresh has no stack update to fail, so nothing else would tell (PCI DSS v4.0.1 6.3.3).
+   * Auto Scaling sends these events to EventBridge itself, best effort, without CloudTrail
+   * (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-autoscaling.html,
+   * https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-eventbridge-events.html).
+   */
+  public watchInstanceRefreshes(groupNames: string[]): void {
+    if (this.refreshedGroupNames.length === 0) {
+      const names = this.refreshedGroupNames;
+      this.rules.push(
+        new events.Rule(this, 'InstanceRefreshFailed', {
+          description: "An instance refresh of the service's groups (a release or a scheduled image refresh) failed",
+          eventPattern: {
+            source: ['aws.autoscaling'],
+            detailType: [
+              'EC2 Auto Scaling Instance Refresh Failed',
+              'EC2 Auto Scaling Instance Refresh Rollback Failed',
+            ],
+            detail: { AutoScalingGroupName: Lazy.list({ produce: () => names }) },
+          },
+          targets: [{ bind: () => ({ arn: this.topic.topicArn }) }],
+        }),
+      );
+    }
+    this.refreshedGroupNames.push(...groupNames);
   }
 
   private addRule(watch: Watch): void {
