@@ -447,11 +447,8 @@ export function validateMaxFailoverTime(
   budget: FailoverBudget,
   cnameRecords: boolean,
 ): void {
-  if (maxFailoverTime === undefined || maxFailoverTime.isUnresolved()) {
-    return;
-  }
-  const limit = maxFailoverTime.toMilliseconds({ integral: false }) / 1000;
-  if (limit >= budget.worstCaseSeconds) {
+  const limit = limitBelow(maxFailoverTime, budget.worstCaseSeconds);
+  if (limit === undefined) {
     return;
   }
   const slowest = [budget.httpsCheck, budget.capacityAlarm].reduce((a, b) =>
@@ -590,11 +587,8 @@ export function validateGlobalMaxFailoverTime(
   budget: GlobalFailoverBudget,
   front: string,
 ): void {
-  if (maxFailoverTime === undefined || maxFailoverTime.isUnresolved()) {
-    return;
-  }
-  const limit = maxFailoverTime.toMilliseconds({ integral: false }) / 1000;
-  if (limit >= budget.worstCaseSeconds) {
+  const limit = limitBelow(maxFailoverTime, budget.worstCaseSeconds);
+  if (limit === undefined) {
     return;
   }
   const slowest = budget.paths.reduce((a, b) => (b.worstCaseSeconds > a.worstCaseSeconds ? b : a));
@@ -605,4 +599,13 @@ export function validateGlobalMaxFailoverTime(
     `\`maxFailoverTime\` must be at least the worst case of the global failover budget with ${front}, ${budget.worstCaseSeconds} seconds ` +
       `(${slowest.name.toLowerCase()}: ${steps}): shorten the primary Region's failover (its own \`maxFailoverTime\` names what to change), got: ${limit} seconds`,
   );
+}
+
+/** `maxFailoverTime` in seconds when it is concrete and shorter than the worst case; otherwise undefined. */
+function limitBelow(maxFailoverTime: Duration | undefined, worstCaseSeconds: number): number | undefined {
+  if (maxFailoverTime === undefined || maxFailoverTime.isUnresolved()) {
+    return undefined;
+  }
+  const limit = maxFailoverTime.toMilliseconds({ integral: false }) / 1000;
+  return limit >= worstCaseSeconds ? undefined : limit;
 }
