@@ -20,7 +20,7 @@ import {
 } from './failover-budget';
 import { FailoverDns } from './failover-dns';
 import { HealthCheckAlarm } from './health-check-alarm';
-import { acknowledge } from './private/acknowledge';
+import { acknowledge, controlTower } from './private/acknowledge';
 import { httpsHealthCheck } from './private/https-health-check';
 import { validateAlarmActions } from './private/notify';
 import { show, validateSeconds } from './private/validate';
@@ -435,6 +435,7 @@ export class GlobalFailover extends Construct {
             [
               'NIST.800.53.R5::NIST.800.53.R5-CloudWatchAlarmAction',
               'HIPAA.Security::HIPAA.Security-CloudWatchAlarmAction',
+              controlTower('cloudwatch_alarm_action_check'),
             ],
             'The global stack has no topic of its own: the alarm notifies the actions the user passes in alarmActions, and without them synth warns (globalAlarmsUndelivered); its state is still what the RegionLost drill observes',
           );

@@ -45,7 +45,7 @@ interface Finding {
 }
 
 /** Synthesizes `build`'s stack with every scanner plugged in and returns the unacknowledged findings. */
-function scan(name: string, build: (stack: Stack) => void): Finding[] {
+function scan(name: string, build: (stack: Stack) => void, region = 'eu-west-1'): Finding[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'compliance-'));
   const app = new App({ outdir });
   // Registered before synthesis, so they see the finished construct tree and template.
@@ -68,7 +68,7 @@ function scan(name: string, build: (stack: Stack) => void): Finding[] {
     };
   }
   Validations.of(app).addPlugins(...(plugins as any[]));
-  const stack = new Stack(app, name, { env: { region: 'eu-west-1' } });
+  const stack = new Stack(app, name, { env: { region } });
   build(stack);
   try {
     app.synth();
@@ -269,6 +269,23 @@ describe('compliance scanners', () => {
           alarmActions: [new cw_actions.SnsAction(us.alarmTopic)],
         });
       }),
+    ).toEqual([]);
+  });
+
+  test('a us-east-1 global stack without alarmActions (its alarms acknowledged, synth warns) has no unacknowledged finding', () => {
+    expect(
+      scan(
+        'ComplianceGlobalAlarmsUndelivered',
+        (stack) => {
+          const app = stack.node.root as App;
+          new GlobalFailover(stack, 'Global', {
+            hostedZone: zone(stack),
+            primary: handBuiltRegionalService(app, 'RegionalEu', 'eu-central-1'),
+            secondary: handBuiltRegionalService(app, 'RegionalUs', 'us-east-1'),
+          });
+        },
+        'us-east-1',
+      ),
     ).toEqual([]);
   });
 
