@@ -56,3 +56,15 @@ typescript_multi_region_synth() {
       'npx ts-node --transpile-only --prefer-ts-exts --project tsconfig.dev.json examples/typescript/multi-region.ts'
   fi
 }
+
+# A language's multi-Region twin against TypeScript's: LANGUAGE and the twin's `--app` command;
+# synthesizes both (TypeScript's copied when fresh) and compares the three stacks.
+compare_multi_region_twin() {
+  local out="$1" language="$2" app="$3" started
+  typescript_multi_region_synth "$out"
+  started=$SECONDS
+  cdk_synth_quiet "$out" "$language-multi-region" --app "$app"
+  echo "Synthesized the $language multi-Region example in $((SECONDS - started))s"
+  python3 test/consumers/compare_templates.py "$out/typescript-multi-region" "$out/$language-multi-region" "$language" \
+    PaymentApiEu PaymentApiUs PaymentApiGlobal
+}
